@@ -1,0 +1,38 @@
+# Helpers that give every project target the same shape.
+
+set(ZP_WARNINGS -Wall -Wextra -Werror -Wno-unused-parameter)
+
+# zp_library(<name> SOURCES ... DEPS ...) defines zp_<name> aliased as zp::<name>, with its public
+# headers under libs/<name>/include.
+function(zp_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(zp_${name} STATIC ${ARG_SOURCES})
+  add_library(zp::${name} ALIAS zp_${name})
+  target_include_directories(zp_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
+  target_compile_options(zp_${name} PRIVATE ${ZP_WARNINGS})
+  target_link_libraries(zp_${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+endfunction()
+
+# zp_executable(<name> SOURCES ... DEPS ...)
+function(zp_executable name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_compile_options(${name} PRIVATE ${ZP_WARNINGS})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+endfunction()
+
+# zp_embed_files(<target> NAMESPACE <ns> FUNCTION <fn> FILES ...) compiles the files into <target> as
+# `std::vector<zp::core::EmbeddedFile> <ns>::<fn>()`, sorted by file name. Used for migrations and
+# reference data, so that a binary never depends on the checkout it was built from.
+function(zp_embed_files target)
+  cmake_parse_arguments(ARG "" "NAMESPACE;FUNCTION" "FILES" ${ARGN})
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/${target}_${ARG_FUNCTION}_embedded.cc)
+  add_custom_command(
+    OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DNAMESPACE=${ARG_NAMESPACE} -DFUNCTION=${ARG_FUNCTION}
+            "-DFILES=${ARG_FILES}" -P ${PROJECT_SOURCE_DIR}/cmake/ZpEmbed.cmake
+    DEPENDS ${ARG_FILES} ${PROJECT_SOURCE_DIR}/cmake/ZpEmbed.cmake
+    COMMENT "Embedding ${ARG_FUNCTION} into ${target}")
+  target_sources(${target} PRIVATE ${out})
+  target_link_libraries(${target} PRIVATE zp::core)
+endfunction()

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string_view>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/statusor.h"
+#include "zp/pg/pool.h"
+
+namespace zp::pg {
+
+enum class Isolation { kReadCommitted, kRepeatableRead, kSerializable };
+
+// A database transaction on a pooled connection. Destroying it without Commit() rolls it back, so
+// an early return on error never leaves anything half-written.
+class Transaction {
+ public:
+  static absl::StatusOr<Transaction> Begin(Pool& pool,
+                                           Isolation isolation = Isolation::kReadCommitted);
+  Transaction(Transaction&&) = default;
+  Transaction& operator=(Transaction&&) = delete;
+  ~Transaction();
+
+  absl::StatusOr<Result> Exec(const Query& query, const Params& params = {});
+  absl::StatusOr<Result> Exec(absl::string_view sql, const Params& params = {});
+  absl::Status Commit();
+  absl::Status Rollback();
+  Connection& connection() { return **conn_; }
+
+ private:
+  explicit Transaction(PooledConnection conn) : conn_(std::move(conn)) {}
+
+  std::optional<PooledConnection> conn_;
+  bool open_ = true;
+};
+
+// Runs `fn` in a transaction and commits it; rolls back when `fn` fails. Retries the whole
+// transaction (up to `attempts` times) on serialization failures and deadlocks (ABORTED).
+absl::Status RunInTransaction(Pool& pool, const std::function<absl::Status(Transaction&)>& fn,
+                              Isolation isolation = Isolation::kReadCommitted, int attempts = 3);
+
+}  // namespace zp::pg

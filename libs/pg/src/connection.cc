@@ -1,0 +1,167 @@
+#include "absl/strings/string_view.h"
+#include "zp/pg/connection.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "zp/core/status.h"
+
+namespace zp::pg {
+namespace {
+
+constexpr absl::string_view kReason = "DATABASE_ERROR";
+
+absl::StatusCode CodeForSqlState(absl::string_view state) {
+  if (state == "23505") {
+    return absl::StatusCode::kAlreadyExists;
+  }
+  if (absl::StartsWith(state, "23")) {
+    return absl::StatusCode::kFailedPrecondition;
+  }
+  if (state == "40001" || state == "40P01" || state == "55P03") {
+    return absl::StatusCode::kAborted;
+  }
+  if (absl::StartsWith(state, "08") || state == "57P01" || state == "57P02" || state == "57P03" ||
+      state == "53300") {
+    return absl::StatusCode::kUnavailable;
+  }
+  if (state == "57014") {
+    return absl::StatusCode::kDeadlineExceeded;
+  }
+  if (absl::StartsWith(state, "22")) {
+    return absl::StatusCode::kInvalidArgument;
+  }
+  return absl::StatusCode::kInternal;
+}
+
+std::string FieldOf(const PGresult* result, int field) {
+  const char* v = result == nullptr ? nullptr : PQresultErrorField(result, field);
+  return v == nullptr ? std::string() : std::string(v);
+}
+
+}  // namespace
+
+absl::Status StatusFromResult(const PGresult* result, PGconn* conn) {
+  std::string state = FieldOf(result, PG_DIAG_SQLSTATE);
+  std::string message = result != nullptr ? PQresultErrorMessage(result) : "";
+  if (message.empty() && conn != nullptr) {
+    message = PQerrorMessage(conn);
+  }
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
+    message.pop_back();
+  }
+  absl::StatusCode code = CodeForSqlState(state);
+  if (state.empty() && conn != nullptr && PQstatus(conn) != CONNECTION_OK) {
+    code = absl::StatusCode::kUnavailable;
+  }
+  if (state.empty() && result == nullptr) {
+    code = absl::StatusCode::kUnavailable;
+  }
+  std::map<std::string, std::string> metadata;
+  if (!state.empty()) {
+    metadata["sqlstate"] = state;
+  }
+  if (std::string c = FieldOf(result, PG_DIAG_CONSTRAINT_NAME); !c.empty()) {
+    metadata["constraint"] = c;
+  }
+  return core::ErrorWithReason(code, absl::StrCat("database: ", message), kReason, metadata);
+}
+
+std::string SqlStateOf(const absl::Status& status) {
+  auto metadata = core::ErrorMetadataOf(status);
+  return metadata["sqlstate"];
+}
+
+std::string ConstraintOf(const absl::Status& status) {
+  auto metadata = core::ErrorMetadataOf(status);
+  return metadata["constraint"];
+}
+
+absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
+    const std::string& conninfo, const std::map<std::string, std::string>& overrides,
+    absl::Duration connect_timeout) {
+  std::vector<const char*> keys = {"dbname", "connect_timeout", "application_name"};
+  std::string timeout = std::to_string(std::max<int64_t>(1, absl::ToInt64Seconds(connect_timeout)));
+  std::vector<const char*> values = {conninfo.c_str(), timeout.c_str(), "zeropapier"};
+  for (const auto& [k, v] : overrides) {
+    keys.push_back(k.c_str());
+    values.push_back(v.c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  PgConnPtr conn(PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1));
+  if (conn == nullptr) {
+    return absl::UnavailableError("database: out of memory");
+  }
+  if (PQstatus(conn.get()) != CONNECTION_OK) {
+    std::string message = PQerrorMessage(conn.get());
+    while (!message.empty() && message.back() == '\n') {
+      message.pop_back();
+    }
+    return absl::UnavailableError(absl::StrCat("database: cannot connect: ", message));
+  }
+  return std::unique_ptr<Connection>(new Connection(std::move(conn)));
+}
+
+absl::StatusOr<Result> Connection::Finish(PGresult* raw) {
+  PgResultPtr result(raw);
+  ExecStatusType st = result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result.get());
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+    return Result(std::move(result));
+  }
+  return StatusFromResult(result.get(), conn_.get());
+}
+
+namespace {
+struct RawParams {
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  std::vector<int> formats;
+  explicit RawParams(const Params& params) {
+    for (const Param& p : params) {
+      values.push_back(p.value().has_value() ? p.value()->data() : nullptr);
+      lengths.push_back(p.value().has_value() ? static_cast<int>(p.value()->size()) : 0);
+      formats.push_back(p.binary() ? 1 : 0);
+    }
+  }
+};
+}  // namespace
+
+absl::StatusOr<Result> Connection::Exec(const Query& query, const Params& params) {
+  if (!prepared_.contains(query.name)) {
+    std::string name(query.name);
+    std::string sql(query.sql);
+    PgResultPtr prep(PQprepare(conn_.get(), name.c_str(), sql.c_str(), 0, nullptr));
+    if (prep == nullptr || PQresultStatus(prep.get()) != PGRES_COMMAND_OK) {
+      return StatusFromResult(prep.get(), conn_.get());
+    }
+    prepared_.insert(name);
+  }
+  RawParams raw(params);
+  std::string name(query.name);
+  return Finish(PQexecPrepared(conn_.get(), name.c_str(), static_cast<int>(params.size()),
+                               raw.values.data(), raw.lengths.data(), raw.formats.data(), 0));
+}
+
+absl::StatusOr<Result> Connection::Exec(absl::string_view sql, const Params& params) {
+  RawParams raw(params);
+  std::string text(sql);
+  return Finish(PQexecParams(conn_.get(), text.c_str(), static_cast<int>(params.size()), nullptr,
+                             raw.values.data(), raw.lengths.data(), raw.formats.data(), 0));
+}
+
+absl::Status Connection::ExecScript(absl::string_view sql) {
+  std::string text(sql);
+  PgResultPtr result(PQexec(conn_.get(), text.c_str()));
+  ExecStatusType st = result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result.get());
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+    return absl::OkStatus();
+  }
+  return StatusFromResult(result.get(), conn_.get());
+}
+
+bool Connection::Broken() const {
+  return PQstatus(conn_.get()) != CONNECTION_OK ||
+         PQtransactionStatus(conn_.get()) != PQTRANS_IDLE;
+}
+
+}  // namespace zp::pg

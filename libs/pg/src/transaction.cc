@@ -1,0 +1,108 @@
+#include "absl/strings/string_view.h"
+#include "zp/pg/transaction.h"
+
+#include "spdlog/spdlog.h"
+
+namespace zp::pg {
+namespace {
+
+absl::string_view BeginStatement(Isolation isolation) {
+  switch (isolation) {
+    case Isolation::kReadCommitted:
+      return "BEGIN ISOLATION LEVEL READ COMMITTED";
+    case Isolation::kRepeatableRead:
+      return "BEGIN ISOLATION LEVEL REPEATABLE READ";
+    case Isolation::kSerializable:
+      return "BEGIN ISOLATION LEVEL SERIALIZABLE";
+  }
+  return "BEGIN";
+}
+
+}  // namespace
+
+absl::StatusOr<Transaction> Transaction::Begin(Pool& pool, Isolation isolation) {
+  // An idle connection may have been cut while it waited (server restart). Nothing has happened in
+  // the transaction yet, so a failed BEGIN on a reused connection is retried once on a fresh one.
+  absl::Status last;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    absl::StatusOr<PooledConnection> conn = pool.Acquire();
+    if (!conn.ok()) {
+      return conn.status();
+    }
+    absl::Status begun = (*conn)->ExecScript(BeginStatement(isolation));
+    if (begun.ok()) {
+      return Transaction(*std::move(conn));
+    }
+    last = begun;
+    if (begun.code() != absl::StatusCode::kUnavailable) {
+      break;
+    }
+  }
+  return last;
+}
+
+Transaction::~Transaction() {
+  if (conn_.has_value() && open_) {
+    (void)Rollback();
+  }
+}
+
+absl::StatusOr<Result> Transaction::Exec(const Query& query, const Params& params) {
+  if (!open_) {
+    return absl::FailedPreconditionError("transaction already finished");
+  }
+  return (*conn_)->Exec(query, params);
+}
+
+absl::StatusOr<Result> Transaction::Exec(absl::string_view sql, const Params& params) {
+  if (!open_) {
+    return absl::FailedPreconditionError("transaction already finished");
+  }
+  return (*conn_)->Exec(sql, params);
+}
+
+absl::Status Transaction::Commit() {
+  if (!open_) {
+    return absl::FailedPreconditionError("transaction already finished");
+  }
+  open_ = false;
+  PgResultPtr r(PQexec((*conn_)->raw(), "COMMIT"));
+  if (r == nullptr || PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+    return StatusFromResult(r.get(), (*conn_)->raw());
+  }
+  // COMMIT of a transaction that had failed answers ROLLBACK: report it, never a silent loss.
+  if (absl::string_view(PQcmdStatus(r.get())) == "ROLLBACK") {
+    return absl::AbortedError("database: transaction was rolled back at COMMIT");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Transaction::Rollback() {
+  if (!open_) {
+    return absl::OkStatus();
+  }
+  open_ = false;
+  return (*conn_)->ExecScript("ROLLBACK");
+}
+
+absl::Status RunInTransaction(Pool& pool, const std::function<absl::Status(Transaction&)>& fn,
+                              Isolation isolation, int attempts) {
+  absl::Status status;
+  for (int i = 0; i < attempts; ++i) {
+    absl::StatusOr<Transaction> tx = Transaction::Begin(pool, isolation);
+    if (!tx.ok()) {
+      return tx.status();
+    }
+    status = fn(*tx);
+    if (status.ok()) {
+      status = tx->Commit();
+    }
+    if (status.code() != absl::StatusCode::kAborted) {
+      return status;
+    }
+    spdlog::debug("transaction aborted ({}), retrying", status.message());
+  }
+  return status;
+}
+
+}  // namespace zp::pg
