@@ -27,12 +27,14 @@ endfunction()
 function(zp_embed_files target)
   cmake_parse_arguments(ARG "" "NAMESPACE;FUNCTION" "FILES" ${ARGN})
   set(out ${CMAKE_CURRENT_BINARY_DIR}/${target}_${ARG_FUNCTION}_embedded.cc)
+  string(REPLACE ";" "|" files "${ARG_FILES}")
   add_custom_command(
     OUTPUT ${out}
     COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DNAMESPACE=${ARG_NAMESPACE} -DFUNCTION=${ARG_FUNCTION}
-            "-DFILES=${ARG_FILES}" -P ${PROJECT_SOURCE_DIR}/cmake/ZpEmbed.cmake
+            -DFILES=${files} -P ${PROJECT_SOURCE_DIR}/cmake/ZpEmbed.cmake
     DEPENDS ${ARG_FILES} ${PROJECT_SOURCE_DIR}/cmake/ZpEmbed.cmake
-    COMMENT "Embedding ${ARG_FUNCTION} into ${target}")
+    COMMENT "Embedding ${ARG_FUNCTION} into ${target}"
+    VERBATIM)
   target_sources(${target} PRIVATE ${out})
   target_link_libraries(${target} PRIVATE zp::core)
 endfunction()

@@ -5,10 +5,11 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "spdlog/spdlog.h"
+#include "zp/log/log.h"
 #include "zp/core/status.h"
 
 namespace zp::pg {
@@ -54,7 +55,7 @@ absl::StatusOr<std::vector<Migration>> MigrationsFromFiles(
     int version = 0;
     if (underscore == absl::string_view::npos ||
         !absl::SimpleAtoi(f.name.substr(0, underscore), &version) || version <= 0 ||
-        !f.name.ends_with(".sql")) {
+        !absl::EndsWith(f.name, ".sql")) {
       return absl::InvalidArgumentError(
           absl::StrCat("migration file ", f.name, " is not named NNNN_description.sql"));
     }

@@ -1,7 +1,7 @@
 #include "absl/strings/string_view.h"
 #include "zp/pg/transaction.h"
 
-#include "spdlog/spdlog.h"
+#include "zp/log/log.h"
 
 namespace zp::pg {
 namespace {

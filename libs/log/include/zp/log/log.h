@@ -9,6 +9,15 @@
 #include "spdlog/formatter.h"
 #include "spdlog/spdlog.h"
 
+// Lets spdlog/fmt format absl::string_view (Debian's Abseil has its own string_view type).
+template <>
+struct fmt::formatter<absl::string_view> : fmt::formatter<fmt::string_view> {
+  template <typename FormatContext>
+  auto format(absl::string_view s, FormatContext& ctx) const {
+    return fmt::formatter<fmt::string_view>::format(fmt::string_view(s.data(), s.size()), ctx);
+  }
+};
+
 namespace zp::log {
 
 // What the current call is about; copied into every log line written on this thread while a

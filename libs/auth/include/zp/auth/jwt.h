@@ -1,0 +1,80 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "zp/auth/principal.h"
+#include "zp/core/clock.h"
+
+namespace zp::auth {
+
+struct JwtOptions {
+  std::string issuer = "https://auth.zeropapier.local";
+  std::string audience = "zeropapier";
+  // Tolerated clock skew on exp and nbf.
+  absl::Duration leeway = absl::Seconds(30);
+};
+
+// Verifies ES256 JWTs against the keys of a JWKS file, chosen by the token's `kid`; several keys
+// may be published at once, so keys rotate without downtime. Only ES256 is accepted (alg pinned:
+// `none`, HMAC and RSA tokens are refused before any key is used); exp is required, nbf, iss and
+// aud are checked. Every refusal is UNAUTHENTICATED with reason TOKEN_INVALID or TOKEN_EXPIRED.
+class JwtVerifier {
+ public:
+  static absl::StatusOr<std::unique_ptr<JwtVerifier>> FromJwks(
+      absl::string_view jwks_json, JwtOptions options,
+      const core::Clock& clock = core::SystemClock::Instance());
+  static absl::StatusOr<std::unique_ptr<JwtVerifier>> FromJwksFile(
+      const std::string& path, JwtOptions options,
+      const core::Clock& clock = core::SystemClock::Instance());
+
+  absl::StatusOr<Principal> Verify(absl::string_view token) const;
+  size_t key_count() const { return pem_by_kid_.size(); }
+
+ private:
+  JwtVerifier(std::map<std::string, std::string> pem_by_kid, JwtOptions options,
+              const core::Clock& clock)
+      : pem_by_kid_(std::move(pem_by_kid)), options_(std::move(options)), clock_(clock) {}
+  std::map<std::string, std::string> pem_by_kid_;
+  JwtOptions options_;
+  const core::Clock& clock_;
+};
+
+struct TokenClaims {
+  std::string subject;
+  std::vector<std::string> roles;
+  std::vector<std::string> territories;
+  std::string idcs;
+  absl::Duration lifetime = absl::Hours(8);
+  // Defaults: the verifier's defaults.
+  std::string issuer = JwtOptions().issuer;
+  std::string audience = JwtOptions().audience;
+};
+
+// Signs ES256 tokens with a PEM private key (zpctl token, tests). Production tokens come from the
+// identity provider; this signer exists for the local stack and tests.
+class JwtSigner {
+ public:
+  static absl::StatusOr<std::unique_ptr<JwtSigner>> FromPem(std::string private_key_pem,
+                                                            std::string kid);
+  static absl::StatusOr<std::unique_ptr<JwtSigner>> FromPemFile(const std::string& path,
+                                                                std::string kid);
+  absl::StatusOr<std::string> Sign(const TokenClaims& claims,
+                                   absl::Time now = absl::Now()) const;
+  // Signs arbitrary header and payload JSON; tests use it to craft bad tokens.
+  absl::StatusOr<std::string> SignRaw(const std::string& payload_json,
+                                      const std::map<std::string, std::string>& headers) const;
+  const std::string& kid() const { return kid_; }
+
+ private:
+  JwtSigner(std::string pem, std::string kid) : pem_(std::move(pem)), kid_(std::move(kid)) {}
+  std::string pem_;
+  std::string kid_;
+};
+
+}  // namespace zp::auth

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "zp/territory/referential.h"
+
+namespace zp::auth {
+
+// The roles of DESIGN.md, section 4.
+namespace roles {
+inline constexpr absl::string_view kCitizen = "citizen";
+inline constexpr absl::string_view kCompany = "company";
+inline constexpr absl::string_view kAgent = "agent";
+inline constexpr absl::string_view kCtAdmin = "ct_admin";
+inline constexpr absl::string_view kCivilAgent = "civil_agent";
+inline constexpr absl::string_view kCivilOfficer = "civil_officer";
+inline constexpr absl::string_view kHealthFacility = "health_facility";
+inline constexpr absl::string_view kProvinceCell = "province_cell";
+inline constexpr absl::string_view kGovernor = "governor";
+inline constexpr absl::string_view kDgct = "dgct";
+inline constexpr absl::string_view kAuditor = "auditor";
+// Partners, identified by their client certificate on the partner port.
+inline constexpr absl::string_view kTgr = "tgr";
+inline constexpr absl::string_view kBarid = "barid";
+inline constexpr absl::string_view kAdd = "add";
+}  // namespace roles
+
+bool IsKnownRole(absl::string_view role);
+
+// Who is calling: from a verified JWT (users) or a verified client certificate (partners).
+struct Principal {
+  std::string subject;
+  std::vector<std::string> roles;
+  // HCP codes ("MA", a region, a province or a commune) the principal acts for.
+  std::vector<std::string> territories;
+  // Civil-status identifier of a citizen, when the token carries one.
+  std::string idcs;
+  // Partner name from the client certificate ("tgr", "barid", "add"); empty for users.
+  std::string partner;
+
+  bool HasRole(absl::string_view role) const;
+};
+
+// PERMISSION_DENIED (reason ROLE_REQUIRED) unless the principal has one of `allowed`.
+absl::Status RequireRole(const Principal& principal,
+                         std::initializer_list<absl::string_view> allowed);
+
+// True when one of the principal's territory codes is `code` or one of its ancestors. A resource
+// outside the scope must be answered NOT_FOUND by the caller, never with its data.
+bool CanAccessTerritory(const Principal& principal, absl::string_view code,
+                        const territory::Referential& referential);
+
+}  // namespace zp::auth

@@ -1,0 +1,241 @@
+#include "zp/auth/jwt.h"
+
+#include <jwt.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "zp/auth/jwk.h"
+#include "zp/core/status.h"
+
+namespace zp::auth {
+namespace {
+
+struct JwtDeleter {
+  void operator()(jwt_t* j) const { jwt_free(j); }
+};
+using JwtPtr = std::unique_ptr<jwt_t, JwtDeleter>;
+
+struct JwtStringDeleter {
+  void operator()(char* s) const { free(s); }  // libjwt 1.10 strings come from malloc
+};
+
+absl::Status Invalid(absl::string_view why) {
+  return core::ErrorWithReason(absl::StatusCode::kUnauthenticated,
+                               absl::StrCat("invalid token: ", why), "TOKEN_INVALID");
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> Strings(const google::protobuf::Value& v) {
+  std::vector<std::string> out;
+  if (v.has_string_value()) {
+    out.push_back(v.string_value());
+  } else if (v.has_list_value()) {
+    for (const auto& item : v.list_value().values()) {
+      if (item.has_string_value()) {
+        out.push_back(item.string_value());
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::FromJwks(absl::string_view jwks_json,
+                                                                   JwtOptions options,
+                                                                   const core::Clock& clock) {
+  ASSIGN_OR_RETURN(zp::auth::v1::JsonWebKeySet set, ParseJwks(jwks_json));
+  std::map<std::string, std::string> pem_by_kid;
+  for (const auto& jwk : set.keys()) {
+    if (jwk.kid().empty()) {
+      return absl::InvalidArgumentError("JWKS: every key needs a kid");
+    }
+    ASSIGN_OR_RETURN(pem_by_kid[jwk.kid()], PemFromJwk(jwk));
+  }
+  if (pem_by_kid.empty()) {
+    return absl::InvalidArgumentError("JWKS: no keys");
+  }
+  return std::unique_ptr<JwtVerifier>(
+      new JwtVerifier(std::move(pem_by_kid), std::move(options), clock));
+}
+
+absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::FromJwksFile(const std::string& path,
+                                                                       JwtOptions options,
+                                                                       const core::Clock& clock) {
+  ASSIGN_OR_RETURN(std::string json, ReadFile(path));
+  return FromJwks(json, std::move(options), clock);
+}
+
+absl::StatusOr<Principal> JwtVerifier::Verify(absl::string_view token) const {
+  if (token.empty()) {
+    return Invalid("empty");
+  }
+  const std::string text(token);
+  // First pass without a key reads the header only; nothing from it is trusted beyond choosing
+  // the key, and the algorithm is pinned before any verification.
+  jwt_t* raw = nullptr;
+  if (jwt_decode(&raw, text.c_str(), nullptr, 0) != 0 || raw == nullptr) {
+    return Invalid("malformed");
+  }
+  JwtPtr unverified(raw);
+  const char* alg = jwt_get_header(unverified.get(), "alg");
+  if (alg == nullptr || std::string(alg) != "ES256" ||
+      jwt_get_alg(unverified.get()) != JWT_ALG_ES256) {
+    return Invalid(absl::StrCat("algorithm ", alg == nullptr ? "(none)" : alg,
+                                " is not accepted"));
+  }
+  const char* kid = jwt_get_header(unverified.get(), "kid");
+  if (kid == nullptr) {
+    return Invalid("no kid");
+  }
+  auto key = pem_by_kid_.find(kid);
+  if (key == pem_by_kid_.end()) {
+    return Invalid(absl::StrCat("unknown kid ", kid));
+  }
+  raw = nullptr;
+  if (jwt_decode(&raw, text.c_str(), reinterpret_cast<const unsigned char*>(key->second.data()),
+                 static_cast<int>(key->second.size())) != 0 ||
+      raw == nullptr) {
+    return Invalid("bad signature");
+  }
+  JwtPtr verified(raw);
+  if (jwt_get_alg(verified.get()) != JWT_ALG_ES256) {
+    return Invalid("algorithm changed");
+  }
+  std::unique_ptr<char, JwtStringDeleter> grants(jwt_get_grants_json(verified.get(), nullptr));
+  if (grants == nullptr) {
+    return Invalid("no claims");
+  }
+  google::protobuf::Struct claims;
+  if (!google::protobuf::util::JsonStringToMessage(grants.get(), &claims).ok()) {
+    return Invalid("claims are not a JSON object");
+  }
+  const auto& fields = claims.fields();
+  auto number = [&](const char* name) -> std::optional<double> {
+    auto it = fields.find(name);
+    if (it == fields.end() || !it->second.has_number_value()) {
+      return std::nullopt;
+    }
+    return it->second.number_value();
+  };
+  auto string = [&](const char* name) -> std::string {
+    auto it = fields.find(name);
+    return it == fields.end() ? std::string() : it->second.string_value();
+  };
+  const double now = absl::ToDoubleSeconds(clock_.Now() - absl::UnixEpoch());
+  const double leeway = absl::ToDoubleSeconds(options_.leeway);
+  std::optional<double> exp = number("exp");
+  if (!exp.has_value()) {
+    return Invalid("no exp");
+  }
+  if (now > *exp + leeway) {
+    return core::ErrorWithReason(absl::StatusCode::kUnauthenticated, "token expired",
+                                 "TOKEN_EXPIRED");
+  }
+  if (std::optional<double> nbf = number("nbf"); nbf.has_value() && now + leeway < *nbf) {
+    return Invalid("not valid yet");
+  }
+  if (string("iss") != options_.issuer) {
+    return Invalid("wrong issuer");
+  }
+  auto aud = fields.find("aud");
+  bool audience_ok = false;
+  if (aud != fields.end()) {
+    for (const std::string& a : Strings(aud->second)) {
+      audience_ok = audience_ok || a == options_.audience;
+    }
+  }
+  if (!audience_ok) {
+    return Invalid("wrong audience");
+  }
+  Principal principal;
+  principal.subject = string("sub");
+  if (principal.subject.empty()) {
+    return Invalid("no sub");
+  }
+  if (auto it = fields.find("roles"); it != fields.end()) {
+    principal.roles = Strings(it->second);
+  }
+  if (auto it = fields.find("territories"); it != fields.end()) {
+    principal.territories = Strings(it->second);
+  }
+  principal.idcs = string("idcs");
+  return principal;
+}
+
+absl::StatusOr<std::unique_ptr<JwtSigner>> JwtSigner::FromPem(std::string private_key_pem,
+                                                              std::string kid) {
+  return std::unique_ptr<JwtSigner>(new JwtSigner(std::move(private_key_pem), std::move(kid)));
+}
+
+absl::StatusOr<std::unique_ptr<JwtSigner>> JwtSigner::FromPemFile(const std::string& path,
+                                                                  std::string kid) {
+  ASSIGN_OR_RETURN(std::string pem, ReadFile(path));
+  return FromPem(std::move(pem), std::move(kid));
+}
+
+absl::StatusOr<std::string> JwtSigner::SignRaw(
+    const std::string& payload_json, const std::map<std::string, std::string>& headers) const {
+  jwt_t* raw = nullptr;
+  if (jwt_new(&raw) != 0) {
+    return absl::InternalError("jwt_new failed");
+  }
+  JwtPtr jwt(raw);
+  if (jwt_add_grants_json(jwt.get(), payload_json.c_str()) != 0) {
+    return absl::InvalidArgumentError("claims are not a JSON object");
+  }
+  for (const auto& [k, v] : headers) {
+    if (jwt_add_header(jwt.get(), k.c_str(), v.c_str()) != 0) {
+      return absl::InvalidArgumentError(absl::StrCat("bad header ", k));
+    }
+  }
+  if (jwt_set_alg(jwt.get(), JWT_ALG_ES256, reinterpret_cast<const unsigned char*>(pem_.data()),
+                  static_cast<int>(pem_.size())) != 0) {
+    return absl::InvalidArgumentError("cannot use the signing key");
+  }
+  std::unique_ptr<char, JwtStringDeleter> encoded(jwt_encode_str(jwt.get()));
+  if (encoded == nullptr) {
+    return absl::InternalError("cannot sign the token (is the key an EC P-256 private key?)");
+  }
+  return std::string(encoded.get());
+}
+
+absl::StatusOr<std::string> JwtSigner::Sign(const TokenClaims& claims, absl::Time now) const {
+  google::protobuf::Struct payload;
+  auto& f = *payload.mutable_fields();
+  f["sub"].set_string_value(claims.subject);
+  f["iss"].set_string_value(claims.issuer);
+  f["aud"].set_string_value(claims.audience);
+  const int64_t iat = absl::ToUnixSeconds(now);
+  f["iat"].set_number_value(static_cast<double>(iat));
+  f["nbf"].set_number_value(static_cast<double>(iat));
+  f["exp"].set_number_value(static_cast<double>(absl::ToUnixSeconds(now + claims.lifetime)));
+  for (const std::string& r : claims.roles) {
+    f["roles"].mutable_list_value()->add_values()->set_string_value(r);
+  }
+  for (const std::string& t : claims.territories) {
+    f["territories"].mutable_list_value()->add_values()->set_string_value(t);
+  }
+  if (!claims.idcs.empty()) {
+    f["idcs"].set_string_value(claims.idcs);
+  }
+  std::string json;
+  (void)google::protobuf::util::MessageToJsonString(payload, &json);
+  return SignRaw(json, {{"kid", kid_}});
+}
+
+}  // namespace zp::auth

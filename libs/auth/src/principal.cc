@@ -1,0 +1,50 @@
+#include "zp/auth/principal.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "zp/core/status.h"
+
+namespace zp::auth {
+
+bool IsKnownRole(absl::string_view role) {
+  for (absl::string_view known :
+       {roles::kCitizen, roles::kCompany, roles::kAgent, roles::kCtAdmin, roles::kCivilAgent,
+        roles::kCivilOfficer, roles::kHealthFacility, roles::kProvinceCell, roles::kGovernor,
+        roles::kDgct, roles::kAuditor, roles::kTgr, roles::kBarid, roles::kAdd}) {
+    if (role == known) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Principal::HasRole(absl::string_view role) const {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+absl::Status RequireRole(const Principal& principal,
+                         std::initializer_list<absl::string_view> allowed) {
+  for (absl::string_view role : allowed) {
+    if (principal.HasRole(role)) {
+      return absl::OkStatus();
+    }
+  }
+  return core::ErrorWithReason(
+      absl::StatusCode::kPermissionDenied,
+      absl::StrCat("this action needs one of the roles: ", absl::StrJoin(allowed, ", ")),
+      "ROLE_REQUIRED");
+}
+
+bool CanAccessTerritory(const Principal& principal, absl::string_view code,
+                        const territory::Referential& referential) {
+  for (const std::string& scope : principal.territories) {
+    if (referential.IsWithin(code, scope)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace zp::auth

@@ -1,0 +1,88 @@
+#include "zp/redis/rate_limiter.h"
+
+#include <openssl/evp.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace zp::redis {
+namespace {
+
+// KEYS[1] bucket; ARGV: capacity, tokens per ms, now (ms), cost.
+// Returns {allowed (0/1), tokens left (floor), ms until `cost` tokens are available}.
+constexpr absl::string_view kTokenBucketScript = R"lua(
+local capacity = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+local cost = tonumber(ARGV[4])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local tokens = tonumber(state[1])
+local ts = tonumber(state[2])
+if tokens == nil or ts == nil then
+  tokens = capacity
+  ts = now
+end
+if now > ts then
+  tokens = math.min(capacity, tokens + (now - ts) * rate)
+  ts = now
+end
+local allowed = 0
+local wait = 0
+if tokens >= cost then
+  tokens = tokens - cost
+  allowed = 1
+else
+  wait = math.ceil((cost - tokens) / rate)
+end
+redis.call('HSET', KEYS[1], 'tokens', string.format('%.6f', tokens), 'ts', string.format('%d', ts))
+redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / rate) + 1000)
+return {allowed, math.floor(tokens), wait}
+)lua";
+
+std::string Sha1Hex(absl::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha1(), nullptr);
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    absl::StrAppendFormat(&out, "%02x", digest[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<RateDecision> RateLimiter::Take(const std::string& key, int64_t cost) {
+  static const std::string* sha = new std::string(Sha1Hex(kTokenBucketScript));
+  const int64_t now_ms = absl::ToUnixMillis(clock_.Now());
+  std::vector<std::string> args = {"EVALSHA",
+                                   *sha,
+                                   "1",
+                                   absl::StrCat(prefix_, ":", key),
+                                   absl::StrCat(limit_.capacity),
+                                   absl::StrFormat("%.9f", limit_.refill_per_second / 1000.0),
+                                   absl::StrCat(now_ms),
+                                   absl::StrCat(cost)};
+  absl::StatusOr<ReplyPtr> reply = pool_.Command(args);
+  if (!reply.ok() && absl::StrContains(reply.status().message(), "NOSCRIPT")) {
+    // First use on this server (or after a restart): EVAL loads the script into its cache.
+    args[0] = "EVAL";
+    args[1] = std::string(kTokenBucketScript);
+    reply = pool_.Command(args);
+  }
+  if (!reply.ok()) {
+    return reply.status();
+  }
+  const redisReply* r = reply->get();
+  if (r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
+    return absl::InternalError("redis: unexpected reply from the rate limiter script");
+  }
+  RateDecision decision;
+  decision.allowed = r->element[0]->integer == 1;
+  decision.remaining = r->element[1]->integer;
+  decision.retry_after = absl::Milliseconds(r->element[2]->integer);
+  return decision;
+}
+
+}  // namespace zp::redis
