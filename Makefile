@@ -1,0 +1,45 @@
+# zeropapier: the two commands are `make run` and `make test`; the others are their parts.
+SHELL := /bin/bash
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+export CCACHE_DIR ?= $(CURDIR)/.cache/ccache
+
+.PHONY: all deps configure build test run stop status bench fmt clean
+
+all: build
+
+deps:
+	@deploy/install-deps.sh
+
+$(BUILD_DIR)/build.ninja:
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+
+configure: deps $(BUILD_DIR)/build.ninja
+
+build: configure
+	@ninja -C $(BUILD_DIR) -j $(JOBS)
+
+# Builds, starts a private stack (own ports, under .run/test), runs every test against it and
+# stops it, whatever the outcome.
+test: build
+	@tests/run.sh
+
+# Starts PostgreSQL, Redis and devkafka (and every service once they exist) for local use.
+run: build
+	@deploy/local/run.sh
+
+stop:
+	@deploy/local/run.sh stop
+
+status:
+	@deploy/local/stack.sh status
+
+bench: build
+	@tests/bench/run.sh
+
+fmt:
+	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR)

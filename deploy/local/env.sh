@@ -1,0 +1,41 @@
+# Shared settings of the local stack scripts; sourced, never run.
+# ZP_RUN_DIR holds pid files, logs, keys and the bootstrap file; `make test` uses its own
+# (.run/test) with its own ports so that it never disturbs a running `make run`.
+ZP_ROOT=${ZP_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+ZP_RUN_DIR=${ZP_RUN_DIR:-$ZP_ROOT/.run}
+ZP_BUILD_DIR=${ZP_BUILD_DIR:-$ZP_ROOT/build}
+ZP_PG_PORT=${ZP_PG_PORT:-55432}
+ZP_REDIS_PORT=${ZP_REDIS_PORT:-56379}
+ZP_KAFKA_TOPICS=${ZP_KAFKA_TOPICS:-zp.sgec.v1,zp.watiqa.v1,zp.chikaya.v1,zp.rokhas.v1,zp.bod.v1,zp.gidct.v1,zp.girct.v1,zp.aujour.v1,zp.smgp.v1,zp.council.v1,zp.sig.v1,zp.opengov.v1}
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+mkdir -p "$ZP_RUN_DIR"
+ZP_RUN_DIR=$(cd "$ZP_RUN_DIR" && pwd)
+
+# PostgreSQL refuses to run as root, and the checkout may sit where the postgres user cannot
+# enter: its data lives under /tmp/zeropapier-<hash of the run dir>/ and .run/pgdata links to it.
+ZP_PG_HOME=/tmp/zeropapier-$(printf '%s' "$ZP_RUN_DIR" | sha256sum | cut -c1-12)
+ZP_PG_DATA=$ZP_PG_HOME/pgdata
+
+say() { printf '%s\n' "$*" >&2; }
+
+as_pg_user() {
+  if [ "$(id -u)" = 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
+  local seconds=$1 what=$2
+  shift 2
+  local i
+  for ((i = 0; i < seconds * 10; i++)); do
+    if "$@" >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  say "timed out waiting for $what"
+  return 1
+}

@@ -1,0 +1,35 @@
+// zpctl: the operator's command-line tool.
+
+#include <iostream>
+#include <string>
+
+#include "tools/zpctl/commands.h"
+
+namespace {
+
+void Usage() {
+  std::cerr << "usage: zpctl <command> [flags]\n\n"
+               "commands:\n"
+               "  token   mint a development JWT with the local key pair\n"
+               "          zpctl token --roles civil_agent --territories 01.511.01.01 [--sub S]\n"
+               "  jwks    print a JWKS for PEM public keys: zpctl jwks KID=FILE [KID=FILE...]\n"
+               "\n`zpctl <command> --help` lists the flags of a command.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    Usage();
+    return 2;
+  }
+  const std::string command = argv[1];
+  if (command == "token") {
+    return zp::zpctl::TokenCommand(argc - 1, argv + 1);
+  }
+  if (command == "jwks") {
+    return zp::zpctl::JwksCommand(argc - 1, argv + 1);
+  }
+  Usage();
+  return 2;
+}
