@@ -167,6 +167,9 @@ absl::StatusOr<int> OutboxRelay::PublishBatch(pg::Connection& conn) {
       }
     }
   }
+  if (options_.before_delete) {
+    options_.before_delete(static_cast<int>(rows.size()));
+  }
   if (!delivered.empty()) {
     absl::StatusOr<pg::Result> deleted =
         conn.Exec(kDelete, {absl::StrCat("{", absl::StrJoin(delivered, ","), "}")});

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -37,6 +38,9 @@ struct RelayOptions {
   // Optional: zp_outbox_pending, zp_outbox_publish_lag_seconds, zp_outbox_published_total.
   std::shared_ptr<prometheus::Registry> registry;
   std::string service;
+  // Called after every delivery report of a batch arrived and before its rows are deleted. Tests
+  // use it to stop a relay at the worst moment (published, not yet deleted).
+  std::function<void(int rows)> before_delete;
 };
 
 struct RelayStats {

@@ -1,0 +1,82 @@
+#include "tests/support/subprocess.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace zp::testing {
+
+Subprocess::Subprocess(std::vector<std::string> argv, std::map<std::string, std::string> env,
+                       std::string log_file) {
+  pid_ = fork();
+  if (pid_ == 0) {
+    // The child must not inherit the test's blocked signal mask.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (const auto& [k, v] : env) {
+      setenv(k.c_str(), v.c_str(), 1);
+    }
+    int fd = open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      dup2(fd, STDOUT_FILENO);
+      dup2(fd, STDERR_FILENO);
+    }
+    std::vector<char*> args;
+    for (std::string& a : argv) {
+      args.push_back(a.data());
+    }
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+}
+
+Subprocess::~Subprocess() {
+  if (pid_ > 0 && !exited_) {
+    Stop(SIGKILL);
+  }
+}
+
+bool Subprocess::running() {
+  if (exited_ || pid_ <= 0) {
+    return false;
+  }
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    exited_ = true;
+    return false;
+  }
+  return true;
+}
+
+void Subprocess::Signal(int sig) {
+  if (pid_ > 0 && !exited_) {
+    kill(pid_, sig);
+  }
+}
+
+int Subprocess::Stop(int sig) {
+  if (pid_ <= 0 || exited_) {
+    return 0;
+  }
+  kill(pid_, sig);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  exited_ = true;
+  return status;
+}
+
+int RunCommand(const std::string& command, const std::map<std::string, std::string>& env) {
+  std::string prefix;
+  for (const auto& [k, v] : env) {
+    prefix += k + "='" + v + "' ";
+  }
+  int status = std::system((prefix + command).c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace zp::testing

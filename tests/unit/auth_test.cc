@@ -1,0 +1,161 @@
+#include <catch2/catch.hpp>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_split.h"
+#include "tests/support/keys.h"
+#include "zp/auth/jwk.h"
+#include "zp/auth/jwt.h"
+#include "zp/core/status.h"
+
+namespace zp::auth {
+namespace {
+
+struct Fixture {
+  testing::EcKeyPair key = testing::GenerateEcKeyPair();
+  testing::EcKeyPair other = testing::GenerateEcKeyPair();
+  core::ManualClock clock{absl::FromUnixSeconds(1790000000)};
+  std::unique_ptr<JwtSigner> signer = *JwtSigner::FromPem(key.private_pem, "k1");
+  std::unique_ptr<JwtVerifier> verifier;
+
+  Fixture() {
+    v1::JsonWebKeySet set;
+    *set.add_keys() = *JwkFromPem(key.public_pem, "k1");
+    *set.add_keys() = *JwkFromPem(other.public_pem, "k2");
+    verifier = *JwtVerifier::FromJwks(JwksToJson(set), JwtOptions(), clock);
+  }
+
+  TokenClaims Claims() const {
+    TokenClaims c;
+    c.subject = "agent-7";
+    c.roles = {"civil_agent", "agent"};
+    c.territories = {"01.511.01.01"};
+    c.lifetime = absl::Hours(1);
+    return c;
+  }
+  std::string Token(const TokenClaims& c) const { return *signer->Sign(c, clock.Now()); }
+};
+
+std::string ReasonOfVerify(const Fixture& f, const std::string& token) {
+  auto p = f.verifier->Verify(token);
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.status().code() == absl::StatusCode::kUnauthenticated);
+  return core::ReasonOf(p.status()).value_or("");
+}
+
+TEST_CASE("jwt: a valid token yields the principal", "[auth]") {
+  Fixture f;
+  auto p = f.verifier->Verify(f.Token(f.Claims()));
+  INFO(p.status().ToString());
+  REQUIRE(p.ok());
+  CHECK(p->subject == "agent-7");
+  CHECK(p->roles == std::vector<std::string>{"civil_agent", "agent"});
+  CHECK(p->territories == std::vector<std::string>{"01.511.01.01"});
+  CHECK(f.verifier->key_count() == 2);
+}
+
+TEST_CASE("jwt: keys rotate: a token of any published kid verifies", "[auth]") {
+  Fixture f;
+  auto second = *JwtSigner::FromPem(f.other.private_pem, "k2");
+  CHECK(f.verifier->Verify(*second->Sign(f.Claims(), f.clock.Now())).ok());
+  auto unknown = *JwtSigner::FromPem(f.other.private_pem, "k9");
+  CHECK(ReasonOfVerify(f, *unknown->Sign(f.Claims(), f.clock.Now())) == "TOKEN_INVALID");
+  // Signed with k2's key but claiming k1: the signature does not match k1.
+  auto lying = *JwtSigner::FromPem(f.other.private_pem, "k1");
+  CHECK(ReasonOfVerify(f, *lying->Sign(f.Claims(), f.clock.Now())) == "TOKEN_INVALID");
+}
+
+TEST_CASE("jwt: an expired token is refused, within the leeway it passes", "[auth]") {
+  Fixture f;
+  std::string token = f.Token(f.Claims());
+  f.clock.Advance(absl::Hours(1) + absl::Seconds(20));
+  CHECK(f.verifier->Verify(token).ok());
+  f.clock.Advance(absl::Seconds(20));
+  CHECK(ReasonOfVerify(f, token) == "TOKEN_EXPIRED");
+}
+
+TEST_CASE("jwt: a token used before nbf is refused", "[auth]") {
+  Fixture f;
+  std::string token = *f.signer->Sign(f.Claims(), f.clock.Now() + absl::Minutes(5));
+  CHECK(ReasonOfVerify(f, token) == "TOKEN_INVALID");
+}
+
+TEST_CASE("jwt: a tampered payload is refused", "[auth]") {
+  Fixture f;
+  std::string token = f.Token(f.Claims());
+  std::vector<std::string> parts = absl::StrSplit(token, '.');
+  REQUIRE(parts.size() == 3);
+  std::string payload;
+  REQUIRE(absl::WebSafeBase64Unescape(parts[1], &payload));
+  size_t pos = payload.find("01.511.01.01");
+  REQUIRE(pos != std::string::npos);
+  payload.replace(pos, 12, "MA\",\"x\":\"123");  // widen the scope to the whole country
+  parts[1] = absl::WebSafeBase64Escape(payload);
+  CHECK(ReasonOfVerify(f, parts[0] + "." + parts[1] + "." + parts[2]) == "TOKEN_INVALID");
+  // A flipped signature byte.
+  std::string sig = token;
+  sig[sig.size() - 5] = sig[sig.size() - 5] == 'A' ? 'B' : 'A';
+  CHECK(ReasonOfVerify(f, sig) == "TOKEN_INVALID");
+}
+
+TEST_CASE("jwt: alg=none and other algorithms are refused", "[auth]") {
+  Fixture f;
+  std::string token = f.Token(f.Claims());
+  std::vector<std::string> parts = absl::StrSplit(token, '.');
+  std::string none_header = absl::WebSafeBase64Escape(R"({"alg":"none","kid":"k1","typ":"JWT"})");
+  CHECK(ReasonOfVerify(f, none_header + "." + parts[1] + ".") == "TOKEN_INVALID");
+  CHECK(ReasonOfVerify(f, none_header + "." + parts[1] + "." + parts[2]) == "TOKEN_INVALID");
+  std::string hs_header = absl::WebSafeBase64Escape(R"({"alg":"HS256","kid":"k1","typ":"JWT"})");
+  CHECK(ReasonOfVerify(f, hs_header + "." + parts[1] + "." + parts[2]) == "TOKEN_INVALID");
+  CHECK(ReasonOfVerify(f, "not.a.jwt") == "TOKEN_INVALID");
+  CHECK(ReasonOfVerify(f, "") == "TOKEN_INVALID");
+}
+
+TEST_CASE("jwt: wrong audience or issuer is refused", "[auth]") {
+  Fixture f;
+  TokenClaims c = f.Claims();
+  c.audience = "another-system";
+  CHECK(ReasonOfVerify(f, f.Token(c)) == "TOKEN_INVALID");
+  c = f.Claims();
+  c.issuer = "https://evil.example";
+  CHECK(ReasonOfVerify(f, f.Token(c)) == "TOKEN_INVALID");
+  // aud as an array containing ours is accepted.
+  std::string json = R"({"sub":"s","iss":"https://auth.zeropapier.local","aud":["x","zeropapier"],"exp":)" +
+                     std::to_string(absl::ToUnixSeconds(f.clock.Now()) + 60) + "}";
+  CHECK(f.verifier->Verify(*f.signer->SignRaw(json, {{"kid", "k1"}})).ok());
+  std::string no_exp = R"({"sub":"s","iss":"https://auth.zeropapier.local","aud":"zeropapier"})";
+  CHECK(ReasonOfVerify(f, *f.signer->SignRaw(no_exp, {{"kid", "k1"}})) == "TOKEN_INVALID");
+}
+
+TEST_CASE("jwks: malformed sets and points off the curve are refused", "[auth]") {
+  CHECK_FALSE(JwtVerifier::FromJwks("{", JwtOptions()).ok());
+  CHECK_FALSE(JwtVerifier::FromJwks(R"({"keys":[]})", JwtOptions()).ok());
+  v1::JsonWebKey bad;
+  bad.set_kty("EC");
+  bad.set_crv("P-256");
+  bad.set_kid("bad");
+  bad.set_x(absl::WebSafeBase64Escape(std::string(32, '\x01')));
+  bad.set_y(absl::WebSafeBase64Escape(std::string(32, '\x02')));
+  CHECK_FALSE(PemFromJwk(bad).ok());
+  bad.set_kty("RSA");
+  CHECK_FALSE(PemFromJwk(bad).ok());
+}
+
+TEST_CASE("principal: roles and territory scope", "[auth]") {
+  auto ref = *territory::Referential::LoadEmbedded();
+  Principal agent{"a", {"civil_agent"}, {"01.511"}, "", ""};
+  CHECK(RequireRole(agent, {roles::kCivilAgent, roles::kCivilOfficer}).ok());
+  absl::Status denied = RequireRole(agent, {roles::kGovernor});
+  CHECK(denied.code() == absl::StatusCode::kPermissionDenied);
+  CHECK(core::ReasonOf(denied) == "ROLE_REQUIRED");
+  CHECK(CanAccessTerritory(agent, "01.511.01.01", *ref));
+  CHECK(CanAccessTerritory(agent, "01.511", *ref));
+  CHECK_FALSE(CanAccessTerritory(agent, "01", *ref));
+  CHECK_FALSE(CanAccessTerritory(agent, "02.111.01.01", *ref));
+  Principal dgct{"d", {"dgct"}, {"MA"}, "", ""};
+  CHECK(CanAccessTerritory(dgct, "06.141.01.0", *ref));
+  Principal nobody{"n", {"agent"}, {}, "", ""};
+  CHECK_FALSE(CanAccessTerritory(nobody, "01", *ref));
+}
+
+}  // namespace
+}  // namespace zp::auth
