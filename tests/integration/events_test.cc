@@ -33,6 +33,7 @@ class EventsFixture {
   explicit EventsFixture(std::string bootstrap = testing::KafkaBootstrap())
       : bootstrap_(std::move(bootstrap)), topic_(testing::UniqueName("zp.test.")) {
     auto db = pg::TestDatabase::Create();
+    INFO(db.status().ToString());
     REQUIRE(db.ok());
     db_ = *std::move(db);
     pool_ = std::make_unique<pg::Pool>(db_->pool_options(6));
@@ -159,7 +160,7 @@ TEST_CASE("events: 10,000 events go outbox -> relay -> Kafka -> consumer, none l
   f.CheckOrderPerKey();
 }
 
-TEST_CASE("events: a relay killed between delivery and delete loses nothing; the redelivery "
+TEST_CASE("events: a relay killed between delivery and delete loses nothing, the redelivery "
           "has no effect", "[integration][events]") {
   EventsFixture f;
   f.Append(3000, 20);
@@ -252,7 +253,7 @@ TEST_CASE("events: Kafka away for 10 s: events wait in the outbox and arrive in 
   f.CheckOrderPerKey();
 }
 
-TEST_CASE("events: one relay leads; when it stops another takes over", "[integration][events]") {
+TEST_CASE("events: one relay leads, when it stops another takes over", "[integration][events]") {
   EventsFixture f;
   auto a = std::make_unique<OutboxRelay>(f.relay_options());
   auto b = std::make_unique<OutboxRelay>(f.relay_options());

@@ -41,7 +41,7 @@ class PrivateServer {
   std::map<std::string, std::string> env_;
 };
 
-TEST_CASE("pg: the pool survives a server restart; callers get UNAVAILABLE meanwhile",
+TEST_CASE("pg: the pool survives a server restart, callers get UNAVAILABLE meanwhile",
           "[integration][pg][restart]") {
   PrivateServer server;
   PoolOptions options;

@@ -18,6 +18,7 @@ constexpr Query kCount{"t_count", "SELECT count(*) FROM items"};
 
 std::unique_ptr<TestDatabase> NewDatabase() {
   auto db = TestDatabase::Create();
+  INFO(db.status().ToString());
   REQUIRE(db.ok());
   return *std::move(db);
 }

@@ -167,7 +167,7 @@ TEST_CASE("rpc: health is NOT_SERVING until the readiness check passes", "[integ
       absl::Seconds(5)));
 }
 
-TEST_CASE("rpc: calls carry the principal, request id and trace id; metrics count them",
+TEST_CASE("rpc: calls carry the principal, request id and trace id, and metrics count them",
           "[integration][rpc]") {
   Harness h;
   auto stub = EchoService::NewStub(h.Internal());

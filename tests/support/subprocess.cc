@@ -73,7 +73,8 @@ int Subprocess::Stop(int sig) {
 int RunCommand(const std::string& command, const std::map<std::string, std::string>& env) {
   std::string prefix;
   for (const auto& [k, v] : env) {
-    prefix += k + "='" + v + "' ";
+    // Exported first, so that the command's own $VARIABLES see the new values.
+    prefix += "export " + k + "='" + v + "'; ";
   }
   int status = std::system((prefix + command).c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <optional>
+#include <utility>
 #include <string_view>
 
 #include "absl/strings/string_view.h"
@@ -18,7 +19,8 @@ class Transaction {
  public:
   static absl::StatusOr<Transaction> Begin(Pool& pool,
                                            Isolation isolation = Isolation::kReadCommitted);
-  Transaction(Transaction&&) = default;
+  Transaction(Transaction&& other) noexcept
+      : conn_(std::move(other.conn_)), open_(std::exchange(other.open_, false)) {}
   Transaction& operator=(Transaction&&) = delete;
   ~Transaction();
 
