@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +14,8 @@ Subprocess::Subprocess(std::vector<std::string> argv, std::map<std::string, std:
                        std::string log_file) {
   pid_ = fork();
   if (pid_ == 0) {
+    // Dies with the test process, even when the test is killed (ctest timeout).
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     // The child must not inherit the test's blocked signal mask.
     sigset_t none;
     sigemptyset(&none);

@@ -22,6 +22,9 @@ absl::Status Outbox::Append(pg::Transaction& tx, const zp::events::v1::Event& ev
                                     event.traceparent(),
                                     pg::Param::Bytes(event.SerializeAsString())})
                       .status());
+  if (!tx.FirstTime(kOutboxChannel)) {
+    return absl::OkStatus();
+  }
   return tx.Exec(kNotify).status();
 }
 

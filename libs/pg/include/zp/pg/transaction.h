@@ -2,6 +2,8 @@
 
 #include <functional>
 #include <optional>
+#include <set>
+#include <string>
 #include <utility>
 #include <string_view>
 
@@ -20,7 +22,9 @@ class Transaction {
   static absl::StatusOr<Transaction> Begin(Pool& pool,
                                            Isolation isolation = Isolation::kReadCommitted);
   Transaction(Transaction&& other) noexcept
-      : conn_(std::move(other.conn_)), open_(std::exchange(other.open_, false)) {}
+      : conn_(std::move(other.conn_)),
+        open_(std::exchange(other.open_, false)),
+        once_(std::move(other.once_)) {}
   Transaction& operator=(Transaction&&) = delete;
   ~Transaction();
 
@@ -29,12 +33,16 @@ class Transaction {
   absl::Status Commit();
   absl::Status Rollback();
   Connection& connection() { return **conn_; }
+  // True the first time `key` is given in this transaction: lets a component do something once
+  // per transaction (the outbox sends one NOTIFY however many events it appends).
+  bool FirstTime(absl::string_view key) { return once_.insert(std::string(key)).second; }
 
  private:
   explicit Transaction(PooledConnection conn) : conn_(std::move(conn)) {}
 
   std::optional<PooledConnection> conn_;
   bool open_ = true;
+  std::set<std::string> once_;
 };
 
 // Runs `fn` in a transaction and commits it; rolls back when `fn` fails. Retries the whole

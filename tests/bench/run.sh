@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `make bench`: starts a private stack (own ports, under .run/bench), runs the benchmarks, prints
+# their figures and ratios, and stops the stack. Durable settings (fsync on), as in production.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+export ZP_RUN_DIR=$root/.run/bench
+export ZP_PG_PORT=${ZP_BENCH_PG_PORT:-55434}
+export ZP_REDIS_PORT=${ZP_BENCH_REDIS_PORT:-56381}
+export ZP_BUILD_DIR=${ZP_BUILD_DIR:-$root/build}
+stack=$root/deploy/local/stack.sh
+trap '"$stack" stop all' EXIT
+"$stack" start all
+bench=$ZP_BUILD_DIR/tests/bench/zp_bench
+url=postgresql://zp@127.0.0.1:$ZP_PG_PORT/postgres
+echo
+"$bench" relay --pg_url "$url" --kafka_bootstrap "$(cat "$ZP_RUN_DIR/kafka.bootstrap")" \
+  --events "${ZP_BENCH_EVENTS:-20000}"
+echo
+"$bench" pool --pg_url "$url" --clients "${ZP_BENCH_CLIENTS:-8}" --seconds "${ZP_BENCH_SECONDS:-10}"
