@@ -84,15 +84,16 @@ int PoolBench(const BenchOptions& options) {
     size_t at = options.pg_url.rfind(':');
     return options.pg_url.substr(at + 1, options.pg_url.find('/', at) - at - 1);
   }();
-  const std::string base = absl::StrCat("/usr/lib/postgresql/15/bin/pgbench -h 127.0.0.1 -p ",
-                                        port, " -U zp ");
+  const std::string base =
+      absl::StrCat("/usr/lib/postgresql/15/bin/pgbench -h 127.0.0.1 -p ", port, " -U zp ");
   const std::string script = absl::StrCat("/tmp/", (*db)->name(), ".sql");
   {
     FILE* f = fopen(script.c_str(), "w");
     // The same transaction shape as the pool's: BEGIN, one INSERT, COMMIT.
-    fputs("BEGIN;\nINSERT INTO bench_rows (client, n, note) VALUES (:client_id, 0, "
-          "'single-row insert');\nEND;\n",
-          f);
+    fputs(
+        "BEGIN;\nINSERT INTO bench_rows (client, n, note) VALUES (:client_id, 0, "
+        "'single-row insert');\nEND;\n",
+        f);
     fclose(f);
   }
   const std::string common = absl::StrCat(" -n -c ", options.clients, " -j ", options.clients,

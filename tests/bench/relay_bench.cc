@@ -24,8 +24,9 @@ namespace {
 
 constexpr int kPerTransaction = 100;
 constexpr pg::Query kPlainInsert{
-    "b_plain", "INSERT INTO plain_outbox (event_id, topic, key, event_type, traceparent, value) "
-               "VALUES ($1, $2, $3, $4, $5, $6)"};
+    "b_plain",
+    "INSERT INTO plain_outbox (event_id, topic, key, event_type, traceparent, value) "
+    "VALUES ($1, $2, $3, $4, $5, $6)"};
 
 std::vector<events::v1::Event> MakeEvents(int n) {
   std::vector<events::v1::Event> out;
@@ -104,8 +105,8 @@ int RelayBench(const BenchOptions& options) {
   {
     auto conn = pg::Connection::Open((*db)->server_url(), (*db)->overrides());
     auto migrations = events::Migrations();
-    migrations.push_back({"bench", 1, "0001_plain.sql",
-                          "CREATE TABLE plain_outbox (LIKE outbox INCLUDING ALL)"});
+    migrations.push_back(
+        {"bench", 1, "0001_plain.sql", "CREATE TABLE plain_outbox (LIKE outbox INCLUDING ALL)"});
     if (!conn.ok() || !pg::ApplyMigrations(**conn, migrations).ok()) {
       std::cerr << "bench: cannot prepare the database\n";
       return 1;
@@ -121,10 +122,10 @@ int RelayBench(const BenchOptions& options) {
     absl::Status s = pg::RunInTransaction(pool, [&](pg::Transaction& tx) -> absl::Status {
       for (int j = i; j < std::min(n, i + kPerTransaction); ++j) {
         const auto& e = batch[j];
-        RETURN_IF_ERROR(tx.Exec(kPlainInsert, {e.id(), topic, e.subject(), e.type(),
-                                               e.traceparent(),
-                                               pg::Param::Bytes(e.SerializeAsString())})
-                            .status());
+        RETURN_IF_ERROR(
+            tx.Exec(kPlainInsert, {e.id(), topic, e.subject(), e.type(), e.traceparent(),
+                                   pg::Param::Bytes(e.SerializeAsString())})
+                .status());
       }
       return absl::OkStatus();
     });
@@ -174,9 +175,8 @@ int RelayBench(const BenchOptions& options) {
   testing::Eventually([&] { return recorder.count() >= static_cast<size_t>(n); },
                       absl::Seconds(60));
   for (const auto& e : paced) {
-    absl::Status s = pg::RunInTransaction(pool, [&](pg::Transaction& tx) {
-      return outbox.Append(tx, e);
-    });
+    absl::Status s =
+        pg::RunInTransaction(pool, [&](pg::Transaction& tx) { return outbox.Append(tx, e); });
     committed[e.id()] = absl::Now();
     if (!s.ok()) {
       std::cerr << s << "\n";
@@ -199,8 +199,8 @@ int RelayBench(const BenchOptions& options) {
   const double p99 = Percentile(latencies_ms, 99);
 
   std::cout << std::fixed << std::setprecision(1);
-  std::cout << "relay benchmark: " << n << " events of " << batch[0].ByteSizeLong()
-            << " bytes, " << kPerTransaction << " per transaction\n";
+  std::cout << "relay benchmark: " << n << " events of " << batch[0].ByteSizeLong() << " bytes, "
+            << kPerTransaction << " per transaction\n";
   std::cout << "  baseline plain INSERT (same rows)   " << std::setw(10) << plain_rate
             << " rows/s\n";
   std::cout << "  outbox append (INSERT + NOTIFY)     " << std::setw(10) << append_rate

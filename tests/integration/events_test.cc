@@ -1,8 +1,8 @@
-#include <catch2/catch.hpp>
+#include <signal.h>
 
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
-#include <signal.h>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -21,9 +21,10 @@
 namespace zp::events {
 namespace {
 
-constexpr pg::Query kRecordEffect{
-    "t_effect", "INSERT INTO applied (event_id, key, seq) VALUES ($1, $2, $3)"};
-constexpr pg::Query kCountApplied{"t_applied", "SELECT count(*), count(DISTINCT event_id) FROM applied"};
+constexpr pg::Query kRecordEffect{"t_effect",
+                                  "INSERT INTO applied (event_id, key, seq) VALUES ($1, $2, $3)"};
+constexpr pg::Query kCountApplied{"t_applied",
+                                  "SELECT count(*), count(DISTINCT event_id) FROM applied"};
 constexpr pg::Query kCountOutbox{"t_outbox", "SELECT count(*) FROM outbox"};
 
 // A service database with the outbox schema and an `applied` table where the consumer's handler
@@ -40,9 +41,10 @@ class EventsFixture {
     auto conn = pg::Connection::Open(db_->server_url(), db_->overrides());
     REQUIRE(conn.ok());
     std::vector<pg::Migration> migrations = Migrations();
-    migrations.push_back({"test", 1, "0001_applied.sql",
-                          "CREATE TABLE applied (pos bigserial PRIMARY KEY, event_id uuid NOT NULL, "
-                          "key text NOT NULL, seq bigint NOT NULL)"});
+    migrations.push_back(
+        {"test", 1, "0001_applied.sql",
+         "CREATE TABLE applied (pos bigserial PRIMARY KEY, event_id uuid NOT NULL, "
+         "key text NOT NULL, seq bigint NOT NULL)"});
     REQUIRE(pg::ApplyMigrations(**conn, migrations).ok());
   }
 
@@ -77,7 +79,8 @@ class EventsFixture {
     return o;
   }
 
-  std::unique_ptr<Consumer> StartConsumer(std::function<absl::Status(const v1::Event&)> extra = {}) {
+  std::unique_ptr<Consumer> StartConsumer(
+      std::function<absl::Status(const v1::Event&)> extra = {}) {
     ConsumerOptions o;
     o.bootstrap_servers = bootstrap_;
     o.group_id = testing::UniqueName("test-group-");
@@ -160,18 +163,25 @@ TEST_CASE("events: 10,000 events go outbox -> relay -> Kafka -> consumer, none l
   f.CheckOrderPerKey();
 }
 
-TEST_CASE("events: a relay killed between delivery and delete loses nothing, the redelivery "
-          "has no effect", "[integration][events]") {
+TEST_CASE(
+    "events: a relay killed between delivery and delete loses nothing, the redelivery "
+    "has no effect",
+    "[integration][events]") {
   EventsFixture f;
   f.Append(3000, 20);
   auto consumer = f.StartConsumer();
   const std::string log = absl::StrCat("/tmp/", testing::UniqueName("relay-worker-"), ".log");
   std::vector<std::string> argv = {testing::BinaryDir() + "/tests/relay_worker",
-                                   "--pg_url", f.db().server_url(),
-                                   "--dbname", f.db().name(),
-                                   "--bootstrap", testing::KafkaBootstrap(),
-                                   "--batch_size", "1000",
-                                   "--hold_before_delete_ms", "10000"};
+                                   "--pg_url",
+                                   f.db().server_url(),
+                                   "--dbname",
+                                   f.db().name(),
+                                   "--bootstrap",
+                                   testing::KafkaBootstrap(),
+                                   "--batch_size",
+                                   "1000",
+                                   "--hold_before_delete_ms",
+                                   "10000"};
   {
     testing::Subprocess first(argv, {}, log);
     bool holding = testing::Eventually(
@@ -189,8 +199,10 @@ TEST_CASE("events: a relay killed between delivery and delete loses nothing, the
   argv.resize(argv.size() - 2);
   testing::Subprocess second(argv, {}, log);
   bool done = testing::Eventually(
-      [&] { return f.OutboxRows() == 0 && f.Applied().first >= 3000 &&
-                   consumer->stats().duplicates >= 1000; },
+      [&] {
+        return f.OutboxRows() == 0 && f.Applied().first >= 3000 &&
+               consumer->stats().duplicates >= 1000;
+      },
       absl::Seconds(120));
   absl::SleepFor(absl::Milliseconds(500));
   second.Stop(SIGTERM);
@@ -210,9 +222,9 @@ TEST_CASE("events: Kafka away for 10 s: events wait in the outbox and arrive in 
           "[integration][events]") {
   const std::string run = absl::StrCat("/tmp/", testing::UniqueName("devkafka-"));
   REQUIRE(testing::RunCommand("mkdir -p " + run) == 0);
-  testing::Subprocess kafka({testing::BinaryDir() + "/tools/devkafka/devkafka", "--bootstrap_file",
-                             run + "/bootstrap"},
-                            {}, run + "/devkafka.log");
+  testing::Subprocess kafka(
+      {testing::BinaryDir() + "/tools/devkafka/devkafka", "--bootstrap_file", run + "/bootstrap"},
+      {}, run + "/devkafka.log");
   std::string bootstrap;
   REQUIRE(testing::Eventually(
       [&] {

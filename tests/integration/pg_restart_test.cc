@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <thread>
 
@@ -25,9 +24,10 @@ class PrivateServer {
   }
   ~PrivateServer() {
     Stack("stop");
-    testing::RunCommand("rm -rf \"$ZP_RUN_DIR\" /tmp/zeropapier-$(printf '%s' \"$ZP_RUN_DIR\" | "
-                        "sha256sum | cut -c1-12)",
-                        env_);
+    testing::RunCommand(
+        "rm -rf \"$ZP_RUN_DIR\" /tmp/zeropapier-$(printf '%s' \"$ZP_RUN_DIR\" | "
+        "sha256sum | cut -c1-12)",
+        env_);
   }
   int Stack(const std::string& action) {
     return testing::RunCommand(
@@ -74,8 +74,8 @@ TEST_CASE("pg: the pool survives a server restart, callers get UNAVAILABLE meanw
     std::lock_guard<std::mutex> lock(mu);
     return outcomes[code];
   };
-  REQUIRE(testing::Eventually([&] { return count_of(absl::StatusCode::kOk) > 20; },
-                              absl::Seconds(10)));
+  REQUIRE(
+      testing::Eventually([&] { return count_of(absl::StatusCode::kOk) > 20; }, absl::Seconds(10)));
   REQUIRE(server.Stack("stop") == 0);
   CHECK(testing::Eventually([&] { return count_of(absl::StatusCode::kUnavailable) > 5; },
                             absl::Seconds(10)));
@@ -83,8 +83,8 @@ TEST_CASE("pg: the pool survives a server restart, callers get UNAVAILABLE meanw
   absl::SleepFor(absl::Milliseconds(500));
   CHECK(count_of(absl::StatusCode::kOk) == ok_while_down);
   REQUIRE(server.Stack("start") == 0);
-  CHECK(testing::Eventually(
-      [&] { return count_of(absl::StatusCode::kOk) > ok_while_down + 20; }, absl::Seconds(15)));
+  CHECK(testing::Eventually([&] { return count_of(absl::StatusCode::kOk) > ok_while_down + 20; },
+                            absl::Seconds(15)));
   stop = true;
   for (auto& w : workers) {
     w.join();

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <thread>
 
 #include "tests/support/test_env.h"
@@ -26,7 +25,8 @@ std::unique_ptr<TestDatabase> NewDatabase() {
 void CreateItems(Pool& pool) {
   auto conn = pool.Acquire();
   REQUIRE(conn.ok());
-  REQUIRE((*conn)->ExecScript("CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL)").ok());
+  REQUIRE(
+      (*conn)->ExecScript("CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL)").ok());
 }
 
 int64_t Count(Pool& pool) {
@@ -35,8 +35,7 @@ int64_t Count(Pool& pool) {
   return r->Int(0, 0);
 }
 
-TEST_CASE("pg: a transaction destroyed without commit leaves nothing behind",
-          "[integration][pg]") {
+TEST_CASE("pg: a transaction destroyed without commit leaves nothing behind", "[integration][pg]") {
   auto db = NewDatabase();
   Pool pool(db->pool_options());
   CreateItems(pool);
@@ -72,7 +71,8 @@ TEST_CASE("pg: parameters are typed values, never spliced into SQL", "[integrati
   auto r = pool.Exec(Query{"t_name", "SELECT name FROM items WHERE id = $1"}, {int64_t{1}});
   REQUIRE(r.ok());
   CHECK(r->Text(0, 0) == hostile);
-  auto bytes = pool.Exec(Query{"t_bytes", "SELECT $1::bytea"}, {Param::Bytes(std::string("\0\1\2", 3))});
+  auto bytes =
+      pool.Exec(Query{"t_bytes", "SELECT $1::bytea"}, {Param::Bytes(std::string("\0\1\2", 3))});
   REQUIRE(bytes.ok());
   CHECK(bytes->Bytes(0, 0) == std::string("\0\1\2", 3));
   auto null = pool.Exec(Query{"t_null", "SELECT $1::text IS NULL"}, {nullptr});
@@ -114,8 +114,7 @@ TEST_CASE("pg: the pool is bounded and shared safely between threads", "[integra
   CHECK(d.status().code() == absl::StatusCode::kUnavailable);
 }
 
-TEST_CASE("pg: NOTIFY reaches a listener only when the transaction commits",
-          "[integration][pg]") {
+TEST_CASE("pg: NOTIFY reaches a listener only when the transaction commits", "[integration][pg]") {
   auto db = NewDatabase();
   Pool pool(db->pool_options());
   auto listener = Listener::Open(db->server_url(), {"zp_test"}, db->overrides());
@@ -137,8 +136,7 @@ TEST_CASE("pg: NOTIFY reaches a listener only when the transaction commits",
   CHECK((*got)[0].payload == "committed");
 }
 
-TEST_CASE("pg: migrations apply once, even from replicas starting together",
-          "[integration][pg]") {
+TEST_CASE("pg: migrations apply once, even from replicas starting together", "[integration][pg]") {
   auto db = NewDatabase();
   std::vector<Migration> migrations = {
       {"svc", 1, "0001_create.sql", "CREATE TABLE a (id int PRIMARY KEY)"},

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <thread>
 
 #include "tests/support/test_env.h"
@@ -113,8 +112,7 @@ TEST_CASE("redis: read-through cache with TTL and invalidation", "[integration][
   }
 }
 
-TEST_CASE("redis: the cache answers from the loader when Redis is away",
-          "[integration][redis]") {
+TEST_CASE("redis: the cache answers from the loader when Redis is away", "[integration][redis]") {
   Options options = testing::RedisOptions();
   options.port = testing::FreePort();
   Pool pool(options);

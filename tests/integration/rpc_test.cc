@@ -1,11 +1,9 @@
-#include <catch2/catch.hpp>
-
 #include <grpcpp/create_channel.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/support/byte_buffer.h>
 
+#include <catch2/catch.hpp>
 #include <future>
-
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -158,13 +156,11 @@ TEST_CASE("rpc: health is NOT_SERVING until the readiness check passes", "[integ
   Harness h;
   CHECK(Health(h.Internal()) == kNotServing);
   h.database_up = true;
-  CHECK(zp::testing::Eventually(
-      [&] { return Health(h.Internal()) == kServing; },
-      absl::Seconds(5)));
+  CHECK(
+      zp::testing::Eventually([&] { return Health(h.Internal()) == kServing; }, absl::Seconds(5)));
   h.database_up = false;
-  CHECK(zp::testing::Eventually(
-      [&] { return Health(h.Internal()) == kNotServing; },
-      absl::Seconds(5)));
+  CHECK(zp::testing::Eventually([&] { return Health(h.Internal()) == kNotServing; },
+                                absl::Seconds(5)));
 }
 
 TEST_CASE("rpc: calls carry the principal, request id and trace id, and metrics count them",
@@ -212,8 +208,7 @@ TEST_CASE("rpc: calls carry the principal, request id and trace id, and metrics 
   CHECK(text.find("zp_grpc_server_handling_seconds_count") != std::string::npos);
 }
 
-TEST_CASE("rpc: the partner port admits only verified partner certificates",
-          "[integration][rpc]") {
+TEST_CASE("rpc: the partner port admits only verified partner certificates", "[integration][rpc]") {
   Harness h;
   EchoRequest req;
   req.set_message("payment");
@@ -243,8 +238,8 @@ TEST_CASE("rpc: the partner port admits only verified partner certificates",
     CHECK(s.error_code() == grpc::StatusCode::UNAVAILABLE);
   }
   SECTION("a certificate from another CA is refused") {
-    auto stub = EchoService::NewStub(h.Partner(h.secrets.tls("server.crt"),
-                                               h.secrets.tls("server.key")));
+    auto stub =
+        EchoService::NewStub(h.Partner(h.secrets.tls("server.crt"), h.secrets.tls("server.key")));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
     EchoResponse resp;

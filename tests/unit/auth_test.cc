@@ -119,8 +119,9 @@ TEST_CASE("jwt: wrong audience or issuer is refused", "[auth]") {
   c.issuer = "https://evil.example";
   CHECK(ReasonOfVerify(f, f.Token(c)) == "TOKEN_INVALID");
   // aud as an array containing ours is accepted.
-  std::string json = R"({"sub":"s","iss":"https://auth.zeropapier.local","aud":["x","zeropapier"],"exp":)" +
-                     std::to_string(absl::ToUnixSeconds(f.clock.Now()) + 60) + "}";
+  std::string json =
+      R"({"sub":"s","iss":"https://auth.zeropapier.local","aud":["x","zeropapier"],"exp":)" +
+      std::to_string(absl::ToUnixSeconds(f.clock.Now()) + 60) + "}";
   CHECK(f.verifier->Verify(*f.signer->SignRaw(json, {{"kid", "k1"}})).ok());
   std::string no_exp = R"({"sub":"s","iss":"https://auth.zeropapier.local","aud":"zeropapier"})";
   CHECK(ReasonOfVerify(f, *f.signer->SignRaw(no_exp, {{"kid", "k1"}})) == "TOKEN_INVALID");

@@ -1,6 +1,7 @@
+#include "zp/core/config.h"
+
 #include <catch2/catch.hpp>
 
-#include "zp/core/config.h"
 #include "zp/core/status.h"
 
 namespace zp::core {

@@ -1,8 +1,9 @@
+#include "zp/log/log.h"
+
 #include <catch2/catch.hpp>
 
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
-#include "zp/log/log.h"
 
 namespace zp::log {
 namespace {

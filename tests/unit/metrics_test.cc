@@ -1,15 +1,17 @@
+#include "zp/metrics/metrics.h"
+
 #include <catch2/catch.hpp>
 
 #include "zp/metrics/interceptors.h"
-#include "zp/metrics/metrics.h"
 
 namespace zp::metrics {
 namespace {
 
-TEST_CASE("metrics: the shared families are registered under their documented names",
-          "[metrics]") {
+TEST_CASE("metrics: the shared families are registered under their documented names", "[metrics]") {
   Metrics m("sgec");
-  m.grpc_server_handled().Add({{"service", "sgec"}, {"method", "/x/Y"}, {"code", "OK"}}).Increment();
+  m.grpc_server_handled()
+      .Add({{"service", "sgec"}, {"method", "/x/Y"}, {"code", "OK"}})
+      .Increment();
   m.db_pool_in_use().Set(3);
   std::string text = Render(m);
   CHECK(text.find("zp_grpc_server_handled_total{code=\"OK\",method=\"/x/Y\",service=\"sgec\"} 1") !=

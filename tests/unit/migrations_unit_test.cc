@@ -8,8 +8,8 @@ namespace {
 
 TEST_CASE("migrations: files are ordered by version and must be named NNNN_name.sql",
           "[migrations]") {
-  auto m = MigrationsFromFiles(
-      "sgec", {{"0002_add_index.sql", "CREATE INDEX ..."}, {"0001_create.sql", "CREATE TABLE ..."}});
+  auto m = MigrationsFromFiles("sgec", {{"0002_add_index.sql", "CREATE INDEX ..."},
+                                        {"0001_create.sql", "CREATE TABLE ..."}});
   REQUIRE(m.ok());
   REQUIRE(m->size() == 2);
   CHECK((*m)[0].version == 1);

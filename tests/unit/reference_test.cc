@@ -1,6 +1,7 @@
+#include "zp/core/reference.h"
+
 #include <catch2/catch.hpp>
 
-#include "zp/core/reference.h"
 #include "zp/core/status.h"
 
 namespace zp::core {
@@ -38,8 +39,8 @@ TEST_CASE("reference: what people type is folded to the canonical form", "[ref]"
 }
 
 TEST_CASE("reference: every single substitution and adjacent swap is detected", "[ref]") {
-  const std::string ref = "WTQ-2026-K3M9Q2F" +
-                          std::string(1, HumanReference::CheckCharacter("2026K3M9Q2F"));
+  const std::string ref =
+      "WTQ-2026-K3M9Q2F" + std::string(1, HumanReference::CheckCharacter("2026K3M9Q2F"));
   REQUIRE(HumanReference::Normalize(ref, "reference").ok());
   const std::string alphabet(HumanReference::kAlphabet);
   for (size_t pos = 9; pos < ref.size(); ++pos) {
@@ -62,7 +63,8 @@ TEST_CASE("reference: every single substitution and adjacent swap is detected", 
 }
 
 TEST_CASE("reference: malformed input names the field", "[ref]") {
-  for (const char* bad : {"", "W-2026-K3M9Q2FA", "WTQ-26-K3M9Q2FA", "WTQ-2026-K3M9Q2", "WTQ-2026-K3M9Q2F!"}) {
+  for (const char* bad :
+       {"", "W-2026-K3M9Q2FA", "WTQ-26-K3M9Q2FA", "WTQ-2026-K3M9Q2", "WTQ-2026-K3M9Q2F!"}) {
     auto r = HumanReference::Normalize(bad, "order_reference");
     INFO(bad);
     REQUIRE(r.status().code() == absl::StatusCode::kInvalidArgument);

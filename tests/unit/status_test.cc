@@ -1,8 +1,9 @@
+#include "zp/core/status.h"
+
 #include <catch2/catch.hpp>
 
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
-#include "zp/core/status.h"
 
 namespace zp::core {
 namespace {
@@ -45,10 +46,11 @@ TEST_CASE("status: violations are collected and all reported", "[status]") {
   CHECK(fields[1].field == "event_date");
 }
 
-TEST_CASE("status: ToGrpcStatus carries BadRequest and ErrorInfo as google.rpc.Status", "[status]") {
-  absl::Status s = ErrorWithReason(absl::StatusCode::kFailedPrecondition,
-                                   "a court judgment is required",
-                                   "LATE_DECLARATION_REQUIRES_JUDGMENT", {{"days_late", "45"}});
+TEST_CASE("status: ToGrpcStatus carries BadRequest and ErrorInfo as google.rpc.Status",
+          "[status]") {
+  absl::Status s =
+      ErrorWithReason(absl::StatusCode::kFailedPrecondition, "a court judgment is required",
+                      "LATE_DECLARATION_REQUIRES_JUDGMENT", {{"days_late", "45"}});
   grpc::Status g = ToGrpcStatus(s);
   CHECK(g.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
   CHECK(g.error_message() == "a court judgment is required");

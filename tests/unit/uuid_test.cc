@@ -1,9 +1,9 @@
-#include <catch2/catch.hpp>
+#include "zp/core/uuid.h"
 
+#include <catch2/catch.hpp>
 #include <set>
 
 #include "zp/core/clock.h"
-#include "zp/core/uuid.h"
 
 namespace zp::core {
 namespace {

@@ -30,8 +30,7 @@ int Main(int argc, char** argv) {
       {"partitions", "6", "partitions of topics created without a count (and auto-created ones)"},
       {"bootstrap_file", ".run/kafka.bootstrap", "where to write the bootstrap servers"},
   };
-  absl::StatusOr<zp::core::Config> config =
-      zp::core::Config::Parse(settings, argc, argv);
+  absl::StatusOr<zp::core::Config> config = zp::core::Config::Parse(settings, argc, argv);
   if (!config.ok()) {
     std::cerr << "devkafka: " << config.status().message() << "\n";
     return 2;

@@ -94,8 +94,7 @@ absl::StatusOr<Principal> JwtVerifier::Verify(absl::string_view token) const {
   JwtPtr unverified(raw);
   const char* alg = jwt_get_header(unverified.get(), "alg");
   if (alg == nullptr || std::string(alg) != "ES256") {
-    return Invalid(absl::StrCat("algorithm ", alg == nullptr ? "(none)" : alg,
-                                " is not accepted"));
+    return Invalid(absl::StrCat("algorithm ", alg == nullptr ? "(none)" : alg, " is not accepted"));
   }
   const char* kid = jwt_get_header(unverified.get(), "kid");
   if (kid == nullptr) {

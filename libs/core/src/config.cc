@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "zp/core/config.h"
 
 #include <cstdlib>
@@ -8,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
 #include "zp/core/status.h"
 
 namespace zp::core {
@@ -83,8 +83,8 @@ std::string Config::String(absl::string_view name) const {
 absl::StatusOr<int64_t> Config::Int(absl::string_view name) const {
   int64_t value = 0;
   if (!absl::SimpleAtoi(String(name), &value)) {
-    return InvalidArgumentError(name, absl::StrCat("--", name, " must be an integer, got \"",
-                                                   String(name), "\""));
+    return InvalidArgumentError(
+        name, absl::StrCat("--", name, " must be an integer, got \"", String(name), "\""));
   }
   return value;
 }
@@ -92,8 +92,8 @@ absl::StatusOr<int64_t> Config::Int(absl::string_view name) const {
 absl::StatusOr<bool> Config::Bool(absl::string_view name) const {
   bool value = false;
   if (!absl::SimpleAtob(String(name), &value)) {
-    return InvalidArgumentError(name, absl::StrCat("--", name, " must be true or false, got \"",
-                                                   String(name), "\""));
+    return InvalidArgumentError(
+        name, absl::StrCat("--", name, " must be true or false, got \"", String(name), "\""));
   }
   return value;
 }
@@ -101,8 +101,9 @@ absl::StatusOr<bool> Config::Bool(absl::string_view name) const {
 absl::StatusOr<absl::Duration> Config::Duration(absl::string_view name) const {
   absl::Duration value;
   if (!absl::ParseDuration(String(name), &value)) {
-    return InvalidArgumentError(name, absl::StrCat("--", name, " must be a duration such as 5s, got \"",
-                                                   String(name), "\""));
+    return InvalidArgumentError(
+        name,
+        absl::StrCat("--", name, " must be a duration such as 5s, got \"", String(name), "\""));
   }
   return value;
 }

@@ -1,10 +1,11 @@
-#include "absl/strings/string_view.h"
 #include "zp/core/random.h"
 
 #include <openssl/rand.h>
 
 #include <cstdlib>
 #include <vector>
+
+#include "absl/strings/string_view.h"
 
 namespace zp::core {
 

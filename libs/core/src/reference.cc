@@ -1,8 +1,8 @@
-#include "absl/strings/string_view.h"
 #include "zp/core/reference.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "zp/core/random.h"
 #include "zp/core/status.h"
 
@@ -49,8 +49,8 @@ absl::StatusOr<std::string> HumanReference::Normalize(absl::string_view text,
     compact.push_back(c);
   }
   size_t letters = 0;
-  while (letters < compact.size() && absl::ascii_isalpha(static_cast<unsigned char>(compact[letters])) &&
-         letters < 5) {
+  while (letters < compact.size() &&
+         absl::ascii_isalpha(static_cast<unsigned char>(compact[letters])) && letters < 5) {
     ++letters;
   }
   // The prefix is letters; the year starts with a digit, which ends the prefix.

@@ -1,9 +1,9 @@
-#include "absl/strings/string_view.h"
 #include "zp/core/uuid.h"
 
 #include <array>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/string_view.h"
 #include "zp/core/random.h"
 
 namespace zp::core {

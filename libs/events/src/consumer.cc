@@ -1,8 +1,8 @@
 #include "zp/events/consumer.h"
 
 #include "absl/strings/str_cat.h"
-#include "zp/log/log.h"
 #include "zp/core/status.h"
+#include "zp/log/log.h"
 
 namespace zp::events {
 namespace {
@@ -51,7 +51,8 @@ absl::Status Consumer::Start() {
   for (const std::string& t : options_.topics) {
     rd_kafka_topic_partition_list_add(topics.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
   }
-  if (rd_kafka_resp_err_t e = rd_kafka_subscribe(rk, topics.get()); e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+  if (rd_kafka_resp_err_t e = rd_kafka_subscribe(rk, topics.get());
+      e != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return absl::UnavailableError(absl::StrCat("kafka subscribe: ", rd_kafka_err2str(e)));
   }
   thread_ = std::thread([this] { Run(); });
@@ -92,10 +93,9 @@ bool Consumer::Apply(const rd_kafka_message_t* msg) {
   }
   bool duplicate = false;
   absl::Status applied = pg::RunInTransaction(pool_, [&](pg::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(pg::Result recorded,
-                     tx.Exec(kRecord, {options_.group_id, event.id(), topic,
-                                       static_cast<int64_t>(msg->partition),
-                                       static_cast<int64_t>(msg->offset)}));
+    ASSIGN_OR_RETURN(pg::Result recorded, tx.Exec(kRecord, {options_.group_id, event.id(), topic,
+                                                            static_cast<int64_t>(msg->partition),
+                                                            static_cast<int64_t>(msg->offset)}));
     duplicate = recorded.affected() == 0;
     if (duplicate) {
       return absl::OkStatus();
@@ -134,8 +134,8 @@ void Consumer::Run() {
         int64_t low = 0;
         int64_t high = 0;
         if (rd_kafka_get_watermark_offsets(consumer_.get(), rd_kafka_topic_name(msg->rkt),
-                                           msg->partition, &low, &high) ==
-            RD_KAFKA_RESP_ERR_NO_ERROR) {
+                                           msg->partition, &low,
+                                           &high) == RD_KAFKA_RESP_ERR_NO_ERROR) {
           lag_family_
               ->Add({{"service", options_.service},
                      {"group", options_.group_id},
@@ -148,8 +148,7 @@ void Consumer::Run() {
     }
     // Go back to this message so that nothing after it in the partition is applied first.
     KafkaPartitionListPtr position(rd_kafka_topic_partition_list_new(1));
-    rd_kafka_topic_partition_list_add(position.get(), rd_kafka_topic_name(msg->rkt),
-                                      msg->partition)
+    rd_kafka_topic_partition_list_add(position.get(), rd_kafka_topic_name(msg->rkt), msg->partition)
         ->offset = msg->offset;
     if (rd_kafka_error_t* e = rd_kafka_seek_partitions(consumer_.get(), position.get(), 5000)) {
       spdlog::error("consumer {}: seek failed: {}", options_.group_id, rd_kafka_error_string(e));

@@ -18,8 +18,8 @@ zp::events::v1::Event NewEvent(const EventContext& context, absl::string_view su
   event.set_source(context.source);
   event.set_subject(std::string(subject));
   event.set_territory(context.territory);
-  *event.mutable_occurred_at() = google::protobuf::util::TimeUtil::MillisecondsToTimestamp(
-      absl::ToUnixMillis(clock.Now()));
+  *event.mutable_occurred_at() =
+      google::protobuf::util::TimeUtil::MillisecondsToTimestamp(absl::ToUnixMillis(clock.Now()));
   event.set_actor(context.actor);
   event.set_traceparent(context.traceparent);
   event.set_request_id(context.request_id);

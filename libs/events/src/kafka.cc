@@ -13,8 +13,7 @@ absl::StatusOr<KafkaConfPtr> MakeKafkaConf(const std::map<std::string, std::stri
   KafkaConfPtr conf(rd_kafka_conf_new());
   char err[512];
   for (const auto& [k, v] : properties) {
-    if (rd_kafka_conf_set(conf.get(), k.c_str(), v.c_str(), err, sizeof(err)) !=
-        RD_KAFKA_CONF_OK) {
+    if (rd_kafka_conf_set(conf.get(), k.c_str(), v.c_str(), err, sizeof(err)) != RD_KAFKA_CONF_OK) {
       return core::InvalidArgumentError(k, err);
     }
   }

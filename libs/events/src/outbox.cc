@@ -18,10 +18,10 @@ absl::Status Outbox::Append(pg::Transaction& tx, const zp::events::v1::Event& ev
   if (event.id().empty() || event.subject().empty() || event.type().empty()) {
     return absl::InvalidArgumentError("outbox: an event needs an id, a subject and a type");
   }
-  RETURN_IF_ERROR(tx.Exec(kInsert, {event.id(), topic_, event.subject(), event.type(),
-                                    event.traceparent(),
-                                    pg::Param::Bytes(event.SerializeAsString())})
-                      .status());
+  RETURN_IF_ERROR(
+      tx.Exec(kInsert, {event.id(), topic_, event.subject(), event.type(), event.traceparent(),
+                        pg::Param::Bytes(event.SerializeAsString())})
+          .status());
   if (!tx.FirstTime(kOutboxChannel)) {
     return absl::OkStatus();
   }

@@ -5,9 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "zp/log/log.h"
 #include "zp/core/status.h"
 #include "zp/events/outbox.h"
+#include "zp/log/log.h"
 #include "zp/pg/listener.h"
 
 namespace zp::events {
@@ -79,16 +79,16 @@ RelayStats OutboxRelay::stats() const {
 absl::Status OutboxRelay::EnsureProducer() {
   if (producer_ != nullptr) {
     char reason[256];
-    if (rd_kafka_fatal_error(producer_.get(), reason, sizeof(reason)) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (rd_kafka_fatal_error(producer_.get(), reason, sizeof(reason)) ==
+        RD_KAFKA_RESP_ERR_NO_ERROR) {
       return absl::OkStatus();
     }
     // An idempotent producer that hit a fatal error cannot be used again: start a new one.
     spdlog::error("outbox relay: producer fatal error: {}; recreating it", reason);
     producer_.reset();
   }
-  ASSIGN_OR_RETURN(KafkaConfPtr conf,
-                   MakeKafkaConf(IdempotentProducerProperties(options_.bootstrap_servers,
-                                                              options_.delivery_timeout)));
+  ASSIGN_OR_RETURN(KafkaConfPtr conf, MakeKafkaConf(IdempotentProducerProperties(
+                                          options_.bootstrap_servers, options_.delivery_timeout)));
   rd_kafka_conf_set_dr_msg_cb(conf.get(), OnDelivery);
   char err[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof(err));
@@ -183,9 +183,9 @@ absl::StatusOr<int> OutboxRelay::PublishBatch(pg::Connection& conn) {
   failed_ += failed;
   ++batches_;
   if (failed > 0) {
-    return absl::UnavailableError(absl::StrCat("kafka: ", failed, " of ", rows.size(),
-                                               " events not acknowledged: ",
-                                               rd_kafka_err2str(rows.back().err)));
+    return absl::UnavailableError(
+        absl::StrCat("kafka: ", failed, " of ", rows.size(),
+                     " events not acknowledged: ", rd_kafka_err2str(rows.back().err)));
   }
   return static_cast<int>(delivered.size());
 }
@@ -204,8 +204,8 @@ void OutboxRelay::WaitForWork(absl::StatusOr<std::unique_ptr<pg::Listener>>& lis
   while (!stopping_ && absl::Now() < until) {
     if (!listener.ok()) {
       absl::SleepFor(absl::Milliseconds(100));
-      listener = pg::Listener::Open(options_.conninfo, {std::string(kOutboxChannel)},
-                                    options_.overrides);
+      listener =
+          pg::Listener::Open(options_.conninfo, {std::string(kOutboxChannel)}, options_.overrides);
       continue;
     }
     absl::StatusOr<std::vector<pg::Notification>> woke = (*listener)->Wait(absl::Milliseconds(100));
@@ -239,8 +239,8 @@ void OutboxRelay::Run() {
     }
     leader_ = true;
     spdlog::info("outbox relay: leader");
-    absl::StatusOr<std::unique_ptr<pg::Listener>> listener = pg::Listener::Open(
-        options_.conninfo, {std::string(kOutboxChannel)}, options_.overrides);
+    absl::StatusOr<std::unique_ptr<pg::Listener>> listener =
+        pg::Listener::Open(options_.conninfo, {std::string(kOutboxChannel)}, options_.overrides);
     while (!stopping_) {
       absl::StatusOr<int> published = PublishBatch(**conn);
       if (!published.ok()) {

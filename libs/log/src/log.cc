@@ -1,9 +1,9 @@
-#include "absl/strings/string_view.h"
 #include "zp/log/log.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "spdlog/sinks/stdout_sinks.h"
 
@@ -83,8 +83,8 @@ std::unique_ptr<spdlog::formatter> JsonFormatter::clone() const {
 }
 
 void Init(absl::string_view service, absl::string_view level) {
-  auto logger = std::make_shared<spdlog::logger>(
-      std::string(service), std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto logger = std::make_shared<spdlog::logger>(std::string(service),
+                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
   logger->set_formatter(std::make_unique<JsonFormatter>(std::string(service)));
   logger->set_level(spdlog::level::from_str(std::string(level)));
   logger->flush_on(spdlog::level::warn);

@@ -44,8 +44,8 @@ absl::StatusOr<std::unique_ptr<prometheus::Exposer>> Expose(const std::string& b
     return exposer;
   } catch (const std::exception& e) {
     // civetweb throws when the port is taken; no exception leaves this library.
-    return absl::UnavailableError(absl::StrCat("metrics: cannot listen on ", bind_address, ": ",
-                                               e.what()));
+    return absl::UnavailableError(
+        absl::StrCat("metrics: cannot listen on ", bind_address, ": ", e.what()));
   }
 }
 

@@ -1,8 +1,8 @@
-#include "absl/strings/string_view.h"
 #include "zp/pg/connection.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "zp/core/status.h"
 
 namespace zp::pg {
@@ -160,8 +160,7 @@ absl::Status Connection::ExecScript(absl::string_view sql) {
 }
 
 bool Connection::Broken() const {
-  return PQstatus(conn_.get()) != CONNECTION_OK ||
-         PQtransactionStatus(conn_.get()) != PQTRANS_IDLE;
+  return PQstatus(conn_.get()) != CONNECTION_OK || PQtransactionStatus(conn_.get()) != PQTRANS_IDLE;
 }
 
 }  // namespace zp::pg

@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "zp/pg/migrations.h"
 
 #include <openssl/evp.h>
@@ -9,8 +8,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "zp/log/log.h"
+#include "absl/strings/string_view.h"
 #include "zp/core/status.h"
+#include "zp/log/log.h"
 
 namespace zp::pg {
 namespace {
@@ -74,7 +74,8 @@ absl::StatusOr<std::vector<Migration>> MigrationsFromFiles(
 
 absl::StatusOr<MigrationReport> ApplyMigrations(Connection& conn,
                                                 const std::vector<Migration>& migrations) {
-  RETURN_IF_ERROR(conn.ExecScript(absl::StrCat("SELECT pg_advisory_lock(", kMigrationLockKey, ")")));
+  RETURN_IF_ERROR(
+      conn.ExecScript(absl::StrCat("SELECT pg_advisory_lock(", kMigrationLockKey, ")")));
   auto unlock = [&conn] {
     (void)conn.ExecScript(absl::StrCat("SELECT pg_advisory_unlock(", kMigrationLockKey, ")"));
   };

@@ -1,7 +1,7 @@
-#include "absl/strings/string_view.h"
 #include "zp/pg/result.h"
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/string_view.h"
 
 namespace zp::pg {
 
@@ -13,7 +13,7 @@ int64_t Result::affected() const {
 
 absl::string_view Result::Text(int row, int col) const {
   return absl::string_view(PQgetvalue(result_.get(), row, col),
-                          static_cast<size_t>(PQgetlength(result_.get(), row, col)));
+                           static_cast<size_t>(PQgetlength(result_.get(), row, col)));
 }
 
 std::optional<std::string> Result::OptionalText(int row, int col) const {

@@ -23,8 +23,7 @@ absl::StatusOr<std::unique_ptr<TestDatabase>> TestDatabase::Create(const std::st
   if (!admin.ok()) {
     return admin.status();
   }
-  std::string name =
-      absl::StrCat("zp_test_", absl::StrReplaceAll(core::NewUuidV7(), {{"-", ""}}));
+  std::string name = absl::StrCat("zp_test_", absl::StrReplaceAll(core::NewUuidV7(), {{"-", ""}}));
   if (absl::Status s = (*admin)->ExecScript(absl::StrCat("CREATE DATABASE ", name)); !s.ok()) {
     return s;
   }

@@ -1,6 +1,6 @@
-#include "absl/strings/string_view.h"
 #include "zp/pg/transaction.h"
 
+#include "absl/strings/string_view.h"
 #include "zp/log/log.h"
 
 namespace zp::pg {

@@ -43,8 +43,8 @@ absl::StatusOr<std::string> Cache::Get(const std::string& key, const Loader& loa
   if (!loaded.ok() || !cached.ok()) {
     return loaded;
   }
-  (void)pool_.Command({"EVAL", std::string(kSetIfGeneration), "2", full, generation_key,
-                       generation, *loaded, absl::StrCat(absl::ToInt64Milliseconds(ttl_))});
+  (void)pool_.Command({"EVAL", std::string(kSetIfGeneration), "2", full, generation_key, generation,
+                       *loaded, absl::StrCat(absl::ToInt64Milliseconds(ttl_))});
   return loaded;
 }
 

@@ -26,8 +26,8 @@ absl::StatusOr<ReplyPtr> Connection::Command(const std::vector<std::string>& arg
     argv.push_back(a.data());
     argvlen.push_back(a.size());
   }
-  ReplyPtr reply(static_cast<redisReply*>(redisCommandArgv(
-      ctx_.get(), static_cast<int>(args.size()), argv.data(), argvlen.data())));
+  ReplyPtr reply(static_cast<redisReply*>(
+      redisCommandArgv(ctx_.get(), static_cast<int>(args.size()), argv.data(), argvlen.data())));
   if (reply == nullptr) {
     broken_ = true;
     return absl::UnavailableError(absl::StrCat("redis: ", ctx_->errstr));

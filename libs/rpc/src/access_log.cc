@@ -30,20 +30,20 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
         context_.request_id.assign(it->second.data(), it->second.size());
       }
       if (auto it = md->find(kTraceparentHeader); it != md->end()) {
-        context_.trace_id = log::TraceIdFromTraceparent(
-            absl::string_view(it->second.data(), it->second.size()));
+        context_.trace_id =
+            log::TraceIdFromTraceparent(absl::string_view(it->second.data(), it->second.size()));
       }
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
-      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                            start_)
-                      .count();
+      double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_)
+              .count();
       log::ScopedContext scope(context_);
       auto level = IsServerFault(status.error_code()) ? spdlog::level::warn : spdlog::level::info;
       spdlog::log(level, "rpc {} {} {:.1f}ms{}{}", method_,
-                  metrics::StatusCodeName(status.error_code()), ms,
-                  status.ok() ? "" : ": ", status.error_message());
+                  metrics::StatusCodeName(status.error_code()), ms, status.ok() ? "" : ": ",
+                  status.error_message());
     }
     methods->Proceed();
   }

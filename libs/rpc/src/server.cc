@@ -83,8 +83,8 @@ absl::Status Server::Start() {
   }
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
-    return absl::UnavailableError(absl::StrCat(options_.service_name, ": cannot listen on ",
-                                               options_.listen_address));
+    return absl::UnavailableError(
+        absl::StrCat(options_.service_name, ": cannot listen on ", options_.listen_address));
   }
 
   if (!options_.partner_address.empty()) {
@@ -98,9 +98,8 @@ absl::Status Server::Start() {
     }
     partner_server_ = partner_builder.BuildAndStart();
     if (partner_server_ == nullptr || partner_port_ == 0) {
-      return absl::UnavailableError(absl::StrCat(options_.service_name,
-                                                 ": cannot listen on partner address ",
-                                                 options_.partner_address));
+      return absl::UnavailableError(absl::StrCat(
+          options_.service_name, ": cannot listen on partner address ", options_.partner_address));
     }
   }
 

@@ -1,10 +1,10 @@
-#include "absl/strings/string_view.h"
 #include "zp/territory/referential.h"
 
 #include <functional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "zp/core/embedded_file.h"
 
@@ -82,7 +82,8 @@ absl::StatusOr<std::shared_ptr<const Referential>> Referential::LoadEmbedded() {
 }
 
 absl::StatusOr<std::shared_ptr<const Referential>> Referential::Parse(
-    absl::string_view regions_csv, absl::string_view provinces_csv, absl::string_view communes_csv) {
+    absl::string_view regions_csv, absl::string_view provinces_csv,
+    absl::string_view communes_csv) {
   std::shared_ptr<Referential> ref(new Referential());
   auto add = [&](Territory t) -> absl::Status {
     if (t.code.empty()) {
@@ -119,8 +120,8 @@ absl::StatusOr<std::shared_ptr<const Referential>> Referential::Parse(
   std::vector<Territory> arrondissement_prefectures;
   s = ForEachRow(provinces_csv, "provinces.csv", [&](const Row& r) -> absl::Status {
     std::string type = Cell(r, "type");
-    Territory t{Cell(r, "code"), Level::kProvince, Cell(r, "name_ar"), Cell(r, "name_fr"),
-                Cell(r, "region_code"), false};
+    Territory t{Cell(r, "code"),    Level::kProvince,       Cell(r, "name_ar"),
+                Cell(r, "name_fr"), Cell(r, "region_code"), false};
     if (type == "province") {
       return add(std::move(t));
     }

@@ -64,8 +64,7 @@ class JwtSigner {
                                                             std::string kid);
   static absl::StatusOr<std::unique_ptr<JwtSigner>> FromPemFile(const std::string& path,
                                                                 std::string kid);
-  absl::StatusOr<std::string> Sign(const TokenClaims& claims,
-                                   absl::Time now = absl::Now()) const;
+  absl::StatusOr<std::string> Sign(const TokenClaims& claims, absl::Time now = absl::Now()) const;
   // Signs arbitrary header and payload JSON; tests use it to craft bad tokens.
   absl::StatusOr<std::string> SignRaw(const std::string& payload_json,
                                       const std::map<std::string, std::string>& headers) const;

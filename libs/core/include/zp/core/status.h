@@ -1,5 +1,7 @@
 #pragma once
 
+#include <grpcpp/support/status.h>
+
 #include <map>
 #include <optional>
 #include <string>
@@ -7,18 +9,16 @@
 #include <utility>
 #include <vector>
 
-#include <grpcpp/support/status.h>
-
-#include "absl/strings/string_view.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 // Returns from the enclosing function when `expr` (an absl::Status) is not OK.
-#define RETURN_IF_ERROR(expr)                        \
-  do {                                               \
+#define RETURN_IF_ERROR(expr)                                   \
+  do {                                                          \
     if (::absl::Status zp_status_ = (expr); !zp_status_.ok()) { \
-      return zp_status_;                             \
-    }                                                \
+      return zp_status_;                                        \
+    }                                                           \
   } while (0)
 
 #define ZP_STATUS_CONCAT_INNER(a, b) a##b

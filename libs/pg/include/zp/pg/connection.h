@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "zp/pg/result.h"
 
@@ -28,13 +28,13 @@ struct Query {
 // One statement parameter in text form (NULL when empty), or raw bytes for a bytea column.
 class Param {
  public:
-  Param(std::nullptr_t) {}  // NOLINT: NULL
-  Param(absl::string_view text) : value_(std::string(text)) {}  // NOLINT
-  Param(const std::string& text) : value_(text) {}              // NOLINT
-  Param(const char* text) : value_(std::string(text)) {}        // NOLINT
-  Param(int64_t n) : value_(std::to_string(n)) {}               // NOLINT
-  Param(int n) : value_(std::to_string(n)) {}                   // NOLINT
-  Param(bool b) : value_(b ? "true" : "false") {}               // NOLINT
+  Param(std::nullptr_t) {}                                             // NOLINT: NULL
+  Param(absl::string_view text) : value_(std::string(text)) {}         // NOLINT
+  Param(const std::string& text) : value_(text) {}                     // NOLINT
+  Param(const char* text) : value_(std::string(text)) {}               // NOLINT
+  Param(int64_t n) : value_(std::to_string(n)) {}                      // NOLINT
+  Param(int n) : value_(std::to_string(n)) {}                          // NOLINT
+  Param(bool b) : value_(b ? "true" : "false") {}                      // NOLINT
   Param(std::optional<std::string> text) : value_(std::move(text)) {}  // NOLINT
   static Param Bytes(absl::string_view bytes) {
     Param p{std::string(bytes)};

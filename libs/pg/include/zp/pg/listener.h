@@ -18,10 +18,9 @@ struct Notification {
 // A dedicated connection that LISTENs on channels (NOTIFY is delivered when the sender commits).
 class Listener {
  public:
-  static absl::StatusOr<std::unique_ptr<Listener>> Open(const std::string& conninfo,
-                                                        const std::vector<std::string>& channels,
-                                                        const std::map<std::string, std::string>&
-                                                            overrides = {});
+  static absl::StatusOr<std::unique_ptr<Listener>> Open(
+      const std::string& conninfo, const std::vector<std::string>& channels,
+      const std::map<std::string, std::string>& overrides = {});
   // Waits up to `timeout` for notifications; returns those received (possibly none).
   // UNAVAILABLE when the connection is lost: open a new Listener.
   absl::StatusOr<std::vector<Notification>> Wait(absl::Duration timeout);

@@ -1,13 +1,13 @@
 #pragma once
 
+#include <grpcpp/server.h>
+
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <grpcpp/server.h>
 
 #include "absl/status/status.h"
 #include "absl/synchronization/notification.h"
