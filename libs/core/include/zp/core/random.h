@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "absl/strings/string_view.h"
+
 namespace zp::core {
 
 // Fills `out` from the operating system's CSPRNG (OpenSSL RAND_bytes). Aborts if the CSPRNG fails:
