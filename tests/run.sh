@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make test`: starts a private stack (PostgreSQL, Redis, devkafka on their own ports under
+# `make test`: runs the fuzz targets briefly, then starts a private stack (PostgreSQL, Redis, devkafka on their own ports under
 # .run/test), runs every test through ctest against it, and stops it whatever the outcome.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -9,6 +9,9 @@ export ZP_REDIS_PORT=${ZP_TEST_REDIS_PORT:-56380}
 export ZP_PG_FAST=1
 export ZP_BUILD_DIR=${ZP_BUILD_DIR:-$root/build}
 stack=$root/deploy/local/stack.sh
+
+# Fuzz targets first (each briefly; no server needed), so that ctest's summary closes the output.
+"$root/tests/fuzz/run.sh"
 
 trap '"$stack" stop all' EXIT
 "$stack" start all
