@@ -1,4 +1,5 @@
 #include <grpcpp/create_channel.h>
+#include <grpcpp/support/client_interceptor.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/support/byte_buffer.h>
 
@@ -12,6 +13,7 @@
 #include "tests/support/test_env.h"
 #include "zp/auth/jwk.h"
 #include "zp/core/status.h"
+#include "zp/metrics/interceptors.h"
 #include "zp/rpc/call.h"
 #include "zp/rpc/server.h"
 #include "zp/testing/v1/echo.grpc.pb.h"
@@ -253,6 +255,34 @@ TEST_CASE("rpc: the partner port admits only verified partner certificates", "[i
     CHECK(stub->Fail(&ctx, zp::testing::v1::FailRequest(), &resp).error_code() ==
           grpc::StatusCode::UNIMPLEMENTED);
   }
+}
+
+TEST_CASE("rpc: oversized messages are refused and client calls are counted too",
+          "[integration][rpc]") {
+  Harness h;
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
+  metrics::Metrics client_metrics("caller");
+  interceptors.push_back(std::make_unique<metrics::ClientMetricsInterceptorFactory>(client_metrics));
+  grpc::ChannelArguments args;
+  args.SetMaxSendMessageSize(64 * 1024 * 1024);
+  auto channel = grpc::experimental::CreateCustomChannelWithInterceptors(
+      absl::StrCat("127.0.0.1:", h.server->port()), grpc::InsecureChannelCredentials(), args,
+      std::move(interceptors));
+  auto stub = EchoService::NewStub(channel);
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + h.Token());
+  EchoRequest req;
+  req.set_message(std::string(5 * 1024 * 1024, 'x'));  // over the 4 MiB default
+  EchoResponse resp;
+  CHECK(stub->Echo(&ctx, req, &resp).error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+  grpc::ClientContext ok_ctx;
+  ok_ctx.AddMetadata("authorization", "Bearer " + h.Token());
+  req.set_message("small");
+  CHECK(stub->Echo(&ok_ctx, req, &resp).ok());
+  std::string text = metrics::Render(client_metrics);
+  CHECK(text.find("zp_grpc_client_handled_total{code=\"OK\",method=\"/zp.testing.v1.EchoService/"
+                  "Echo\",service=\"caller\"} 1") != std::string::npos);
+  CHECK(text.find("code=\"RESOURCE_EXHAUSTED\"") != std::string::npos);
 }
 
 TEST_CASE("rpc: shutdown drains in-flight calls and refuses new ones", "[integration][rpc]") {
