@@ -39,8 +39,20 @@ pg_stop() {
   fi
 }
 
-redis_pid() { cat "$ZP_RUN_DIR/redis.pid" 2>/dev/null || true; }
-redis_running() { local p; p=$(redis_pid); [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+# Processes started from a pid file: is it alive, and stop it (SIGTERM, then wait).
+pid_alive() { local p; p=$(cat "$1" 2>/dev/null || true); [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+pid_stop() {  # pid_stop PIDFILE NAME
+  if pid_alive "$1"; then
+    local p
+    p=$(cat "$1")
+    kill "$p"
+    wait_for 30 "$2 to stop" bash -c "! kill -0 $p"
+    say "$2: stopped"
+  fi
+  rm -f "$1"
+}
+
+redis_running() { pid_alive "$ZP_RUN_DIR/redis.pid"; }
 
 redis_start() {
   if redis_running; then
@@ -55,19 +67,9 @@ redis_start() {
   say "redis: ready on 127.0.0.1:$ZP_REDIS_PORT"
 }
 
-redis_stop() {
-  if redis_running; then
-    local p
-    p=$(redis_pid)
-    kill "$p"
-    wait_for 30 "redis to stop" bash -c "! kill -0 $p"
-    say "redis: stopped"
-  fi
-  rm -f "$ZP_RUN_DIR/redis.pid"
-}
+redis_stop() { pid_stop "$ZP_RUN_DIR/redis.pid" redis; }
 
-kafka_pid() { cat "$ZP_RUN_DIR/devkafka.pid" 2>/dev/null || true; }
-kafka_running() { local p; p=$(kafka_pid); [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+kafka_running() { pid_alive "$ZP_RUN_DIR/devkafka.pid"; }
 
 kafka_start() {
   if kafka_running; then
@@ -86,14 +88,8 @@ kafka_start() {
 }
 
 kafka_stop() {
-  if kafka_running; then
-    local p
-    p=$(kafka_pid)
-    kill "$p"
-    wait_for 30 "devkafka to stop" bash -c "! kill -0 $p"
-    say "devkafka: stopped"
-  fi
-  rm -f "$ZP_RUN_DIR/devkafka.pid" "$ZP_RUN_DIR/kafka.bootstrap"
+  pid_stop "$ZP_RUN_DIR/devkafka.pid" devkafka
+  rm -f "$ZP_RUN_DIR/kafka.bootstrap"
 }
 
 status() {

@@ -16,8 +16,7 @@ constexpr char kJwks[] = R"({"keys":[{"kty":"EC","crv":"P-256","kid":"k1",
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static auto* verifier =
-      zp::auth::JwtVerifier::FromJwks(kJwks, zp::auth::JwtOptions())->release();
+  static auto* verifier = zp::auth::JwtVerifier::FromJwks(kJwks, zp::auth::JwtOptions())->release();
   std::string token(reinterpret_cast<const char*>(data), size);
   auto principal = verifier->Verify(token);
   if (principal.ok()) {

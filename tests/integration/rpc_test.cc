@@ -1,7 +1,7 @@
 #include <grpcpp/create_channel.h>
-#include <grpcpp/support/client_interceptor.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/support/byte_buffer.h>
+#include <grpcpp/support/client_interceptor.h>
 
 #include <catch2/catch.hpp>
 #include <future>
@@ -262,7 +262,8 @@ TEST_CASE("rpc: oversized messages are refused and client calls are counted too"
   Harness h;
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
   metrics::Metrics client_metrics("caller");
-  interceptors.push_back(std::make_unique<metrics::ClientMetricsInterceptorFactory>(client_metrics));
+  interceptors.push_back(
+      std::make_unique<metrics::ClientMetricsInterceptorFactory>(client_metrics));
   grpc::ChannelArguments args;
   args.SetMaxSendMessageSize(64 * 1024 * 1024);
   auto channel = grpc::experimental::CreateCustomChannelWithInterceptors(

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "zp/core/files.h"
 #include "zp/events/event.h"
 #include "zp/pg/migrations.h"
 
@@ -21,8 +22,9 @@ TEST_CASE("migrations: files are ordered by version and must be named NNNN_name.
 }
 
 TEST_CASE("migrations: checksum is the SHA-256 of the text", "[migrations]") {
-  CHECK(Sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  CHECK(Sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(core::Sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(core::Sha256Hex("abc") ==
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST_CASE("migrations: the events library ships its outbox schema", "[migrations]") {

@@ -6,7 +6,7 @@
 #include "zp/auth/jwk.h"
 #include "zp/auth/jwt.h"
 #include "zp/core/config.h"
-#include "zp/rpc/tls.h"
+#include "zp/core/files.h"
 
 namespace zp::zpctl {
 namespace {
@@ -40,7 +40,7 @@ int TokenCommand(int argc, const char* const* argv) {
   }
   std::string kid = config->String("kid");
   if (kid.empty()) {
-    absl::StatusOr<std::string> from_file = rpc::ReadFile(config->String("key") + ".kid");
+    absl::StatusOr<std::string> from_file = core::ReadFile(config->String("key") + ".kid");
     if (!from_file.ok()) {
       std::cerr << "zpctl token: no --kid and " << from_file.status().message() << "\n";
       return 1;
@@ -86,7 +86,7 @@ int JwksCommand(int argc, const char* const* argv) {
       std::cerr << "zpctl jwks: arguments are KID=PUBLIC_KEY_FILE\n";
       return 2;
     }
-    absl::StatusOr<std::string> pem = rpc::ReadFile(pair[1]);
+    absl::StatusOr<std::string> pem = core::ReadFile(pair[1]);
     if (!pem.ok()) {
       std::cerr << "zpctl jwks: " << pem.status().message() << "\n";
       return 1;

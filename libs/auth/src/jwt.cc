@@ -3,13 +3,12 @@
 #include <jwt.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "zp/auth/jwk.h"
+#include "zp/core/files.h"
 #include "zp/core/status.h"
 
 namespace zp::auth {
@@ -27,16 +26,6 @@ struct JwtStringDeleter {
 absl::Status Invalid(absl::string_view why) {
   return core::ErrorWithReason(absl::StatusCode::kUnauthenticated,
                                absl::StrCat("invalid token: ", why), "TOKEN_INVALID");
-}
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 std::vector<std::string> Strings(const google::protobuf::Value& v) {
@@ -76,7 +65,7 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::FromJwks(absl::string_
 absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::FromJwksFile(const std::string& path,
                                                                        JwtOptions options,
                                                                        const core::Clock& clock) {
-  ASSIGN_OR_RETURN(std::string json, ReadFile(path));
+  ASSIGN_OR_RETURN(std::string json, core::ReadFile(path));
   return FromJwks(json, std::move(options), clock);
 }
 
@@ -182,7 +171,7 @@ absl::StatusOr<std::unique_ptr<JwtSigner>> JwtSigner::FromPem(std::string privat
 
 absl::StatusOr<std::unique_ptr<JwtSigner>> JwtSigner::FromPemFile(const std::string& path,
                                                                   std::string kid) {
-  ASSIGN_OR_RETURN(std::string pem, ReadFile(path));
+  ASSIGN_OR_RETURN(std::string pem, core::ReadFile(path));
   return FromPem(std::move(pem), std::move(kid));
 }
 

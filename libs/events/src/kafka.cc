@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "zp/core/files.h"
 #include "zp/core/status.h"
 
 namespace zp::events {
@@ -35,13 +36,11 @@ std::map<std::string, std::string> IdempotentProducerProperties(const std::strin
 }
 
 absl::StatusOr<std::string> ReadBootstrapFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
+  absl::StatusOr<std::string> content = core::ReadFile(path);
+  if (!content.ok()) {
     return absl::UnavailableError(absl::StrCat("kafka: cannot read bootstrap file ", path));
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text(absl::StripAsciiWhitespace(ss.str()));
+  std::string text(absl::StripAsciiWhitespace(*content));
   if (text.empty()) {
     return absl::UnavailableError(absl::StrCat("kafka: bootstrap file ", path, " is empty"));
   }

@@ -7,6 +7,16 @@ namespace {
 
 using grpc::experimental::InterceptionHookPoints;
 
+void Record(prometheus::Family<prometheus::Counter>& handled,
+            prometheus::Family<prometheus::Histogram>& seconds, const std::string& service,
+            const std::string& method, grpc::StatusCode code,
+            std::chrono::steady_clock::time_point start) {
+  handled.Add({{"service", service}, {"method", method}, {"code", StatusCodeName(code)}})
+      .Increment();
+  seconds.Add({{"service", service}, {"method", method}}, Metrics::LatencyBuckets())
+      .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+}
+
 class ServerMetricsInterceptor final : public grpc::experimental::Interceptor {
  public:
   ServerMetricsInterceptor(Metrics& metrics, std::string method)
@@ -14,17 +24,8 @@ class ServerMetricsInterceptor final : public grpc::experimental::Interceptor {
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
-      grpc::Status status = methods->GetSendStatus();
-      double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-      metrics_.grpc_server_handled()
-          .Add({{"service", metrics_.service()},
-                {"method", method_},
-                {"code", StatusCodeName(status.error_code())}})
-          .Increment();
-      metrics_.grpc_server_seconds()
-          .Add({{"service", metrics_.service()}, {"method", method_}}, Metrics::LatencyBuckets())
-          .Observe(seconds);
+      Record(metrics_.grpc_server_handled(), metrics_.grpc_server_seconds(), metrics_.service(),
+             method_, methods->GetSendStatus().error_code(), start_);
     }
     methods->Proceed();
   }
@@ -42,17 +43,8 @@ class ClientMetricsInterceptor final : public grpc::experimental::Interceptor {
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_STATUS)) {
-      grpc::Status* status = methods->GetRecvStatus();
-      double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-      metrics_.grpc_client_handled()
-          .Add({{"service", metrics_.service()},
-                {"method", method_},
-                {"code", StatusCodeName(status->error_code())}})
-          .Increment();
-      metrics_.grpc_client_seconds()
-          .Add({{"service", metrics_.service()}, {"method", method_}}, Metrics::LatencyBuckets())
-          .Observe(seconds);
+      Record(metrics_.grpc_client_handled(), metrics_.grpc_client_seconds(), metrics_.service(),
+             method_, methods->GetRecvStatus()->error_code(), start_);
     }
     methods->Proceed();
   }

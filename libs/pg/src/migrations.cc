@@ -1,7 +1,5 @@
 #include "zp/pg/migrations.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 
 #include "absl/strings/match.h"
@@ -9,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
+#include "zp/core/files.h"
 #include "zp/core/status.h"
 #include "zp/log/log.h"
 
@@ -35,17 +34,6 @@ constexpr Query kRecord{"zp_migrations_record",
                         "VALUES ($1, $2, $3, $4)"};
 
 }  // namespace
-
-std::string Sha256Hex(absl::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    absl::StrAppendFormat(&out, "%02x", digest[i]);
-  }
-  return out;
-}
 
 absl::StatusOr<std::vector<Migration>> MigrationsFromFiles(
     const std::string& component, const std::vector<core::EmbeddedFile>& files) {
@@ -89,7 +77,7 @@ absl::StatusOr<MigrationReport> ApplyMigrations(Connection& conn,
     }
     MigrationReport report;
     for (const Migration& m : migrations) {
-      std::string checksum = Sha256Hex(m.sql);
+      std::string checksum = core::Sha256Hex(m.sql);
       auto it = checksums.find({m.component, m.version});
       if (it != checksums.end()) {
         if (it->second != checksum) {

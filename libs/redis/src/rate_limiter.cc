@@ -1,10 +1,9 @@
 #include "zp/redis/rate_limiter.h"
 
-#include <openssl/evp.h>
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "zp/core/files.h"
 
 namespace zp::redis {
 namespace {
@@ -40,21 +39,10 @@ redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / rate) + 1000)
 return {allowed, math.floor(tokens), wait}
 )lua";
 
-std::string Sha1Hex(absl::string_view text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha1(), nullptr);
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    absl::StrAppendFormat(&out, "%02x", digest[i]);
-  }
-  return out;
-}
-
 }  // namespace
 
 absl::StatusOr<RateDecision> RateLimiter::Take(const std::string& key, int64_t cost) {
-  static const std::string* sha = new std::string(Sha1Hex(kTokenBucketScript));
+  static const std::string* sha = new std::string(core::Sha1Hex(kTokenBucketScript));
   const int64_t now_ms = absl::ToUnixMillis(clock_.Now());
   std::vector<std::string> args = {"EVALSHA",
                                    *sha,

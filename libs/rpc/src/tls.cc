@@ -1,32 +1,20 @@
 #include "zp/rpc/tls.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/str_cat.h"
+#include "zp/core/files.h"
 #include "zp/core/status.h"
 
 namespace zp::rpc {
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 namespace {
 
 absl::StatusOr<grpc::SslServerCredentialsOptions> ServerOptions(const TlsFiles& files) {
   grpc::SslServerCredentialsOptions options;
-  ASSIGN_OR_RETURN(std::string cert, ReadFile(files.cert_file));
-  ASSIGN_OR_RETURN(std::string key, ReadFile(files.key_file));
+  ASSIGN_OR_RETURN(std::string cert, core::ReadFile(files.cert_file));
+  ASSIGN_OR_RETURN(std::string key, core::ReadFile(files.key_file));
   options.pem_key_cert_pairs.push_back({key, cert});
   if (!files.ca_file.empty()) {
-    ASSIGN_OR_RETURN(options.pem_root_certs, ReadFile(files.ca_file));
+    ASSIGN_OR_RETURN(options.pem_root_certs, core::ReadFile(files.ca_file));
   }
   return options;
 }
@@ -53,10 +41,10 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsServerCredentials(
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MutualTlsChannelCredentials(
     const TlsFiles& files) {
   grpc::SslCredentialsOptions options;
-  ASSIGN_OR_RETURN(options.pem_root_certs, ReadFile(files.ca_file));
+  ASSIGN_OR_RETURN(options.pem_root_certs, core::ReadFile(files.ca_file));
   if (!files.cert_file.empty()) {
-    ASSIGN_OR_RETURN(options.pem_cert_chain, ReadFile(files.cert_file));
-    ASSIGN_OR_RETURN(options.pem_private_key, ReadFile(files.key_file));
+    ASSIGN_OR_RETURN(options.pem_cert_chain, core::ReadFile(files.cert_file));
+    ASSIGN_OR_RETURN(options.pem_private_key, core::ReadFile(files.key_file));
   }
   return grpc::SslCredentials(options);
 }

@@ -23,8 +23,6 @@ struct Migration {
 absl::StatusOr<std::vector<Migration>> MigrationsFromFiles(
     const std::string& component, const std::vector<core::EmbeddedFile>& files);
 
-std::string Sha256Hex(absl::string_view data);
-
 struct MigrationReport {
   int applied = 0;
   int already_applied = 0;

@@ -18,8 +18,6 @@ struct TlsFiles {
   std::string ca_file;
 };
 
-absl::StatusOr<std::string> ReadFile(const std::string& path);
-
 // Server credentials that require and verify a client certificate signed by `files.ca_file`.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MutualTlsServerCredentials(
     const TlsFiles& files);
