@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "tests/support/keys.h"
+#include "tests/support/secrets.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_env.h"
 #include "zp/auth/jwk.h"
@@ -66,19 +67,8 @@ class PartnerEcho final : public EchoService::Service {
   }
 };
 
-struct Secrets {
-  std::string dir = absl::StrCat("/tmp/", zp::testing::UniqueName("zp-rpc-"));
-  Secrets() {
-    REQUIRE(zp::testing::RunCommand(
-                zp::testing::SourceDir() + "/deploy/local/secrets.sh 2>/dev/null",
-                {{"ZP_RUN_DIR", dir}, {"ZP_BUILD_DIR", zp::testing::BinaryDir()}}) == 0);
-  }
-  ~Secrets() { zp::testing::RunCommand("rm -rf " + dir); }
-  std::string tls(const std::string& name) const { return dir + "/tls/" + name; }
-};
-
 struct Harness {
-  Secrets secrets;
+  zp::testing::Secrets secrets;
   zp::testing::EcKeyPair key = zp::testing::GenerateEcKeyPair();
   std::unique_ptr<auth::JwtVerifier> verifier;
   std::unique_ptr<auth::JwtSigner> signer = *auth::JwtSigner::FromPem(key.private_pem, "k1");

@@ -1,0 +1,21 @@
+#include "gateway/src/linked_services.h"
+
+#include "zp/testing/v1/echo.pb.h"
+
+namespace zp::gateway {
+
+std::vector<const google::protobuf::ServiceDescriptor*> LinkedServices() {
+  std::vector<const google::protobuf::FileDescriptor*> files = {
+      // Test-only: lets the end-to-end tests route to an echo service.
+      zp::testing::v1::EchoRequest::descriptor()->file(),
+  };
+  std::vector<const google::protobuf::ServiceDescriptor*> services;
+  for (const auto* file : files) {
+    for (int i = 0; i < file->service_count(); ++i) {
+      services.push_back(file->service(i));
+    }
+  }
+  return services;
+}
+
+}  // namespace zp::gateway

@@ -1,0 +1,182 @@
+#include "gateway/src/upstreams.h"
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/support/client_callback.h>
+
+#include <atomic>
+#include <mutex>
+
+#include "zp/metrics/interceptors.h"
+
+namespace zp::gateway {
+namespace {
+
+grpc::ByteBuffer ToBuffer(const std::string& bytes) {
+  grpc::Slice slice(bytes);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+std::string FromBuffer(const grpc::ByteBuffer& buffer) {
+  std::vector<grpc::Slice> slices;
+  (void)buffer.Dump(&slices);
+  std::string out;
+  for (const grpc::Slice& s : slices) {
+    out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  }
+  return out;
+}
+
+void Prepare(grpc::ClientContext& ctx, const Metadata& metadata, absl::Time deadline) {
+  for (const auto& [k, v] : metadata) {
+    ctx.AddMetadata(k, v);
+  }
+  ctx.set_deadline(absl::ToChronoTime(deadline));
+}
+
+std::multimap<std::string, std::string> ServerMetadata(const grpc::ClientContext& ctx) {
+  std::multimap<std::string, std::string> out;
+  for (const auto* md : {&ctx.GetServerInitialMetadata(), &ctx.GetServerTrailingMetadata()}) {
+    for (const auto& [k, v] : *md) {
+      out.emplace(std::string(k.data(), k.size()), std::string(v.data(), v.size()));
+    }
+  }
+  return out;
+}
+
+struct UnaryCall {
+  grpc::ClientContext ctx;
+  grpc::ByteBuffer request;
+  grpc::ByteBuffer response;
+  std::function<void(UpstreamReply)> done;
+};
+
+class StreamCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  StreamCall(std::function<void(std::string)> on_message, std::function<void(UpstreamReply)> done)
+      : on_message_(std::move(on_message)), done_(std::move(done)) {}
+
+  void Start(grpc::GenericStub& stub, const std::string& path, std::string request,
+             const Metadata& metadata, absl::Time deadline) {
+    Prepare(ctx_, metadata, deadline);
+    request_ = ToBuffer(request);
+    stub.PrepareBidiStreamingCall(&ctx_, path, grpc::StubOptions(), this);
+    StartWriteLast(&request_, grpc::WriteOptions());
+    StartRead(&response_);
+    StartCall();
+  }
+  void OnReadDone(bool ok) override {
+    if (ok) {
+      on_message_(FromBuffer(response_));
+      StartRead(&response_);
+    }
+  }
+  void OnDone(const grpc::Status& status) override {
+    done_(UpstreamReply{status, "", ServerMetadata(ctx_)});
+    delete this;
+  }
+
+ private:
+  grpc::ClientContext ctx_;
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer response_;
+  std::function<void(std::string)> on_message_;
+  std::function<void(UpstreamReply)> done_;
+};
+
+}  // namespace
+
+void Upstreams::Add(const std::string& service, const std::string& address) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(16 * 1024 * 1024);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  std::shared_ptr<grpc::Channel> channel;
+  if (metrics_ != nullptr) {
+    std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> factories;
+    factories.push_back(std::make_unique<metrics::ClientMetricsInterceptorFactory>(*metrics_));
+    channel = grpc::experimental::CreateCustomChannelWithInterceptors(
+        address, grpc::InsecureChannelCredentials(), args, std::move(factories));
+  } else {
+    channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  }
+  stubs_[service] = Upstream{channel, std::make_unique<grpc::GenericStub>(channel)};
+}
+
+std::vector<std::string> Upstreams::services() const {
+  std::vector<std::string> out;
+  for (const auto& [name, u] : stubs_) {
+    out.push_back(name);
+  }
+  return out;
+}
+
+void Upstreams::Unary(const std::string& service, const std::string& grpc_path,
+                      std::string request, const Metadata& metadata, absl::Time deadline,
+                      std::function<void(UpstreamReply)> done) {
+  auto it = stubs_.find(service);
+  if (it == stubs_.end()) {
+    done(UpstreamReply{grpc::Status(grpc::StatusCode::UNAVAILABLE, "no upstream for " + service),
+                       "", {}});
+    return;
+  }
+  auto* call = new UnaryCall;
+  Prepare(call->ctx, metadata, deadline);
+  call->request = ToBuffer(request);
+  call->done = std::move(done);
+  it->second.stub->UnaryCall(&call->ctx, grpc_path, grpc::StubOptions(), &call->request,
+                             &call->response, [call](grpc::Status status) {
+                               UpstreamReply reply{status, status.ok() ? FromBuffer(call->response)
+                                                                       : std::string(),
+                                                   ServerMetadata(call->ctx)};
+                               auto done = std::move(call->done);
+                               delete call;
+                               done(std::move(reply));
+                             });
+}
+
+void Upstreams::ServerStream(const std::string& service, const std::string& grpc_path,
+                             std::string request, const Metadata& metadata, absl::Time deadline,
+                             std::function<void(std::string)> on_message,
+                             std::function<void(UpstreamReply)> done) {
+  auto it = stubs_.find(service);
+  if (it == stubs_.end()) {
+    done(UpstreamReply{grpc::Status(grpc::StatusCode::UNAVAILABLE, "no upstream for " + service),
+                       "", {}});
+    return;
+  }
+  auto* call = new StreamCall(std::move(on_message), std::move(done));
+  call->Start(*it->second.stub, grpc_path, std::move(request), metadata, deadline);
+}
+
+void Upstreams::CheckHealth(absl::Duration timeout,
+                            std::function<void(bool, std::vector<std::string>)> done) {
+  struct State {
+    std::mutex mu;
+    int pending;
+    std::vector<std::string> not_serving;
+    std::function<void(bool, std::vector<std::string>)> done;
+  };
+  auto state = std::make_shared<State>();
+  state->pending = static_cast<int>(stubs_.size());
+  state->done = std::move(done);
+  if (stubs_.empty()) {
+    state->done(true, {});
+    return;
+  }
+  for (const auto& [name, upstream] : stubs_) {
+    std::string service = name;
+    // HealthCheckRequest{service: ""} is the empty message; the answer is one enum field.
+    Unary(name, "/grpc.health.v1.Health/Check", "", {}, absl::Now() + timeout,
+          [state, service](UpstreamReply reply) {
+            bool serving = reply.status.ok() && reply.body == std::string("\x08\x01", 2);
+            std::lock_guard<std::mutex> lock(state->mu);
+            if (!serving) {
+              state->not_serving.push_back(service);
+            }
+            if (--state->pending == 0) {
+              state->done(state->not_serving.empty(), state->not_serving);
+            }
+          });
+  }
+}
+
+}  // namespace zp::gateway

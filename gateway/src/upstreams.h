@@ -1,0 +1,64 @@
+#pragma once
+
+#include <grpcpp/channel.h>
+#include <grpcpp/generic/generic_stub.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "zp/metrics/metrics.h"
+
+namespace zp::gateway {
+
+// Metadata sent with every upstream call (authorization, x-request-id, traceparent, ...).
+using Metadata = std::vector<std::pair<std::string, std::string>>;
+
+struct UpstreamReply {
+  grpc::Status status;
+  std::string body;  // serialized response message
+  // Response headers and trailers the service chose to send (lowercase keys).
+  std::multimap<std::string, std::string> metadata;
+};
+
+// One channel and generic stub per upstream service; every call uses the callback API, so no
+// gateway thread ever waits on an upstream.
+class Upstreams {
+ public:
+  explicit Upstreams(metrics::Metrics* metrics = nullptr) : metrics_(metrics) {}
+
+  // `service` is the full proto name (zp.sgec.v1.SgecService), `address` host:port.
+  void Add(const std::string& service, const std::string& address);
+  bool Has(const std::string& service) const { return stubs_.contains(service); }
+  std::vector<std::string> services() const;
+
+  // Unary call; `done` runs once on a gRPC thread.
+  void Unary(const std::string& service, const std::string& grpc_path, std::string request,
+             const Metadata& metadata, absl::Time deadline,
+             std::function<void(UpstreamReply)> done);
+
+  // Server-streaming call: `on_message` for each response message, then `done` once; all on gRPC
+  // threads, in order.
+  void ServerStream(const std::string& service, const std::string& grpc_path, std::string request,
+                    const Metadata& metadata, absl::Time deadline,
+                    std::function<void(std::string)> on_message,
+                    std::function<void(UpstreamReply)> done);
+
+  // Asks every upstream's grpc.health.v1.Health/Check; `done(all_serving, not_serving_names)`.
+  void CheckHealth(absl::Duration timeout,
+                   std::function<void(bool, std::vector<std::string>)> done);
+
+ private:
+  struct Upstream {
+    std::shared_ptr<grpc::Channel> channel;
+    std::unique_ptr<grpc::GenericStub> stub;
+  };
+  metrics::Metrics* metrics_;
+  std::map<std::string, Upstream> stubs_;
+};
+
+}  // namespace zp::gateway
