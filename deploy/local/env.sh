@@ -39,3 +39,17 @@ wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
   say "timed out waiting for $what"
   return 1
 }
+
+# Processes started from a pid file: is it alive, and stop it (SIGTERM, then wait).
+pid_alive() { local p; p=$(cat "$1" 2>/dev/null || true); [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+pid_stop() {  # pid_stop PIDFILE NAME
+  if pid_alive "$1"; then
+    local p
+    p=$(cat "$1")
+    kill "$p"
+    wait_for 30 "$2 to stop" bash -c "! kill -0 $p"
+    say "$2: stopped"
+  fi
+  rm -f "$1"
+}
+
