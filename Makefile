@@ -5,7 +5,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 export CCACHE_DIR ?= $(CURDIR)/.cache/ccache
 
-.PHONY: all deps configure build test run stop status bench fmt clean
+.PHONY: all deps configure build test run stop status bench bench-gateway fmt clean
 
 all: build
 
@@ -37,6 +37,9 @@ status:
 
 bench: build
 	@tests/bench/run.sh
+
+bench-gateway: build
+	@tests/bench/gateway_bench.sh
 
 fmt:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

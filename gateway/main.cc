@@ -6,6 +6,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 
 #include "absl/strings/numbers.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/strings/str_split.h"
 #include "gateway/src/gateway.h"
 #include "gateway/src/http_server.h"
@@ -69,6 +70,9 @@ std::pair<std::string, int> HostPort(const std::string& address) {
 
 int main(int argc, char** argv) {
   zp::rpc::BlockTerminationSignals();
+  // Debian's Abseil checks every Mutex acquisition for lock-order cycles (a debug aid that costs a
+  // global graph update per lock); the gateway takes several locks per request.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   auto config = zp::core::Config::Parse(Settings(), argc, argv);
   if (!config.ok()) {
     return Fail(std::string(config.status().message()));

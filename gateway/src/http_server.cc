@@ -44,19 +44,21 @@ class Session : public Exchange {
     return std::static_pointer_cast<Derived>(derived().shared_from_this());
   }
 
-  // Waits (idle timeout) until the client sends something, then reads the header.
+  // Waits (idle timeout) for the first bytes of the next request, then gives the whole header
+  // block header_timeout. The first bytes are read through the stream (TLS included: records may
+  // already sit in the TLS layer's buffers, where the socket would never look readable again).
   void AwaitRequest() {
-    beast::get_lowest_layer(derived().stream()).expires_after(Chrono(limits_.idle_timeout));
     if (buffer_.size() > 0) {
       ReadHeader();
       return;
     }
-    beast::get_lowest_layer(derived().stream())
-        .socket()
-        .async_wait(tcp::socket::wait_read, [self = self()](beast::error_code ec) {
+    beast::get_lowest_layer(derived().stream()).expires_after(Chrono(limits_.idle_timeout));
+    derived().stream().async_read_some(
+        buffer_.prepare(8192), [self = self()](beast::error_code ec, std::size_t n) {
           if (ec) {
             return self->Close();
           }
+          self->buffer_.commit(n);
           self->ReadHeader();
         });
   }

@@ -70,6 +70,31 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::FromJwksFile(const std
 }
 
 absl::StatusOr<Principal> JwtVerifier::Verify(absl::string_view token) const {
+  const std::string key(token);
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) {
+      if (clock_.Now() <= it->second.expires + options_.leeway) {
+        return it->second.principal;
+      }
+      cache_.erase(it);
+    }
+  }
+  absl::Time expires;
+  absl::StatusOr<Principal> principal = VerifyUncached(token, &expires);
+  if (principal.ok()) {
+    absl::MutexLock lock(&mu_);
+    if (cache_.size() >= kCacheLimit) {
+      cache_.clear();  // bounded memory; the next calls verify again
+    }
+    cache_[key] = Verified{*principal, expires};
+  }
+  return principal;
+}
+
+absl::StatusOr<Principal> JwtVerifier::VerifyUncached(absl::string_view token,
+                                                      absl::Time* expires) const {
   if (token.empty()) {
     return Invalid("empty");
   }
@@ -129,6 +154,7 @@ absl::StatusOr<Principal> JwtVerifier::Verify(absl::string_view token) const {
   if (!exp.has_value()) {
     return Invalid("no exp");
   }
+  *expires = absl::FromUnixSeconds(static_cast<int64_t>(*exp));
   if (now > *exp + leeway) {
     return core::ErrorWithReason(absl::StatusCode::kUnauthenticated, "token expired",
                                  "TOKEN_EXPIRED");

@@ -5,7 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "zp/auth/principal.h"
@@ -33,6 +36,9 @@ class JwtVerifier {
       const std::string& path, JwtOptions options,
       const core::Clock& clock = core::SystemClock::Instance());
 
+  // Verifies a token. Tokens that verified are remembered (by their exact text) until they
+  // expire, so that a client's repeated calls cost one signature check; exp is still checked
+  // against the clock on every call.
   absl::StatusOr<Principal> Verify(absl::string_view token) const;
   size_t key_count() const { return pem_by_kid_.size(); }
 
@@ -40,9 +46,19 @@ class JwtVerifier {
   JwtVerifier(std::map<std::string, std::string> pem_by_kid, JwtOptions options,
               const core::Clock& clock)
       : pem_by_kid_(std::move(pem_by_kid)), options_(std::move(options)), clock_(clock) {}
+  absl::StatusOr<Principal> VerifyUncached(absl::string_view token, absl::Time* expires) const;
+
+  struct Verified {
+    Principal principal;
+    absl::Time expires;
+  };
+  static constexpr size_t kCacheLimit = 50000;
+
   std::map<std::string, std::string> pem_by_kid_;
   JwtOptions options_;
   const core::Clock& clock_;
+  mutable absl::Mutex mu_;
+  mutable absl::flat_hash_map<std::string, Verified> cache_ ABSL_GUARDED_BY(mu_);
 };
 
 struct TokenClaims {
