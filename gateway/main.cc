@@ -41,6 +41,7 @@ std::vector<zp::core::Setting> Settings() {
       {"cors_origins", "", "comma-separated origins allowed by CORS (* for any)"},
       {"ignore_unknown_fields", "false", "accept unknown JSON fields and query parameters"},
       {"rate_limit", "true", "token-bucket rate limiting in Redis"},
+      {"rate_limit_prefix", "zp:rl", "Redis key prefix of the rate-limit buckets"},
       {"user_burst", "120", "requests a principal may burst"},
       {"user_rate", "20", "requests per second a principal regains"},
       {"anonymous_burst", "30", "requests an anonymous client IP may burst"},
@@ -138,6 +139,7 @@ int main(int argc, char** argv) {
   options.upstream_timeout = duration("upstream_timeout");
   options.cors_origins = absl::StrSplit(config->String("cors_origins"), ',', absl::SkipEmpty());
   options.rate_limit = config->Bool("rate_limit").value_or(true);
+  options.rate_limit_prefix = config->String("rate_limit_prefix");
   auto rate = [&](const char* name) {
     double v = 0;
     return absl::SimpleAtod(config->String(name), &v) && v > 0 ? v : 1.0;

@@ -132,9 +132,10 @@ Gateway::Gateway(GatewayOptions options, std::unique_ptr<RouteTable> routes,
       verifier_(verifier),
       metrics_(metrics) {
   if (redis != nullptr && options_.rate_limit) {
-    user_limiter_ = std::make_unique<redis::RateLimiter>(*redis, "zp:rl:user", options_.user_limit);
-    anonymous_limiter_ =
-        std::make_unique<redis::RateLimiter>(*redis, "zp:rl:ip", options_.anonymous_limit);
+    user_limiter_ = std::make_unique<redis::RateLimiter>(
+        *redis, options_.rate_limit_prefix + ":user", options_.user_limit);
+    anonymous_limiter_ = std::make_unique<redis::RateLimiter>(
+        *redis, options_.rate_limit_prefix + ":ip", options_.anonymous_limit);
   }
   auto& registry = *metrics_.registry();
   requests_ = &prometheus::BuildCounter()

@@ -30,6 +30,8 @@ struct GatewayOptions {
   redis::RateLimit user_limit{120, 20.0};
   redis::RateLimit anonymous_limit{30, 2.0};
   bool rate_limit = true;
+  // Redis key prefix of the buckets (environments sharing one Redis use different prefixes).
+  std::string rate_limit_prefix = "zp:rl";
   // Sent on HTTPS responses.
   std::string hsts = "max-age=31536000; includeSubDomains";
 };

@@ -55,6 +55,8 @@ class Stack {
         "--jwks_file", secrets_.jwks(),
         "--upstreams", absl::StrCat("zp.testing.v1.EchoService=127.0.0.1:", server_->port()),
         "--redis_address", RedisAddress(),
+        // Buckets of this gateway only: parallel tests all call from 127.0.0.1.
+        "--rate_limit_prefix", UniqueName("zp:rl:test:"),
         "--io_threads", "2",
         "--cors_origins", "https://portail.zeropapier.ma",
         "--log_level", "warn"};
