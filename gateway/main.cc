@@ -1,13 +1,12 @@
 // zp-gateway: HTTPS/JSON in front of every gRPC service. Wiring only; see src/gateway.h.
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <iostream>
 #include <thread>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-
 #include "absl/strings/numbers.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "gateway/src/gateway.h"
 #include "gateway/src/http_server.h"
 #include "gateway/src/linked_services.h"
@@ -24,7 +23,8 @@ namespace {
 std::vector<zp::core::Setting> Settings() {
   return {
       {"https_address", "127.0.0.1:8443", "HTTPS listen address (host:port); empty disables"},
-      {"http_address", "127.0.0.1:8080", "plain HTTP listen address, for local use; empty disables"},
+      {"http_address", "127.0.0.1:8080",
+       "plain HTTP listen address, for local use; empty disables"},
       {"metrics_address", "127.0.0.1:9100", "Prometheus /metrics listen address; empty disables"},
       {"tls_cert", ".run/tls/server.crt", "HTTPS certificate chain (PEM)"},
       {"tls_key", ".run/tls/server.key", "HTTPS private key (PEM)"},
@@ -83,7 +83,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   zp::log::Init("gateway", config->String("log_level"));
-  auto duration = [&](const char* name) { return config->Duration(name).value_or(absl::Seconds(10)); };
+  auto duration = [&](const char* name) {
+    return config->Duration(name).value_or(absl::Seconds(10));
+  };
   auto integer = [&](const char* name) { return config->Int(name).value_or(0); };
 
   zp::metrics::Metrics metrics("gateway");
@@ -170,8 +172,8 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<zp::gateway::HttpServer>> servers;
   std::unique_ptr<boost::asio::ssl::context> tls;
   if (!config->String("https_address").empty()) {
-    auto ctx = zp::gateway::MakeServerTlsContext(config->String("tls_cert"),
-                                                 config->String("tls_key"));
+    auto ctx =
+        zp::gateway::MakeServerTlsContext(config->String("tls_cert"), config->String("tls_key"));
     if (!ctx.ok()) {
       return Fail(std::string(ctx.status().message()));
     }

@@ -6,14 +6,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "gateway/src/http_status.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
-#include "zp/metrics/interceptors.h"
-#include "gateway/src/http_status.h"
 #include "zp/core/random.h"
 #include "zp/core/status.h"
 #include "zp/core/uuid.h"
 #include "zp/log/log.h"
+#include "zp/metrics/interceptors.h"
 
 namespace zp::gateway {
 namespace {
@@ -59,6 +59,17 @@ google::rpc::Status RpcStatusOf(const absl::Status& status) {
   if (!out.ParseFromString(g.error_details())) {
     out.set_code(static_cast<int>(status.code()));
     out.set_message(std::string(status.message()));
+  }
+  return out;
+}
+
+// The google.rpc.Status a service sent (grpc-status-details-bin), or one made of code and message.
+google::rpc::Status RpcStatusOf(const grpc::Status& status) {
+  google::rpc::Status out;
+  if (status.error_details().empty() || !out.ParseFromString(status.error_details())) {
+    out.Clear();
+    out.set_code(status.error_code());
+    out.set_message(status.error_message());
   }
   return out;
 }
@@ -123,9 +134,8 @@ struct Gateway::Context {
   std::vector<std::string> allow;  // for 405
 };
 
-Gateway::Gateway(GatewayOptions options, std::unique_ptr<RouteTable> routes,
-                 Upstreams& upstreams, const auth::JwtVerifier* verifier, redis::Pool* redis,
-                 metrics::Metrics& metrics)
+Gateway::Gateway(GatewayOptions options, std::unique_ptr<RouteTable> routes, Upstreams& upstreams,
+                 const auth::JwtVerifier* verifier, redis::Pool* redis, metrics::Metrics& metrics)
     : options_(std::move(options)),
       routes_(std::move(routes)),
       upstreams_(upstreams),
@@ -161,12 +171,13 @@ Gateway::~Gateway() { blocking_.join(); }
 
 Response Gateway::ErrorResponse(int http_status, const std::string& message,
                                 const Request* request) {
-  absl::Status status = core::ErrorWithReason(CodeForHttp(http_status), message,
-                                              ReasonForHttp(http_status));
+  absl::Status status =
+      core::ErrorWithReason(CodeForHttp(http_status), message, ReasonForHttp(http_status));
   if (http_status == 413) {
     status = core::InvalidArgumentError("body", message);
   }
-  Response res{static_cast<http::status>(http_status), request != nullptr ? request->version() : 11};
+  Response res{static_cast<http::status>(http_status),
+               request != nullptr ? request->version() : 11};
   res.set(http::field::content_type, kJson);
   res.set("X-Content-Type-Options", "nosniff");
   res.body() = StatusToJson(RpcStatusOf(status));
@@ -271,23 +282,23 @@ void Gateway::Handle(IncomingRequest in, std::shared_ptr<Exchange> exchange) {
     }
     if (ctx->path == "/readyz") {
       ctx->route_label = "/readyz";
-      upstreams_.CheckHealth(absl::Seconds(2), [this, ctx](bool ready,
-                                                           std::vector<std::string> down) {
-        Response res{ready ? http::status::ok : http::status::service_unavailable,
-                     ctx->in.message.version()};
-        res.set(http::field::content_type, kJson);
-        google::protobuf::Struct body;
-        (*body.mutable_fields())["status"].set_string_value(ready ? "SERVING" : "NOT_SERVING");
-        auto* list = (*body.mutable_fields())["notServing"].mutable_list_value();
-        for (const std::string& s : down) {
-          list->add_values()->set_string_value(s);
-        }
-        (void)google::protobuf::util::MessageToJsonString(body, &res.body());
-        if (!ready) {
-          res.set(http::field::retry_after, "5");
-        }
-        Finish(ctx, std::move(res));
-      });
+      upstreams_.CheckHealth(
+          absl::Seconds(2), [this, ctx](bool ready, std::vector<std::string> down) {
+            Response res{ready ? http::status::ok : http::status::service_unavailable,
+                         ctx->in.message.version()};
+            res.set(http::field::content_type, kJson);
+            google::protobuf::Struct body;
+            (*body.mutable_fields())["status"].set_string_value(ready ? "SERVING" : "NOT_SERVING");
+            auto* list = (*body.mutable_fields())["notServing"].mutable_list_value();
+            for (const std::string& s : down) {
+              list->add_values()->set_string_value(s);
+            }
+            (void)google::protobuf::util::MessageToJsonString(body, &res.body());
+            if (!ready) {
+              res.set(http::field::retry_after, "5");
+            }
+            Finish(ctx, std::move(res));
+          });
       return;
     }
     if (ctx->path == "/openapi.json" && !openapi_.empty()) {
@@ -302,16 +313,19 @@ void Gateway::Handle(IncomingRequest in, std::shared_ptr<Exchange> exchange) {
   ctx->match = routes_->Match(std::string(req.method_string()), ctx->path);
   switch (ctx->match.outcome) {
     case MatchOutcome::kBadPath:
-      return Fail(ctx, core::InvalidArgumentError("path", "malformed percent-encoding in the path"));
+      return Fail(ctx,
+                  core::InvalidArgumentError("path", "malformed percent-encoding in the path"));
     case MatchOutcome::kNoRoute:
-      return Fail(ctx, core::ErrorWithReason(absl::StatusCode::kNotFound,
-                                             absl::StrCat("no route for ", std::string(req.method_string()),
-                                                          " ", ctx->path),
-                                             "ROUTE_NOT_FOUND"));
+      return Fail(
+          ctx, core::ErrorWithReason(
+                   absl::StatusCode::kNotFound,
+                   absl::StrCat("no route for ", std::string(req.method_string()), " ", ctx->path),
+                   "ROUTE_NOT_FOUND"));
     case MatchOutcome::kWrongMethod: {
       ctx->allow = ctx->match.allowed_methods;
-      Response res = ErrorResponse(405, absl::StrCat(std::string(req.method_string()), " is not allowed on ",
-                                                     ctx->path), &req);
+      Response res = ErrorResponse(
+          405, absl::StrCat(std::string(req.method_string()), " is not allowed on ", ctx->path),
+          &req);
       res.set(http::field::allow, absl::StrJoin(ctx->allow, ", "));
       return Finish(ctx, std::move(res));
     }
@@ -351,9 +365,8 @@ void Gateway::Handle(IncomingRequest in, std::shared_ptr<Exchange> exchange) {
       // Redis away: keep serving, and say so in the metrics.
       rate_limit_errors_->Increment();
     } else if (!decision->allowed) {
-      ctx->retry_after = absl::StrCat(
-          std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(decision->retry_after,
-                                                               absl::Seconds(1)))));
+      ctx->retry_after = absl::StrCat(std::max<int64_t>(
+          1, absl::ToInt64Seconds(absl::Ceil(decision->retry_after, absl::Seconds(1)))));
       return Fail(ctx, core::ErrorWithReason(absl::StatusCode::kResourceExhausted,
                                              "too many requests; retry later", "RATE_LIMITED"));
     }
@@ -394,24 +407,20 @@ void Gateway::Call(std::shared_ptr<Context> ctx) {
   const absl::Time deadline = absl::Now() + options_.upstream_timeout;
 
   auto on_error = [this, ctx, service](const UpstreamReply& reply) {
-    google::rpc::Status status;
-    if (reply.status.error_details().empty() ||
-        !status.ParseFromString(reply.status.error_details())) {
-      status.set_code(reply.status.error_code());
-      status.set_message(reply.status.error_message());
-    }
+    google::rpc::Status status = RpcStatusOf(reply.status);
     const int http_status = HttpStatusFor(reply.status.error_code());
     if (http_status >= 500) {
       upstream_errors_
-          ->Add({{"service", service},
-                 {"code", metrics::StatusCodeName(reply.status.error_code())}})
+          ->Add(
+              {{"service", service}, {"code", metrics::StatusCodeName(reply.status.error_code())}})
           .Increment();
     }
     Response res{static_cast<http::status>(http_status), ctx->in.message.version()};
     res.set(http::field::content_type, kJson);
     res.body() = StatusToJson(status);
     if (http_status == 401) {
-      res.set(http::field::www_authenticate, "Bearer realm=\"zeropapier\", error=\"invalid_token\"");
+      res.set(http::field::www_authenticate,
+              "Bearer realm=\"zeropapier\", error=\"invalid_token\"");
     }
     if (http_status == 429 || http_status == 503) {
       res.set(http::field::retry_after, "1");
@@ -490,12 +499,8 @@ void Gateway::Call(std::shared_ptr<Context> ctx) {
         }
         start();
         if (!reply.status.ok()) {
-          google::rpc::Status status;
-          if (!status.ParseFromString(reply.status.error_details())) {
-            status.set_code(reply.status.error_code());
-            status.set_message(reply.status.error_message());
-          }
-          ctx->exchange->StreamChunk(absl::StrCat("{\"error\":", StatusToJson(status), "}\n"));
+          ctx->exchange->StreamChunk(
+              absl::StrCat("{\"error\":", StatusToJson(RpcStatusOf(reply.status)), "}\n"));
         }
         ctx->exchange->EndStream();
         const int code = reply.status.ok() ? 200 : HttpStatusFor(reply.status.error_code());

@@ -1,10 +1,9 @@
 #pragma once
 
+#include <boost/asio/thread_pool.hpp>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <boost/asio/thread_pool.hpp>
 
 #include "absl/time/time.h"
 #include "gateway/src/http_server.h"

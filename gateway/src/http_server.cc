@@ -1,15 +1,14 @@
 #include "gateway/src/http_server.h"
 
 #include <array>
-#include <deque>
-#include <optional>
-
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
+#include <deque>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -53,14 +52,14 @@ class Session : public Exchange {
       return;
     }
     beast::get_lowest_layer(derived().stream()).expires_after(Chrono(limits_.idle_timeout));
-    derived().stream().async_read_some(
-        buffer_.prepare(8192), [self = self()](beast::error_code ec, std::size_t n) {
-          if (ec) {
-            return self->Close();
-          }
-          self->buffer_.commit(n);
-          self->ReadHeader();
-        });
+    derived().stream().async_read_some(buffer_.prepare(8192),
+                                       [self = self()](beast::error_code ec, std::size_t n) {
+                                         if (ec) {
+                                           return self->Close();
+                                         }
+                                         self->buffer_.commit(n);
+                                         self->ReadHeader();
+                                       });
   }
 
   void ReadHeader() {
@@ -68,10 +67,9 @@ class Session : public Exchange {
     parser_->header_limit(static_cast<std::uint32_t>(limits_.header_limit));
     parser_->body_limit(limits_.body_limit);
     beast::get_lowest_layer(derived().stream()).expires_after(Chrono(limits_.header_timeout));
-    http::async_read_header(derived().stream(), buffer_, *parser_,
-                            [self = self()](beast::error_code ec, std::size_t) {
-                              self->OnHeader(ec);
-                            });
+    http::async_read_header(
+        derived().stream(), buffer_, *parser_,
+        [self = self()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
@@ -79,8 +77,8 @@ class Session : public Exchange {
       return SendError(431, "request headers too large");
     }
     if (ec == http::error::body_limit) {  // Content-Length announced over the limit
-      return SendError(413, absl::StrCat("request body larger than ", limits_.body_limit,
-                                         " bytes"));
+      return SendError(413,
+                       absl::StrCat("request body larger than ", limits_.body_limit, " bytes"));
     }
     if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec) {
       if (ec && ec != http::error::end_of_stream && ec != beast::error::timeout &&
@@ -91,8 +89,8 @@ class Session : public Exchange {
       return Close();
     }
     if (parser_->content_length().has_value() && *parser_->content_length() > limits_.body_limit) {
-      return SendError(413, absl::StrCat("request body larger than ", limits_.body_limit,
-                                         " bytes"));
+      return SendError(413,
+                       absl::StrCat("request body larger than ", limits_.body_limit, " bytes"));
     }
     beast::get_lowest_layer(derived().stream()).expires_after(Chrono(limits_.body_timeout));
     http::async_read(derived().stream(), buffer_, *parser_,
@@ -101,8 +99,8 @@ class Session : public Exchange {
 
   void OnBody(beast::error_code ec) {
     if (ec == http::error::body_limit) {
-      return SendError(413, absl::StrCat("request body larger than ", limits_.body_limit,
-                                         " bytes"));
+      return SendError(413,
+                       absl::StrCat("request body larger than ", limits_.body_limit, " bytes"));
     }
     if (ec) {
       if (ec != beast::error::timeout && ec != http::error::end_of_stream &&
@@ -140,7 +138,8 @@ class Session : public Exchange {
       self->stream_header_ = std::move(h);
       self->header_serializer_.emplace(*self->stream_header_);
       self->writing_ = true;
-      beast::get_lowest_layer(self->derived().stream()).expires_after(Chrono(self->limits_.idle_timeout));
+      beast::get_lowest_layer(self->derived().stream())
+          .expires_after(Chrono(self->limits_.idle_timeout));
       http::async_write_header(self->derived().stream(), *self->header_serializer_,
                                [self](beast::error_code ec, std::size_t) {
                                  self->writing_ = false;
@@ -229,14 +228,14 @@ class Session : public Exchange {
   void Drain() {
     constexpr size_t kMaxDrained = 16 * 1024 * 1024;
     beast::get_lowest_layer(derived().stream()).expires_after(std::chrono::seconds(5));
-    derived().stream().async_read_some(
-        net::buffer(drain_buffer_), [self = self()](beast::error_code ec, std::size_t n) {
-          self->drained_ += n;
-          if (ec || self->drained_ > kMaxDrained) {
-            return self->derived().Shutdown();
-          }
-          self->Drain();
-        });
+    derived().stream().async_read_some(net::buffer(drain_buffer_),
+                                       [self = self()](beast::error_code ec, std::size_t n) {
+                                         self->drained_ += n;
+                                         if (ec || self->drained_ > kMaxDrained) {
+                                           return self->derived().Shutdown();
+                                         }
+                                         self->Drain();
+                                       });
   }
 
   void Close() { derived().Shutdown(); }
@@ -299,13 +298,12 @@ class TlsSession final : public Session<TlsSession>,
   void Run() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
       beast::get_lowest_layer(self->stream_).expires_after(Chrono(self->limits_.header_timeout));
-      self->stream_.async_handshake(net::ssl::stream_base::server,
-                                    [self](beast::error_code ec) {
-                                      if (ec) {
-                                        return;  // bad or slow handshake: drop the connection
-                                      }
-                                      self->AwaitRequest();
-                                    });
+      self->stream_.async_handshake(net::ssl::stream_base::server, [self](beast::error_code ec) {
+        if (ec) {
+          return;  // bad or slow handshake: drop the connection
+        }
+        self->AwaitRequest();
+      });
     });
   }
   void Shutdown() {
@@ -350,8 +348,8 @@ absl::Status HttpServer::Listen(const std::string& host, int port) {
     acceptor_.listen(net::socket_base::max_listen_connections, ec);
   }
   if (ec) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", host, ":", port, ": ",
-                                               ec.message()));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", host, ":", port, ": ", ec.message()));
   }
   port_ = acceptor_.local_endpoint().port();
   Accept();
@@ -405,8 +403,8 @@ absl::StatusOr<std::unique_ptr<net::ssl::context>> MakeServerTlsContext(
     ctx->use_private_key_file(key_file, net::ssl::context::pem, ec);
   }
   if (ec) {
-    return absl::InvalidArgumentError(absl::StrCat("TLS: cannot load ", cert_file, " / ",
-                                                   key_file, ": ", ec.message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("TLS: cannot load ", cert_file, " / ", key_file, ": ", ec.message()));
   }
   return ctx;
 }

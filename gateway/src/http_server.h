@@ -1,14 +1,13 @@
 #pragma once
 
 #include <atomic>
-#include <functional>
-#include <memory>
-#include <string>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/http.hpp>
+#include <functional>
+#include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -51,8 +50,8 @@ struct IncomingRequest {
 using RequestHandler =
     std::function<void(IncomingRequest request, std::shared_ptr<Exchange> exchange)>;
 // Builds the error response the server itself sends (400, 413, 431) in the gateway's JSON format.
-using ErrorResponder = std::function<Response(int http_status, const std::string& message,
-                                              const Request* request)>;
+using ErrorResponder =
+    std::function<Response(int http_status, const std::string& message, const Request* request)>;
 
 // An HTTP/1.1 server on Boost.Beast: keep-alive, no pipelining, limits and timeouts above.
 // With an SSL context it serves HTTPS (the context decides protocols: TLS 1.2 and 1.3).

@@ -31,7 +31,9 @@ Value Obj(std::initializer_list<std::pair<const char*, Value>> fields) {
   return v;
 }
 
-Value& Field(Value& v, const std::string& key) { return (*v.mutable_struct_value()->mutable_fields())[key]; }
+Value& Field(Value& v, const std::string& key) {
+  return (*v.mutable_struct_value()->mutable_fields())[key];
+}
 
 Value Ref(const Descriptor* d) {
   return Obj({{"$ref", Str(absl::StrCat("#/components/schemas/", d->full_name()))}});
@@ -180,12 +182,13 @@ void AddQueryParameters(SchemaBuilder& schemas, const Descriptor* d, const std::
 
 std::string OpenApiDocument(const RouteTable& routes) {
   SchemaBuilder schemas;
-  Value doc = Obj({{"openapi", Str("3.0.3")},
-                   {"info", Obj({{"title", Str("zeropapier API")},
-                                 {"version", Str("v1")},
-                                 {"description",
-                                  Str("HTTPS/JSON API of the zeropapier services. Success is 200 "
-                                      "with the response message; errors are google.rpc.Status.")}})}});
+  Value doc = Obj(
+      {{"openapi", Str("3.0.3")},
+       {"info",
+        Obj({{"title", Str("zeropapier API")},
+             {"version", Str("v1")},
+             {"description", Str("HTTPS/JSON API of the zeropapier services. Success is 200 "
+                                 "with the response message; errors are google.rpc.Status.")}})}});
   Value& paths = Field(doc, "paths");
   paths.mutable_struct_value();
   std::map<std::string, int> operation_ids;
@@ -196,19 +199,20 @@ std::string OpenApiDocument(const RouteTable& routes) {
       absl::StrAppend(&id, "_", n + 1);
     }
     Field(op, "operationId") = Str(id);
-    Field(op, "tags").mutable_list_value()->add_values()->set_string_value(
-        route.method->service()->full_name());
+    Field(op, "tags")
+        .mutable_list_value()
+        ->add_values()
+        ->set_string_value(route.method->service()->full_name());
     Value& parameters = Field(op, "parameters");
     parameters.mutable_list_value();
     std::set<std::string> bound;
     for (const auto& v : route.path.variables()) {
       bound.insert(v.field_path);
       const FieldDescriptor* f = FindFieldPath(route.method->input_type(), v.field_path);
-      *parameters.mutable_list_value()->add_values() =
-          Obj({{"name", Str(v.field_path)},
-               {"in", Str("path")},
-               {"required", Value()},
-               {"schema", schemas.ForField(f)}});
+      *parameters.mutable_list_value()->add_values() = Obj({{"name", Str(v.field_path)},
+                                                            {"in", Str("path")},
+                                                            {"required", Value()},
+                                                            {"schema", schemas.ForField(f)}});
       Field(*parameters.mutable_list_value()->mutable_values()->rbegin(), "required")
           .set_bool_value(true);
     }
@@ -232,16 +236,17 @@ std::string OpenApiDocument(const RouteTable& routes) {
             ? schemas.ForMessage(route.method->output_type())
             : schemas.ForField(FindFieldPath(route.method->output_type(), route.response_body));
     std::string media = route.server_streaming ? "application/x-ndjson" : "application/json";
-    Field(op, "responses") = Obj(
-        {{"200", Obj({{"description", Str(route.server_streaming
-                                              ? "one JSON message per line"
-                                              : "the response message")},
-                      {"content", Obj({{media.c_str(), Obj({{"schema", ok_schema}})}})}})},
-         {"default",
-          Obj({{"description", Str("an error, as google.rpc.Status")},
-               {"content",
-                Obj({{"application/json",
-                      Obj({{"schema", Obj({{"$ref", Str("#/components/schemas/google.rpc.Status")}})}})}})}})}});
+    Field(op, "responses") =
+        Obj({{"200", Obj({{"description", Str(route.server_streaming ? "one JSON message per line"
+                                                                     : "the response message")},
+                          {"content", Obj({{media.c_str(), Obj({{"schema", ok_schema}})}})}})},
+             {"default",
+              Obj({{"description", Str("an error, as google.rpc.Status")},
+                   {"content",
+                    Obj({{"application/json",
+                          Obj({{"schema",
+                                Obj({{"$ref",
+                                      Str("#/components/schemas/google.rpc.Status")}})}})}})}})}});
     Value& security = Field(op, "security");
     security.mutable_list_value();
     if (!route.is_public) {
@@ -255,17 +260,17 @@ std::string OpenApiDocument(const RouteTable& routes) {
     }
     Field(Field(paths, OpenApiPath(route.path)), method) = op;
   }
-  Value status_schema = Obj(
-      {{"type", Str("object")},
-       {"properties",
-        Obj({{"code", Obj({{"type", Str("integer")}, {"format", Str("int32")}})},
-             {"message", Str("")},
-             {"details", Obj({{"type", Str("array")}, {"items", Obj({{"type", Str("object")}})}})}})}});
+  Value status_schema =
+      Obj({{"type", Str("object")},
+           {"properties", Obj({{"code", Obj({{"type", Str("integer")}, {"format", Str("int32")}})},
+                               {"message", Str("")},
+                               {"details", Obj({{"type", Str("array")},
+                                                {"items", Obj({{"type", Str("object")}})}})}})}});
   Field(Field(status_schema, "properties"), "message") = Obj({{"type", Str("string")}});
-  Value components = Obj({{"securitySchemes",
-                           Obj({{"bearer", Obj({{"type", Str("http")},
-                                                {"scheme", Str("bearer")},
-                                                {"bearerFormat", Str("JWT")}})}})}});
+  Value components =
+      Obj({{"securitySchemes", Obj({{"bearer", Obj({{"type", Str("http")},
+                                                    {"scheme", Str("bearer")},
+                                                    {"bearerFormat", Str("JWT")}})}})}});
   Value& all = Field(components, "schemas");
   all.mutable_struct_value();
   for (const auto& [name, schema] : schemas.schemas()) {

@@ -44,11 +44,13 @@ absl::Status AddRule(const MethodDescriptor* method, const google::api::HttpRule
       pattern = rule.custom().path();
       break;
     default:
-      return absl::InvalidArgumentError(absl::StrCat(method->full_name(), ": HttpRule without a pattern"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(method->full_name(), ": HttpRule without a pattern"));
   }
   auto path = PathTemplate::Parse(pattern);
   if (!path.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(method->full_name(), ": ", path.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(method->full_name(), ": ", path.status().message()));
   }
   route.path = *std::move(path);
   const Descriptor* input = method->input_type();
@@ -56,7 +58,8 @@ absl::Status AddRule(const MethodDescriptor* method, const google::api::HttpRule
     const FieldDescriptor* f = FindFieldPath(input, v.field_path);
     if (f == nullptr || f->is_repeated() || f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
       return absl::InvalidArgumentError(absl::StrCat(method->full_name(), ": path variable ",
-                                                     v.field_path, " is not a singular scalar field"));
+                                                     v.field_path,
+                                                     " is not a singular scalar field"));
     }
   }
   route.body = rule.body();
@@ -75,9 +78,9 @@ absl::Status AddRule(const MethodDescriptor* method, const google::api::HttpRule
   route.is_public = method->options().GetExtension(zp::api::v1::public_);
   route.server_streaming = method->server_streaming();
   const FieldDescriptor* request_id = input->FindFieldByName("request_id");
-  route.has_request_id =
-      request_id != nullptr && request_id->type() == FieldDescriptor::TYPE_STRING &&
-      !request_id->is_repeated();
+  route.has_request_id = request_id != nullptr &&
+                         request_id->type() == FieldDescriptor::TYPE_STRING &&
+                         !request_id->is_repeated();
   if (method->client_streaming()) {
     return absl::InvalidArgumentError(
         absl::StrCat(method->full_name(), ": client-streaming methods have no HTTP binding"));
@@ -123,8 +126,8 @@ absl::StatusOr<std::unique_ptr<RouteTable>> RouteTable::Build(
       if (!method->options().HasExtension(google::api::http)) {
         continue;
       }
-      if (absl::Status s = AddRule(method, method->options().GetExtension(google::api::http),
-                                   table->routes_);
+      if (absl::Status s =
+              AddRule(method, method->options().GetExtension(google::api::http), table->routes_);
           !s.ok()) {
         return s;
       }

@@ -53,7 +53,7 @@ class RouteTable {
 
 // Resolves a dotted field path ("thing.name") in `descriptor`; nullptr when a part is missing or a
 // non-final part is not a singular message.
-const google::protobuf::FieldDescriptor* FindFieldPath(const google::protobuf::Descriptor* descriptor,
-                                                       absl::string_view path);
+const google::protobuf::FieldDescriptor* FindFieldPath(
+    const google::protobuf::Descriptor* descriptor, absl::string_view path);
 
 }  // namespace zp::gateway

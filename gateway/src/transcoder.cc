@@ -58,7 +58,11 @@ std::string ValidUtf8(absl::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
     unsigned char c = static_cast<unsigned char>(text[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xe  ? 3
+                 : (c >> 3) == 0x1e ? 4
+                                    : 0;
     bool ok = len > 0 && i + len <= text.size();
     for (size_t k = 1; ok && k < len; ++k) {
       ok = (static_cast<unsigned char>(text[i + k]) >> 6) == 0x2;
@@ -203,9 +207,8 @@ absl::StatusOr<std::unique_ptr<Message>> BuildRequest(const Route& route,
                                                       absl::string_view query,
                                                       absl::string_view body,
                                                       const TranscodeOptions& options) {
-  const Message* prototype =
-      google::protobuf::MessageFactory::generated_factory()->GetPrototype(
-          route.method->input_type());
+  const Message* prototype = google::protobuf::MessageFactory::generated_factory()->GetPrototype(
+      route.method->input_type());
   std::unique_ptr<Message> request(prototype->New());
   if (!route.body.empty()) {
     bool empty = body.find_first_not_of(" \t\r\n") == absl::string_view::npos;
@@ -235,8 +238,7 @@ absl::StatusOr<std::unique_ptr<Message>> BuildRequest(const Route& route,
   if (!query.empty()) {
     for (absl::string_view pair : absl::StrSplit(query, '&', absl::SkipEmpty())) {
       size_t eq = pair.find('=');
-      std::optional<std::string> key =
-          PercentDecode(pair.substr(0, eq), /*plus_is_space=*/true);
+      std::optional<std::string> key = PercentDecode(pair.substr(0, eq), /*plus_is_space=*/true);
       std::optional<std::string> value = PercentDecode(
           eq == absl::string_view::npos ? "" : pair.substr(eq + 1), /*plus_is_space=*/true);
       if (!key.has_value() || !value.has_value()) {

@@ -109,42 +109,49 @@ std::vector<std::string> Upstreams::services() const {
   return out;
 }
 
-void Upstreams::Unary(const std::string& service, const std::string& grpc_path,
-                      std::string request, const Metadata& metadata, absl::Time deadline,
-                      std::function<void(UpstreamReply)> done) {
+grpc::GenericStub* Upstreams::StubOrFail(const std::string& service,
+                                         const std::function<void(UpstreamReply)>& done) {
   auto it = stubs_.find(service);
   if (it == stubs_.end()) {
-    done(UpstreamReply{grpc::Status(grpc::StatusCode::UNAVAILABLE, "no upstream for " + service),
-                       "", {}});
+    done(UpstreamReply{
+        grpc::Status(grpc::StatusCode::UNAVAILABLE, "no upstream for " + service), "", {}});
+    return nullptr;
+  }
+  return it->second.stub.get();
+}
+
+void Upstreams::Unary(const std::string& service, const std::string& grpc_path, std::string request,
+                      const Metadata& metadata, absl::Time deadline,
+                      std::function<void(UpstreamReply)> done) {
+  grpc::GenericStub* stub = StubOrFail(service, done);
+  if (stub == nullptr) {
     return;
   }
   auto* call = new UnaryCall;
   Prepare(call->ctx, metadata, deadline);
   call->request = ToBuffer(request);
   call->done = std::move(done);
-  it->second.stub->UnaryCall(&call->ctx, grpc_path, grpc::StubOptions(), &call->request,
-                             &call->response, [call](grpc::Status status) {
-                               UpstreamReply reply{status, status.ok() ? FromBuffer(call->response)
-                                                                       : std::string(),
-                                                   ServerMetadata(call->ctx)};
-                               auto done = std::move(call->done);
-                               delete call;
-                               done(std::move(reply));
-                             });
+  stub->UnaryCall(&call->ctx, grpc_path, grpc::StubOptions(), &call->request, &call->response,
+                  [call](grpc::Status status) {
+                    UpstreamReply reply{status,
+                                        status.ok() ? FromBuffer(call->response) : std::string(),
+                                        ServerMetadata(call->ctx)};
+                    auto done = std::move(call->done);
+                    delete call;
+                    done(std::move(reply));
+                  });
 }
 
 void Upstreams::ServerStream(const std::string& service, const std::string& grpc_path,
                              std::string request, const Metadata& metadata, absl::Time deadline,
                              std::function<void(std::string)> on_message,
                              std::function<void(UpstreamReply)> done) {
-  auto it = stubs_.find(service);
-  if (it == stubs_.end()) {
-    done(UpstreamReply{grpc::Status(grpc::StatusCode::UNAVAILABLE, "no upstream for " + service),
-                       "", {}});
+  grpc::GenericStub* stub = StubOrFail(service, done);
+  if (stub == nullptr) {
     return;
   }
   auto* call = new StreamCall(std::move(on_message), std::move(done));
-  call->Start(*it->second.stub, grpc_path, std::move(request), metadata, deadline);
+  call->Start(*stub, grpc_path, std::move(request), metadata, deadline);
 }
 
 void Upstreams::CheckHealth(absl::Duration timeout,

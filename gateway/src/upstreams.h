@@ -57,6 +57,10 @@ class Upstreams {
     std::shared_ptr<grpc::Channel> channel;
     std::unique_ptr<grpc::GenericStub> stub;
   };
+  // The stub of `service`, or nullptr after answering `done` with UNAVAILABLE.
+  grpc::GenericStub* StubOrFail(const std::string& service,
+                                const std::function<void(UpstreamReply)>& done);
+
   metrics::Metrics* metrics_;
   std::map<std::string, Upstream> stubs_;
 };

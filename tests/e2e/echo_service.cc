@@ -104,8 +104,8 @@ grpc::Status EchoServiceImpl::WatchThings(grpc::ServerContext*, const v1::ListTh
     t.set_name(absl::StrCat("things/", i));
     writer->Write(t);
     if (req->filter().f() == "fail" && i == 1) {
-      return core::ToGrpcStatus(core::ErrorWithReason(absl::StatusCode::kAborted,
-                                                      "stream broken", "TEST_FAILURE"));
+      return core::ToGrpcStatus(
+          core::ErrorWithReason(absl::StatusCode::kAborted, "stream broken", "TEST_FAILURE"));
     }
   }
   return grpc::Status::OK;

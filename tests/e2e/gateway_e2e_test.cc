@@ -46,20 +46,16 @@ class Stack {
     http_.port = FreePort();
     metrics_port_ = FreePort();
     std::vector<std::string> argv = {
-        BinaryDir() + "/gateway/zp-gateway",
-        "--https_address", absl::StrCat("127.0.0.1:", https_.port),
-        "--http_address", absl::StrCat("127.0.0.1:", http_.port),
-        "--metrics_address", absl::StrCat("127.0.0.1:", metrics_port_),
-        "--tls_cert", secrets_.tls("server.crt"),
-        "--tls_key", secrets_.tls("server.key"),
-        "--jwks_file", secrets_.jwks(),
-        "--upstreams", absl::StrCat("zp.testing.v1.EchoService=127.0.0.1:", server_->port()),
-        "--redis_address", RedisAddress(),
+        BinaryDir() + "/gateway/zp-gateway", "--https_address",
+        absl::StrCat("127.0.0.1:", https_.port), "--http_address",
+        absl::StrCat("127.0.0.1:", http_.port), "--metrics_address",
+        absl::StrCat("127.0.0.1:", metrics_port_), "--tls_cert", secrets_.tls("server.crt"),
+        "--tls_key", secrets_.tls("server.key"), "--jwks_file", secrets_.jwks(), "--upstreams",
+        absl::StrCat("zp.testing.v1.EchoService=127.0.0.1:", server_->port()), "--redis_address",
+        RedisAddress(),
         // Buckets of this gateway only: parallel tests all call from 127.0.0.1.
-        "--rate_limit_prefix", UniqueName("zp:rl:test:"),
-        "--io_threads", "2",
-        "--cors_origins", "https://portail.zeropapier.ma",
-        "--log_level", "warn"};
+        "--rate_limit_prefix", UniqueName("zp:rl:test:"), "--io_threads", "2", "--cors_origins",
+        "https://portail.zeropapier.ma", "--log_level", "warn"};
     argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
     gateway_ = std::make_unique<Subprocess>(argv, std::map<std::string, std::string>{},
                                             secrets_.dir + "/gateway.log");
@@ -87,8 +83,7 @@ class Stack {
     headers.erase("no-token");
     return headers;
   }
-  std::string Token(absl::Duration lifetime = absl::Hours(1),
-                    absl::Time now = absl::Now()) {
+  std::string Token(absl::Duration lifetime = absl::Hours(1), absl::Time now = absl::Now()) {
     auth::TokenClaims claims;
     claims.subject = UniqueName("agent-");
     claims.roles = {"agent"};
@@ -200,7 +195,7 @@ TEST_CASE("gateway e2e: unknown paths are 404, wrong methods 405 with Allow", "[
 TEST_CASE("gateway e2e: every gRPC status maps to its HTTP status with the service's details",
           "[e2e][gateway]") {
   Stack s;
-  const std::map<int, int> expected = {{1, 499},  {2, 500},  {4, 504},  {5, 404}, {6, 409},
+  const std::map<int, int> expected = {{1, 499},  {2, 500},  {4, 504},  {5, 404},  {6, 409},
                                        {7, 403},  {8, 429},  {9, 400},  {10, 409}, {11, 400},
                                        {12, 501}, {13, 500}, {14, 503}, {15, 500}, {16, 401}};
   for (const auto& [code, http] : expected) {
@@ -211,7 +206,13 @@ TEST_CASE("gateway e2e: every gRPC status maps to its HTTP status with the servi
     CHECK(body.fields().at("code").number_value() == code);
     CHECK(Str(body, "message") == "r");
     REQUIRE(body.fields().at("details").list_value().values_size() == 1);
-    CHECK(body.fields().at("details").list_value().values(0).struct_value().fields().at("reason")
+    CHECK(body.fields()
+              .at("details")
+              .list_value()
+              .values(0)
+              .struct_value()
+              .fields()
+              .at("reason")
               .string_value() == "TEST_FAILURE");
     if (http == 401) {
       CHECK_FALSE(r.header("www-authenticate").empty());
@@ -220,7 +221,8 @@ TEST_CASE("gateway e2e: every gRPC status maps to its HTTP status with the servi
       CHECK_FALSE(r.header("retry-after").empty());
     }
   }
-  auto invalid = s.Send("POST", "/v1/fail", R"({"field":"child.birthDate","reason":"in the future"})");
+  auto invalid =
+      s.Send("POST", "/v1/fail", R"({"field":"child.birthDate","reason":"in the future"})");
   CHECK(invalid.status == 400);
   CHECK(absl::StrContains(invalid.body, R"("field":"child.birthDate")"));
   CHECK(absl::StrContains(invalid.body, "google.rpc.BadRequest"));
@@ -340,15 +342,15 @@ TEST_CASE("gateway e2e: request id and trace context travel both ways", "[e2e][g
 
 TEST_CASE("gateway e2e: CORS and security headers", "[e2e][gateway]") {
   Stack s;
-  auto preflight = HttpCall(s.https(), "OPTIONS", "/v1/echo",
-                            {{"Origin", "https://portail.zeropapier.ma"},
-                             {"Access-Control-Request-Method", "POST"}});
+  auto preflight = HttpCall(
+      s.https(), "OPTIONS", "/v1/echo",
+      {{"Origin", "https://portail.zeropapier.ma"}, {"Access-Control-Request-Method", "POST"}});
   CHECK(preflight.status == 204);
   CHECK(preflight.header("access-control-allow-origin") == "https://portail.zeropapier.ma");
   CHECK(absl::StrContains(preflight.header("access-control-allow-headers"), "Idempotency-Key"));
-  auto foreign = HttpCall(s.https(), "OPTIONS", "/v1/echo",
-                          {{"Origin", "https://evil.example"},
-                           {"Access-Control-Request-Method", "POST"}});
+  auto foreign =
+      HttpCall(s.https(), "OPTIONS", "/v1/echo",
+               {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "POST"}});
   CHECK(foreign.header("access-control-allow-origin").empty());
   auto r = s.Get("/v1/things/t1", {{"Origin", "https://portail.zeropapier.ma"}});
   CHECK(r.header("access-control-allow-origin") == "https://portail.zeropapier.ma");
@@ -368,16 +370,18 @@ TEST_CASE("gateway e2e: health, readiness, OpenAPI and metrics", "[e2e][gateway]
   CHECK(Json(openapi.body).fields().at("paths").struct_value().fields().count("/v1/{name}") == 1);
   s.Get("/v1/things/t1");
   std::string metrics = s.Metrics();
-  CHECK(absl::StrContains(metrics, "zp_http_requests_total{code=\"200\",method=\"GET\",route=\"GET /v1/{name=things/*}\"}"));
+  CHECK(absl::StrContains(
+      metrics,
+      "zp_http_requests_total{code=\"200\",method=\"GET\",route=\"GET /v1/{name=things/*}\"}"));
   CHECK(absl::StrContains(metrics, "zp_grpc_client_handled_total"));
 }
 
 TEST_CASE("gateway e2e: readiness fails when an upstream is down", "[e2e][gateway]") {
   Secrets secrets;
   int http_port = FreePort();
-  Subprocess gateway({BinaryDir() + "/gateway/zp-gateway", "--https_address", "",
-                      "--http_address", absl::StrCat("127.0.0.1:", http_port),
-                      "--metrics_address", "", "--jwks_file", secrets.jwks(), "--upstreams",
+  Subprocess gateway({BinaryDir() + "/gateway/zp-gateway", "--https_address", "", "--http_address",
+                      absl::StrCat("127.0.0.1:", http_port), "--metrics_address", "", "--jwks_file",
+                      secrets.jwks(), "--upstreams",
                       absl::StrCat("zp.testing.v1.EchoService=127.0.0.1:", FreePort()),
                       "--log_level", "warn"});
   HttpTarget http{"127.0.0.1", http_port, false, ""};

@@ -6,7 +6,7 @@
 namespace zp::testing {
 
 struct HttpResult {
-  int status = 0;  // 0: no response (connection closed or refused)
+  int status = 0;                              // 0: no response (connection closed or refused)
   std::map<std::string, std::string> headers;  // lowercase names
   std::string body;
   std::string header(const std::string& name) const {

@@ -15,7 +15,8 @@ Secrets::Secrets() : dir("/tmp/" + UniqueName("zp-secrets-")) {
 Secrets::~Secrets() { RunCommand("rm -rf " + dir); }
 
 std::unique_ptr<auth::JwtSigner> Secrets::Signer() const {
-  std::string kid(absl::StripAsciiWhitespace(core::ReadFile(dir + "/jwt/private.pem.kid").value_or("")));
+  std::string kid(
+      absl::StripAsciiWhitespace(core::ReadFile(dir + "/jwt/private.pem.kid").value_or("")));
   auto signer = auth::JwtSigner::FromPemFile(dir + "/jwt/private.pem", kid);
   return signer.ok() ? *std::move(signer) : nullptr;
 }

@@ -38,8 +38,8 @@ TEST_CASE("path template: literals, variables, wildcards and verbs", "[gateway]"
 }
 
 TEST_CASE("path template: malformed templates are refused", "[gateway]") {
-  for (const char* bad : {"v1/x", "/v1/{id", "/v1/{a=**}/x", "/v1/{a.}", "/v1//x", "/v1/x:",
-                          "/v1/{a}/{a}", "/v1/{a={b}}"}) {
+  for (const char* bad : {"v1/x", "/v1/{id", "/v1/{a=**}/x", "/v1/{a.}", "/v1//x",
+                          "/v1/x:", "/v1/{a}/{a}", "/v1/{a={b}}"}) {
     INFO(bad);
     CHECK_FALSE(PathTemplate::Parse(bad).ok());
   }
@@ -59,7 +59,8 @@ TEST_CASE("request paths: percent-decoding per segment and the verb suffix", "[g
 }
 
 const google::protobuf::ServiceDescriptor* Echo() {
-  return google::protobuf::DescriptorPool::generated_pool()->FindServiceByName("zp.testing.v1.EchoService");
+  return google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+      "zp.testing.v1.EchoService");
 }
 
 TEST_CASE("route table: every binding of the test service, best match first", "[gateway]") {

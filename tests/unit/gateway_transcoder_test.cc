@@ -4,8 +4,8 @@
 #include "gateway/src/route_table.h"
 #include "gateway/src/transcoder.h"
 #include "google/protobuf/struct.pb.h"
-#include "google/rpc/error_details.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/rpc/error_details.pb.h"
 #include "zp/core/status.h"
 #include "zp/testing/v1/echo.grpc.pb.h"
 
@@ -17,7 +17,9 @@ using zp::testing::v1::ListThingsRequest;
 using zp::testing::v1::UpdateThingRequest;
 
 struct Fixture {
-  std::unique_ptr<RouteTable> table = *RouteTable::Build({google::protobuf::DescriptorPool::generated_pool()->FindServiceByName("zp.testing.v1.EchoService")});
+  std::unique_ptr<RouteTable> table =
+      *RouteTable::Build({google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          "zp.testing.v1.EchoService")});
   RouteMatch Match(const char* method, const char* path) { return table->Match(method, path); }
 };
 
@@ -25,10 +27,11 @@ TEST_CASE("transcoder: query parameters fill repeated, nested, enum and int64 fi
           "[gateway]") {
   Fixture f;
   RouteMatch m = f.Match("GET", "/v1/things");
-  auto req = BuildRequest(*m.route, m.bindings,
-                          "tags=a&tags=b%20c&color=RED&filter.f=x&filter.n=-3&minCount=9007199254740993"
-                          "&active=true&ids=1&ids=2&page_size=10",
-                          "", TranscodeOptions());
+  auto req =
+      BuildRequest(*m.route, m.bindings,
+                   "tags=a&tags=b%20c&color=RED&filter.f=x&filter.n=-3&minCount=9007199254740993"
+                   "&active=true&ids=1&ids=2&page_size=10",
+                   "", TranscodeOptions());
   REQUIRE(req.ok());
   auto& r = static_cast<ListThingsRequest&>(**req);
   CHECK(r.tags_size() == 2);
@@ -78,14 +81,14 @@ TEST_CASE("transcoder: body '*', body field and path variables", "[gateway]") {
   CHECK(u.thing().count() == 5);
   CHECK(u.request_id() == "r1");
 
-  auto unknown = BuildRequest(*echo.route, echo.bindings, "", R"({"mesage":"typo"})",
-                              TranscodeOptions());
+  auto unknown =
+      BuildRequest(*echo.route, echo.bindings, "", R"({"mesage":"typo"})", TranscodeOptions());
   REQUIRE_FALSE(unknown.ok());
   CHECK(core::FieldViolationsOf(unknown.status())[0].field == "mesage");
   CHECK_FALSE(BuildRequest(*echo.route, echo.bindings, "", "{not json", TranscodeOptions()).ok());
-  CHECK_FALSE(BuildRequest(*echo.route, echo.bindings, "", "{\"message\":\"\xff\xfe\"}",
-                           TranscodeOptions())
-                  .ok());
+  CHECK_FALSE(
+      BuildRequest(*echo.route, echo.bindings, "", "{\"message\":\"\xff\xfe\"}", TranscodeOptions())
+          .ok());
   CHECK_FALSE(BuildRequest(*echo.route, echo.bindings, "message=x", "{}", TranscodeOptions()).ok());
   RouteMatch get = f.Match("GET", "/v1/things/t1");
   CHECK_FALSE(BuildRequest(*get.route, get.bindings, "", "{\"a\":1}", TranscodeOptions()).ok());
@@ -145,14 +148,27 @@ TEST_CASE("openapi: every route, its parameters, schemas and security", "[gatewa
   CHECK(paths.at("/v1/things").struct_value().fields().count("search") == 1);
   const auto& ping = paths.at("/v1/ping").struct_value().fields().at("get").struct_value().fields();
   CHECK(ping.at("security").list_value().values_size() == 0);
-  const auto& get = paths.at("/v1/{name}").struct_value().fields().at("get").struct_value().fields();
+  const auto& get =
+      paths.at("/v1/{name}").struct_value().fields().at("get").struct_value().fields();
   CHECK(get.at("security").list_value().values_size() == 1);
-  const auto& schemas = parsed.fields().at("components").struct_value().fields().at("schemas")
-                            .struct_value().fields();
+  const auto& schemas = parsed.fields()
+                            .at("components")
+                            .struct_value()
+                            .fields()
+                            .at("schemas")
+                            .struct_value()
+                            .fields();
   CHECK(schemas.count("zp.testing.v1.Thing") == 1);
   CHECK(schemas.count("google.rpc.Status") == 1);
-  const auto& count = schemas.at("zp.testing.v1.Thing").struct_value().fields().at("properties")
-                          .struct_value().fields().at("count").struct_value().fields();
+  const auto& count = schemas.at("zp.testing.v1.Thing")
+                          .struct_value()
+                          .fields()
+                          .at("properties")
+                          .struct_value()
+                          .fields()
+                          .at("count")
+                          .struct_value()
+                          .fields();
   CHECK(count.at("type").string_value() == "string");  // int64 travels as a string
 }
 
