@@ -266,6 +266,44 @@ TEST_CASE("gateway e2e: a slow client cannot hold a connection", "[e2e][gateway]
   CHECK(HttpCall(s.http(), "GET", "/v1/ping").status == 200);
 }
 
+TEST_CASE("gateway e2e: oversized headers are 431", "[e2e][gateway]") {
+  Stack s;
+  auto r = HttpCall(s.https(), "GET", "/v1/ping", {{"X-Padding", std::string(20000, 'p')}});
+  CHECK(r.status == 431);
+  CHECK(absl::StrContains(r.body, "HEADERS_TOO_LARGE"));
+}
+
+TEST_CASE("gateway e2e: idle keep-alive connections are closed after the idle timeout",
+          "[e2e][gateway]") {
+  Stack s({"--idle_timeout", "1s"});
+  absl::Time start = absl::Now();
+  std::string answer =
+      RawExchange(s.http(), "GET /v1/ping HTTP/1.1\r\nHost: localhost\r\n\r\n", 10);
+  absl::Duration held = absl::Now() - start;
+  CHECK(absl::StrContains(answer, "200 OK"));  // answered, kept alive...
+  CHECK(held >= absl::Milliseconds(900));      // ...then closed once idle for 1 s
+  CHECK(held < absl::Seconds(5));
+}
+
+TEST_CASE("gateway e2e: connections beyond the maximum are refused, the others served",
+          "[e2e][gateway]") {
+  Stack s({"--max_connections", "2"});
+  // Two silent connections take both places.
+  std::vector<std::unique_ptr<Subprocess>> holders;
+  for (int i = 0; i < 2; ++i) {
+    holders.push_back(std::make_unique<Subprocess>(std::vector<std::string>{
+        "/bin/bash", "-c",
+        absl::StrCat("exec 3<>/dev/tcp/127.0.0.1/", s.http().port, "; sleep 30")}));
+  }
+  absl::SleepFor(absl::Milliseconds(500));
+  std::string refused = RawExchange(
+      s.http(), "GET /v1/ping HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 5);
+  CHECK_FALSE(absl::StrContains(refused, "200 OK"));
+  holders.clear();  // they go away: the gateway serves again
+  CHECK(Eventually([&] { return HttpCall(s.http(), "GET", "/v1/ping").status == 200; },
+                   absl::Seconds(10)));
+}
+
 TEST_CASE("gateway e2e: tokens: missing, expired, valid, and public methods", "[e2e][gateway]") {
   Stack s;
   auto missing = s.Get("/v1/things/t1", {{"no-token", "1"}});
