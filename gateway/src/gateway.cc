@@ -204,7 +204,12 @@ void Gateway::ApplyCommonHeaders(const Context& ctx, Response& response) const {
 
 void Gateway::Finish(const std::shared_ptr<Context>& ctx, Response response) {
   ApplyCommonHeaders(*ctx, response);
-  const int code = static_cast<int>(response.result_int());
+  Observe(*ctx, static_cast<int>(response.result_int()));
+  ctx->exchange->Respond(std::move(response));
+}
+
+void Gateway::Observe(const Context& c, int code) {
+  const Context* ctx = &c;
   const std::string method(ctx->in.message.method_string());
   requests_->Add({{"route", ctx->route_label}, {"method", method}, {"code", absl::StrCat(code)}})
       .Increment();
@@ -215,7 +220,6 @@ void Gateway::Finish(const std::shared_ptr<Context>& ctx, Response response) {
     spdlog::info("http {} {} {} {:.2f}ms route={} client={}", method, ctx->path, code,
                  seconds * 1000, ctx->route_label, ctx->in.client_ip);
   }
-  ctx->exchange->Respond(std::move(response));
 }
 
 void Gateway::Fail(const std::shared_ptr<Context>& ctx, const absl::Status& status) {
@@ -503,12 +507,7 @@ void Gateway::Call(std::shared_ptr<Context> ctx) {
               absl::StrCat("{\"error\":", StatusToJson(RpcStatusOf(reply.status)), "}\n"));
         }
         ctx->exchange->EndStream();
-        const int code = reply.status.ok() ? 200 : HttpStatusFor(reply.status.error_code());
-        requests_
-            ->Add({{"route", ctx->route_label},
-                   {"method", std::string(ctx->in.message.method_string())},
-                   {"code", absl::StrCat(code)}})
-            .Increment();
+        Observe(*ctx, 200);  // the status sent; a failure is the stream's last line
       });
 }
 

@@ -55,6 +55,8 @@ class Gateway {
   void Dispatch(std::shared_ptr<Context> ctx);
   void Call(std::shared_ptr<Context> ctx);
   void Finish(const std::shared_ptr<Context>& ctx, Response response);
+  // Metrics and the access-log line of a request whose status `code` was sent.
+  void Observe(const Context& ctx, int code);
   void Fail(const std::shared_ptr<Context>& ctx, const absl::Status& status);
   void ApplyCommonHeaders(const Context& ctx, Response& response) const;
 

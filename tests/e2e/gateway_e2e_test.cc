@@ -407,7 +407,9 @@ TEST_CASE("gateway e2e: health, readiness, OpenAPI and metrics", "[e2e][gateway]
   REQUIRE(openapi.status == 200);
   CHECK(Json(openapi.body).fields().at("paths").struct_value().fields().count("/v1/{name}") == 1);
   s.Get("/v1/things/t1");
+  s.Get("/v1/things:watch?pageSize=2");
   std::string metrics = s.Metrics();
+  CHECK(absl::StrContains(metrics, "route=\"GET /v1/things:watch\""));  // streams are counted
   CHECK(absl::StrContains(
       metrics,
       "zp_http_requests_total{code=\"200\",method=\"GET\",route=\"GET /v1/{name=things/*}\"}"));
