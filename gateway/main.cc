@@ -29,7 +29,7 @@ std::vector<zp::core::Setting> Settings() {
       {"tls_cert", ".run/tls/server.crt", "HTTPS certificate chain (PEM)"},
       {"tls_key", ".run/tls/server.key", "HTTPS private key (PEM)"},
       {"upstreams", "",
-       "comma-separated service=host:port, e.g. zp.sgec.v1.SgecService=127.0.0.1:50101"},
+       "comma-separated service=host:port, e.g. zp.sgec.v1.CivilRegistry=127.0.0.1:50101"},
       {"io_threads", "0", "I/O threads; 0: one per core"},
       {"body_limit", "1048576", "largest request body in bytes (larger: 413)"},
       {"header_limit", "16384", "largest request header block in bytes (larger: 431)"},

@@ -12,7 +12,7 @@ ZP_GATEWAY_METRICS=${ZP_GATEWAY_METRICS:-127.0.0.1:9100}
 # Services in DESIGN.md order: name, proto service, gRPC port. A service is started when its
 # binary is built (build/services/<name>/zp-<name>).
 SERVICES=(
-  "sgec zp.sgec.v1.SgecService 50101"
+  "sgec zp.sgec.v1.CivilRegistry 50101"
   "watiqa zp.watiqa.v1.WatiqaService 50102"
   "chikaya zp.chikaya.v1.ChikayaService 50103"
 )

@@ -18,7 +18,7 @@ struct Route {
   std::string body;           // "", "*" or a field path
   std::string response_body;  // "" or a field path
   const google::protobuf::MethodDescriptor* method = nullptr;
-  std::string grpc_path;  // "/zp.sgec.v1.SgecService/RegisterAct"
+  std::string grpc_path;  // "/zp.sgec.v1.CivilRegistry/RegisterAct"
   bool is_public = false;
   bool server_streaming = false;
   bool has_request_id = false;  // the request message has a string field request_id

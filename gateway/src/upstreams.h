@@ -31,7 +31,7 @@ class Upstreams {
  public:
   explicit Upstreams(metrics::Metrics* metrics = nullptr) : metrics_(metrics) {}
 
-  // `service` is the full proto name (zp.sgec.v1.SgecService), `address` host:port.
+  // `service` is the full proto name (zp.sgec.v1.CivilRegistry), `address` host:port.
   void Add(const std::string& service, const std::string& address);
   bool Has(const std::string& service) const { return stubs_.contains(service); }
   std::vector<std::string> services() const;

@@ -63,6 +63,21 @@ absl::Status ErrorWithReason(absl::StatusCode code, absl::string_view message,
   return status;
 }
 
+absl::Status RuleError(absl::StatusCode code, absl::string_view reason, absl::string_view field,
+                       absl::string_view description,
+                       const std::map<std::string, std::string>& metadata) {
+  absl::Status status = ErrorWithReason(
+      code, field.empty() ? description : absl::StrCat(field, ": ", description), reason, metadata);
+  if (!field.empty()) {
+    google::rpc::BadRequest bad_request;
+    auto* fv = bad_request.add_field_violations();
+    fv->set_field(std::string(field));
+    fv->set_description(std::string(description));
+    status.SetPayload(TypeUrl(bad_request), absl::Cord(bad_request.SerializeAsString()));
+  }
+  return status;
+}
+
 std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status) {
   std::vector<FieldViolation> out;
   if (auto bad_request = PayloadOf<google::rpc::BadRequest>(status)) {

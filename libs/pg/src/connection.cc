@@ -163,4 +163,17 @@ bool Connection::Broken() const {
   return PQstatus(conn_.get()) != CONNECTION_OK || PQtransactionStatus(conn_.get()) != PQTRANS_IDLE;
 }
 
+absl::Status EnsureDatabase(const std::string& server_url, const std::string& name) {
+  if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
+                          std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat("database name '", name, "': [a-z0-9_]+"));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> admin, Connection::Open(server_url));
+  ASSIGN_OR_RETURN(Result found, admin->Exec("SELECT 1 FROM pg_database WHERE datname = $1", {name}));
+  if (found.rows() == 1) return absl::OkStatus();
+  absl::Status created = admin->ExecScript(absl::StrCat("CREATE DATABASE ", name));
+  if (!created.ok() && SqlStateOf(created) != "42P04") return created;  // 42P04: created meanwhile
+  return absl::OkStatus();
+}
+
 }  // namespace zp::pg

@@ -58,6 +58,11 @@ absl::Status ErrorWithReason(absl::StatusCode code, absl::string_view message,
                              const std::map<std::string, std::string>& metadata = {});
 
 // What the helpers above attached; empty when absent.
+// A broken business rule: ErrorInfo with `reason` and, when `field` is set, a BadRequest naming it.
+absl::Status RuleError(absl::StatusCode code, absl::string_view reason, absl::string_view field,
+                       absl::string_view description,
+                       const std::map<std::string, std::string>& metadata = {});
+
 std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status);
 std::optional<std::string> ReasonOf(const absl::Status& status);
 std::map<std::string, std::string> ErrorMetadataOf(const absl::Status& status);

@@ -65,6 +65,10 @@ std::string SqlStateOf(const absl::Status& status);
 std::string ConstraintOf(const absl::Status& status);
 
 // One libpq connection. Not thread-safe: one user at a time (the pool guarantees it).
+// Creates database `name` on the server at `server_url` unless it exists (local runs; in
+// Kubernetes the operator creates it). `name`: [a-z0-9_]+.
+absl::Status EnsureDatabase(const std::string& server_url, const std::string& name);
+
 class Connection {
  public:
   // `conninfo` is a libpq URL or keyword string; `overrides` replace its keywords (e.g. dbname).

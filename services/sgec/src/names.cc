@@ -1,0 +1,140 @@
+#include "services/sgec/src/names.h"
+
+#include <cstdint>
+#include <string_view>
+
+namespace zp::sgec {
+namespace {
+
+// Decodes one code point; invalid sequences yield U+FFFD (protobuf strings are valid UTF-8).
+char32_t Next(absl::string_view s, size_t& i) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  int len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+  if (len == 0 || i + len > s.size()) {
+    ++i;
+    return 0xFFFD;
+  }
+  char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+  for (int k = 1; k < len; ++k) {
+    cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  }
+  i += len;
+  return cp;
+}
+
+void Append(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// Base letters of U+00C0..U+00FF and U+0100..U+017F; 'A' = "ae", 'S' = "ss", 'Q' = "oe",
+// 'J' = "ij", '*' = not a letter.
+constexpr std::string_view kLatin1 = "aaaaaaAceeeeiiiidnooooo*ouuuuytSaaaaaaAceeeeiiiidnooooo*ouuuuyty";
+constexpr std::string_view kExtendedA =
+    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiJJjjkkkllllllllllnnnnnnnnnooooooQQrrrrrrssss"
+    "ssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+
+bool IsArabicLetter(char32_t c) {
+  return (c >= 0x0621 && c <= 0x064A) || (c >= 0x0671 && c <= 0x06D3) || c == 0x06D5 ||
+         (c >= 0x06FA && c <= 0x06FC) || (c >= 0x0750 && c <= 0x077F) ||
+         (c >= 0x08A0 && c <= 0x08C9) || (c >= 0xFB50 && c <= 0xFDFB) ||
+         (c >= 0xFE70 && c <= 0xFEFC);
+}
+bool IsArabicMark(char32_t c) {
+  return (c >= 0x064B && c <= 0x065F) || c == 0x0670 || c == 0x0640 || (c >= 0x06D6 && c <= 0x06ED);
+}
+bool IsLatinLetter(char32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= 0x00C0 && c <= 0x017F && c != 0x00D7 && c != 0x00F7);
+}
+bool IsSeparator(char32_t c) {
+  return c == ' ' || c == '\t' || c == '-' || c == '\'' || c == 0x2019 || c == 0x00A0;
+}
+
+// Appends the normalised form of one code point ("" for dropped marks).
+void AppendNormalized(std::string& out, char32_t c) {
+  if (c >= 'A' && c <= 'Z') {
+    out.push_back(static_cast<char>(c - 'A' + 'a'));
+    return;
+  }
+  if (c >= 0x00C0 && c <= 0x017F) {
+    char base = c <= 0x00FF ? kLatin1[c - 0x00C0] : kExtendedA[c - 0x0100];
+    switch (base) {
+      case 'A': out += "ae"; return;
+      case 'S': out += "ss"; return;
+      case 'Q': out += "oe"; return;
+      case 'J': out += "ij"; return;
+      case '*': Append(out, c); return;
+      default: out.push_back(base); return;
+    }
+  }
+  if (IsArabicMark(c)) {
+    return;
+  }
+  switch (c) {
+    case 0x0622: case 0x0623: case 0x0625: case 0x0671: Append(out, 0x0627); return;  // alef
+    case 0x0649: case 0x06CC: case 0x0626: Append(out, 0x064A); return;              // yaa
+    case 0x0629: Append(out, 0x0647); return;                                        // taa marbuta
+    case 0x0624: Append(out, 0x0648); return;                                        // waw hamza
+    case 0x06A9: Append(out, 0x0643); return;                                        // keheh
+    default: Append(out, c);
+  }
+}
+
+template <typename IsLetter, typename IsAllowed>
+bool AllOfScript(absl::string_view text, IsLetter is_letter, IsAllowed is_allowed) {
+  bool any = false;
+  for (size_t i = 0; i < text.size();) {
+    char32_t c = Next(text, i);
+    if (is_letter(c)) {
+      any = true;
+    } else if (!IsSeparator(c) && !is_allowed(c)) {
+      return false;
+    }
+  }
+  return any;
+}
+
+}  // namespace
+
+std::string NormalizeName(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  for (size_t i = 0; i < text.size();) {
+    char32_t c = Next(text, i);
+    if (IsSeparator(c) || c == '\n' || c == '\r' || c == '.' || c == ',') {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) {
+      out.push_back(' ');
+      pending_space = false;
+    }
+    AppendNormalized(out, c);
+  }
+  return out;
+}
+
+bool IsArabicScript(absl::string_view text) {
+  return AllOfScript(text, IsArabicLetter, IsArabicMark);
+}
+
+bool IsLatinScript(absl::string_view text) {
+  return AllOfScript(text, IsLatinLetter, [](char32_t c) { return c == '.'; });
+}
+
+}  // namespace zp::sgec

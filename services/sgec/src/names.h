@@ -1,0 +1,23 @@
+#pragma once
+
+// Name normalisation for matching (search and duplicate detection), and script checks.
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace zp::sgec {
+
+// Arabic: drops diacritics (harakat, superscript alef) and tatweel; alef variants -> ا,
+// yaa variants -> ي, taa marbuta -> ه, waw with hamza -> و, keheh -> ك; spaces collapsed.
+// Latin: lower case, accents removed (Latin-1 and Latin Extended-A), hyphens and apostrophes
+// become spaces; spaces collapsed. Characters of the other script pass through lower-cased.
+std::string NormalizeName(absl::string_view text);
+
+// True when every letter is Arabic (spaces, hyphens and diacritics allowed) and there is one.
+bool IsArabicScript(absl::string_view text);
+// True when every letter is Latin (ASCII or Latin-1/Extended-A; spaces, hyphens, apostrophes
+// allowed) and there is one.
+bool IsLatinScript(absl::string_view text);
+
+}  // namespace zp::sgec

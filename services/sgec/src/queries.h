@@ -1,0 +1,198 @@
+#pragma once
+
+// The SQL of SGEC, as named prepared queries ($n parameters only). Tables: migrations/.
+
+#include "zp/pg/connection.h"
+
+namespace zp::sgec::sql {
+
+// Bureaus -------------------------------------------------------------------------------------
+
+// $1: zp.sgec.v1.ListBureausResponse as JSON (protobuf json_util), one row per bureau.
+inline constexpr pg::Query kSeedBureaus{"sgec_seed_bureaus", R"sql(
+INSERT INTO bureaus (code, commune_code, country_code, territory, name_ar, name_fr)
+SELECT b->>'code', b->>'communeCode', '', b->>'communeCode', b->'name'->>'ar', b->'name'->>'fr'
+FROM jsonb_array_elements($1::jsonb -> 'bureaus') AS b
+ON CONFLICT (code) DO NOTHING)sql"};
+
+inline constexpr pg::Query kInsertBureau{"sgec_insert_bureau", R"sql(
+INSERT INTO bureaus (code, commune_code, country_code, territory, name_ar, name_fr)
+VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO NOTHING)sql"};
+
+inline constexpr pg::Query kGetBureau{"sgec_get_bureau", R"sql(
+SELECT code, commune_code, country_code, territory, name_ar, name_fr FROM bureaus WHERE code = $1)sql"};
+
+// $2/$3: scope (NULL = national); $4: cursor (last code); $5: limit.
+inline constexpr pg::Query kListBureaus{"sgec_list_bureaus", R"sql(
+SELECT code, commune_code, country_code, territory, name_ar, name_fr FROM bureaus
+WHERE ($1 = '' OR commune_code = $1)
+  AND ($2::text[] IS NULL OR territory = ANY($2::text[]) OR territory LIKE ANY($3::text[]))
+  AND code > $4
+ORDER BY code LIMIT $5)sql"};
+
+// Declarations --------------------------------------------------------------------------------
+
+inline constexpr pg::Query kInsertDeclaration{"sgec_insert_declaration", R"sql(
+INSERT INTO declarations (id, kind, state, duplicate_status, bureau_code, territory, event_date,
+  subject_idcs, mother_idcs, name_ar_norm, name_lat_norm, mother_ar_norm, mother_lat_norm,
+  birth_date, doc, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9, $10, $11, $12, $13, $14::date, $15,
+        to_timestamp($16::numeric / 1000000), to_timestamp($16::numeric / 1000000)))sql"};
+
+inline constexpr pg::Query kGetDeclaration{"sgec_get_declaration", R"sql(
+SELECT doc, territory, cleared::text[] FROM declarations WHERE id = $1::uuid)sql"};
+
+inline constexpr pg::Query kLockDeclaration{"sgec_lock_declaration", R"sql(
+SELECT doc, territory, cleared::text[] FROM declarations WHERE id = $1::uuid FOR UPDATE)sql"};
+
+inline constexpr pg::Query kUpdateDeclaration{"sgec_update_declaration", R"sql(
+UPDATE declarations SET state = $2, duplicate_status = $3, doc = $4,
+  updated_at = to_timestamp($5::numeric / 1000000), cleared = $6::uuid[]
+WHERE id = $1::uuid)sql"};
+
+// $2: state (0 = every open state); $3: cursor (last id or NULL); $4: limit.
+inline constexpr pg::Query kListDeclarations{"sgec_list_declarations", R"sql(
+SELECT doc FROM declarations
+WHERE bureau_code = $1 AND (($2::int = 0 AND state IN (1, 2, 3)) OR state = $2::int)
+  AND ($3::uuid IS NULL OR id > $3::uuid)
+ORDER BY id LIMIT $4)sql"};
+
+// Duplicate candidates of a birth: same birth date, same mother (IDCS, or similar name in either
+// script), similar child's name in either script; among acts and open declarations.
+// $1 date, $2/$3 child's names (ar/lat), $4 mother's IDCS, $5/$6 mother's names, $7 self.
+inline constexpr pg::Query kBirthCandidates{"sgec_birth_candidates", R"sql(
+SELECT '' AS declaration_id, id::text AS act_id, bureau_code || '/' || year || '/' || number,
+       greatest(similarity(name_ar_norm, $2), similarity(name_lat_norm, $3))::float8 AS score
+FROM acts
+WHERE kind = 1 AND event_date = $1::date
+  AND (($4 <> '' AND mother_idcs = $4) OR similarity(mother_ar_norm, $5) >= 0.6
+       OR similarity(mother_lat_norm, $6) >= 0.6)
+  AND (similarity(name_ar_norm, $2) >= 0.6 OR similarity(name_lat_norm, $3) >= 0.6)
+UNION ALL
+SELECT id::text, '', '',
+       greatest(similarity(name_ar_norm, $2), similarity(name_lat_norm, $3))::float8
+FROM declarations
+WHERE kind = 1 AND state IN (1, 2, 3) AND event_date = $1::date AND id <> $7::uuid
+  AND (($4 <> '' AND mother_idcs = $4) OR similarity(mother_ar_norm, $5) >= 0.6
+       OR similarity(mother_lat_norm, $6) >= 0.6)
+  AND (similarity(name_ar_norm, $2) >= 0.6 OR similarity(name_lat_norm, $3) >= 0.6)
+ORDER BY 4 DESC LIMIT 20)sql"};
+
+// Duplicate candidates of a death: the same deceased by IDCS, or the same date of death with a
+// similar name (and the same birth date when both are known).
+// $1 death date, $2/$3 names, $4 deceased IDCS, $5 birth date or NULL, $6 self.
+inline constexpr pg::Query kDeathCandidates{"sgec_death_candidates", R"sql(
+SELECT '' AS declaration_id, id::text AS act_id, bureau_code || '/' || year || '/' || number,
+       greatest(similarity(name_ar_norm, $2), similarity(name_lat_norm, $3))::float8 AS score
+FROM acts
+WHERE kind = 2
+  AND (($4 <> '' AND subject_idcs = $4)
+       OR (event_date = $1::date
+           AND (similarity(name_ar_norm, $2) >= 0.6 OR similarity(name_lat_norm, $3) >= 0.6)
+           AND ($5::date IS NULL OR birth_date IS NULL OR birth_date = $5::date)))
+UNION ALL
+SELECT id::text, '', '',
+       greatest(similarity(name_ar_norm, $2), similarity(name_lat_norm, $3))::float8
+FROM declarations
+WHERE kind = 2 AND state IN (1, 2, 3) AND id <> $6::uuid
+  AND (($4 <> '' AND subject_idcs = $4)
+       OR (event_date = $1::date
+           AND (similarity(name_ar_norm, $2) >= 0.6 OR similarity(name_lat_norm, $3) >= 0.6)
+           AND ($5::date IS NULL OR birth_date IS NULL OR birth_date = $5::date)))
+ORDER BY 4 DESC LIMIT 20)sql"};
+
+// Registration --------------------------------------------------------------------------------
+
+// Serialises registrations of one bureau: numbering and the duplicate check see each other.
+inline constexpr pg::Query kLockBureau{"sgec_lock_bureau", R"sql(
+SELECT pg_advisory_xact_lock(hashtextextended('sgec_bureau:' || $1, 0)))sql"};
+
+inline constexpr pg::Query kNextNumber{"sgec_next_number", R"sql(
+INSERT INTO act_counters (bureau_code, year, last_number) VALUES ($1, $2, 1)
+ON CONFLICT (bureau_code, year) DO UPDATE SET last_number = act_counters.last_number + 1
+RETURNING last_number)sql"};
+
+inline constexpr pg::Query kClaimIdcs{"sgec_claim_idcs", R"sql(
+INSERT INTO idcs_registry (idcs) VALUES ($1) ON CONFLICT DO NOTHING)sql"};
+
+inline constexpr pg::Query kInsertAct{"sgec_insert_act", R"sql(
+INSERT INTO acts (id, kind, bureau_code, year, number, territory, idcs, subject_idcs, father_idcs,
+  mother_idcs, declaration_id, event_date, birth_date, given_ar, family_ar, given_fr, family_fr,
+  name_ar_norm, name_lat_norm, mother_ar_norm, mother_lat_norm, original, registered_by,
+  registered_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::uuid, $12::date, $13::date, $14, $15, $16,
+        $17, $18, $19, $20, $21, $22, $23, to_timestamp($24::numeric / 1000000)))sql"};
+
+// Acts ----------------------------------------------------------------------------------------
+
+#define ZP_SGEC_ACT_COLUMNS                                                                  \
+  "id, kind, bureau_code, year, number, territory, coalesce(idcs, ''), subject_idcs, "       \
+  "father_idcs, mother_idcs, declaration_id, deceased, original, registered_by, "            \
+  "(extract(epoch FROM registered_at) * 1000000)::bigint"
+
+inline constexpr pg::Query kGetAct{"sgec_get_act",
+                                   "SELECT " ZP_SGEC_ACT_COLUMNS " FROM acts WHERE id = $1::uuid"};
+inline constexpr pg::Query kLockAct{
+    "sgec_lock_act", "SELECT " ZP_SGEC_ACT_COLUMNS " FROM acts WHERE id = $1::uuid FOR UPDATE"};
+inline constexpr pg::Query kLockBirthActByIdcs{
+    "sgec_lock_birth_act_by_idcs",
+    "SELECT " ZP_SGEC_ACT_COLUMNS " FROM acts WHERE idcs = $1 AND kind = 1 FOR UPDATE"};
+inline constexpr pg::Query kGetBirthActByIdcs{
+    "sgec_get_birth_act_by_idcs",
+    "SELECT " ZP_SGEC_ACT_COLUMNS " FROM acts WHERE idcs = $1 AND kind = 1"};
+
+inline constexpr pg::Query kMentions{"sgec_mentions", R"sql(
+SELECT doc FROM mentions WHERE act_id = $1::uuid ORDER BY sequence)sql"};
+
+inline constexpr pg::Query kInsertMention{"sgec_insert_mention", R"sql(
+INSERT INTO mentions (id, act_id, sequence, kind, doc, created_at)
+VALUES ($1, $2::uuid,
+        (SELECT coalesce(max(sequence), 0) + 1 FROM mentions WHERE act_id = $2::uuid), $3, $4,
+        to_timestamp($5::numeric / 1000000))
+RETURNING sequence)sql"};
+
+// The current view's search columns after a rectification or a death.
+inline constexpr pg::Query kUpdateActView{"sgec_update_act_view", R"sql(
+UPDATE acts SET given_ar = $2, family_ar = $3, given_fr = $4, family_fr = $5, name_ar_norm = $6,
+  name_lat_norm = $7, deceased = $8
+WHERE id = $1::uuid)sql"};
+
+// Search --------------------------------------------------------------------------------------
+
+#define ZP_SGEC_SUMMARY_COLUMNS                                                                \
+  "id, kind, bureau_code || '/' || year || '/' || number, coalesce(idcs, subject_idcs), "      \
+  "given_ar, family_ar, given_fr, family_fr, event_date::text, territory, deceased"
+
+// Scope: $2/$3 territory codes and prefixes (NULL = national); $4: the citizen's IDCS ('' = not
+// a citizen).
+#define ZP_SGEC_SCOPE                                                                          \
+  " AND ($2::text[] IS NULL OR territory = ANY($2::text[]) OR territory LIKE ANY($3::text[]))" \
+  " AND ($4 = '' OR subject_idcs = $4 OR father_idcs = $4 OR mother_idcs = $4)"
+
+inline constexpr pg::Query kSearchByIdcs{
+    "sgec_search_by_idcs", "SELECT " ZP_SGEC_SUMMARY_COLUMNS ", 1.0::float8 FROM acts "
+                           "WHERE subject_idcs = $1 AND ($5::int = 0 OR kind = $5::int)" ZP_SGEC_SCOPE
+                           " ORDER BY kind, id LIMIT 10"};
+
+inline constexpr pg::Query kSearchByReference{
+    "sgec_search_by_reference",
+    "SELECT " ZP_SGEC_SUMMARY_COLUMNS ", 1.0::float8 FROM acts "
+    "WHERE bureau_code = $1 AND year = $6 AND number = $7 AND ($5::int = 0 OR kind = $5::int)" ZP_SGEC_SCOPE};
+
+// Names: $1 normalised text; $5 kind; $6/$7 birth-date range; $8 commune; $9/$10 cursor
+// (score, id); $11 limit. COLUMN is name_ar_norm or name_lat_norm.
+#define ZP_SGEC_NAME_SEARCH(COLUMN)                                                             \
+  "SELECT " ZP_SGEC_SUMMARY_COLUMNS ", similarity(" COLUMN ", $1)::float8 AS score FROM acts "  \
+  "WHERE " COLUMN " % $1 AND ($5::int = 0 OR kind = $5::int)" ZP_SGEC_SCOPE                      \
+  " AND ($6::date IS NULL OR event_date >= $6::date)"                                           \
+  " AND ($7::date IS NULL OR event_date <= $7::date)"                                           \
+  " AND ($8 = '' OR territory = $8)"                                                            \
+  " AND ($9::float8 IS NULL OR similarity(" COLUMN ", $1)::float8 < $9::float8"                 \
+  "      OR (similarity(" COLUMN ", $1)::float8 = $9::float8 AND id > $10::uuid))"              \
+  " ORDER BY score DESC, id LIMIT $11"
+
+inline constexpr pg::Query kSearchByNameAr{"sgec_search_name_ar", ZP_SGEC_NAME_SEARCH("name_ar_norm")};
+inline constexpr pg::Query kSearchByNameLat{"sgec_search_name_lat",
+                                            ZP_SGEC_NAME_SEARCH("name_lat_norm")};
+
+}  // namespace zp::sgec::sql

@@ -1,0 +1,1157 @@
+#include "services/sgec/src/registry.h"
+
+#include <optional>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/sgec/src/idcs.h"
+#include "services/sgec/src/names.h"
+#include "services/sgec/src/queries.h"
+#include "services/sgec/src/rules.h"
+#include "zp/audit/audit.h"
+#include "zp/core/status.h"
+#include "zp/core/uuid.h"
+#include "zp/events/event.h"
+#include "zp/pg/idempotency.h"
+#include "zp/sgec/v1/events.pb.h"
+
+namespace zp::sgec {
+namespace {
+
+namespace roles = auth::roles;
+using core::RuleError;
+using google::protobuf::util::TimeUtil;
+
+constexpr char kSource[] = "sgec";
+constexpr int kDefaultPageSize = 20;
+constexpr int kMaxPageSize = 1000;
+constexpr char kNational[] = "MA";
+
+// Staff who read registers in their territory.
+constexpr std::initializer_list<absl::string_view> kReaders = {
+    roles::kCivilAgent, roles::kCivilOfficer, roles::kProvinceCell,
+    roles::kGovernor,   roles::kDgct,         roles::kAuditor};
+
+absl::StatusOr<std::string> ActingRole(const auth::Principal& p,
+                                       std::initializer_list<absl::string_view> allowed) {
+  for (absl::string_view role : allowed) {
+    if (p.HasRole(role)) return std::string(role);
+  }
+  return auth::RequireRole(p, allowed);  // PERMISSION_DENIED naming the roles
+}
+
+bool IsReader(const auth::Principal& p) {
+  for (absl::string_view role : kReaders) {
+    if (p.HasRole(role)) return true;
+  }
+  return false;
+}
+
+absl::Status CheckRequestId(const std::string& request_id) {
+  if (request_id.empty()) {
+    return core::InvalidArgumentError("request_id", "required (HTTP: the Idempotency-Key header)");
+  }
+  if (!core::IsUuid(request_id)) {
+    return core::InvalidArgumentError("request_id", "must be a UUID");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> PageSize(int requested) {
+  if (requested < 0 || requested > kMaxPageSize) {
+    return core::InvalidArgumentError("page_size", absl::StrCat("between 0 and ", kMaxPageSize));
+  }
+  return requested == 0 ? kDefaultPageSize : requested;
+}
+
+std::string EncodeToken(absl::string_view raw) { return absl::WebSafeBase64Escape(raw); }
+
+absl::StatusOr<std::string> DecodeToken(absl::string_view token) {
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw)) {
+    return core::InvalidArgumentError("page_token", "not a token returned by this method");
+  }
+  return raw;
+}
+
+int64_t NowMicros(const core::Clock& clock) { return absl::ToUnixMicros(clock.Now()); }
+
+google::protobuf::Timestamp Timestamp(int64_t micros) {
+  return TimeUtil::MicrosecondsToTimestamp(micros);
+}
+
+std::string Serialize(const google::protobuf::Message& m) { return m.SerializeAsString(); }
+
+// A PostgreSQL text[] literal, each element quoted.
+std::string ArrayLiteral(const std::vector<std::string>& items) {
+  std::vector<std::string> quoted;
+  for (const std::string& item : items) {
+    std::string q;
+    for (char ch : item) {
+      if (ch == '"' || ch == '\\') q.push_back('\\');
+      q.push_back(ch);
+    }
+    quoted.push_back(absl::StrCat("\"", q, "\""));
+  }
+  return absl::StrCat("{", absl::StrJoin(quoted, ","), "}");
+}
+
+// The caller's territories as SQL parameters: codes and "<code>.%" prefixes; NULL when national.
+struct Scope {
+  pg::Param codes = nullptr;
+  pg::Param prefixes = nullptr;
+  pg::Param citizen_idcs = "";
+};
+
+// For search and lists: staff see their territories; a citizen only acts that carry their IDCS.
+absl::StatusOr<Scope> ScopeOf(const auth::Principal& p, bool citizens_allowed) {
+  Scope scope;
+  if (IsReader(p)) {
+    std::vector<std::string> codes;
+    std::vector<std::string> prefixes;
+    for (const std::string& t : p.territories) {
+      if (t == kNational) return scope;
+      codes.push_back(t);
+      prefixes.push_back(absl::StrCat(t, ".%"));
+    }
+    if (codes.empty()) codes.push_back("");  // no territory: sees nothing
+    scope.codes = ArrayLiteral(codes);
+    scope.prefixes = ArrayLiteral(prefixes);
+    return scope;
+  }
+  if (citizens_allowed && p.HasRole(roles::kCitizen)) {
+    scope.citizen_idcs = p.idcs.empty() ? std::string("-") : p.idcs;  // '-' matches no act
+    return scope;
+  }
+  return absl::PermissionDeniedError("this role does not read the civil registry");
+}
+
+std::string DeclarationName(const std::string& id) { return absl::StrCat("declarations/", id); }
+std::string ActName(const std::string& id) { return absl::StrCat("acts/", id); }
+
+// Normalised "given family" in each script.
+struct Names {
+  std::string ar;
+  std::string lat;
+};
+Names NormalizedNames(const v1::PersonName& n) {
+  return {NormalizeName(absl::StrCat(n.given_name().ar(), " ", n.family_name().ar())),
+          NormalizeName(absl::StrCat(n.given_name().fr(), " ", n.family_name().fr()))};
+}
+
+pg::Param DateParam(const common::v1::Date& date) {
+  if (!ToCivilDay(date).has_value()) return nullptr;
+  return DateText(date);
+}
+
+std::vector<std::string> ParseUuidArray(absl::string_view text) {
+  std::vector<std::string> out;
+  absl::string_view inner = text;
+  absl::ConsumePrefix(&inner, "{");
+  absl::ConsumeSuffix(&inner, "}");
+  for (absl::string_view part : absl::StrSplit(inner, ',', absl::SkipEmpty())) {
+    out.emplace_back(part);
+  }
+  return out;
+}
+
+// A declaration as loaded, with the columns that live beside its document.
+struct DeclarationRow {
+  v1::Declaration doc;
+  std::string territory;
+  std::vector<std::string> cleared;
+};
+
+template <typename Db>
+absl::StatusOr<std::optional<DeclarationRow>> LoadDeclaration(Db& db, const pg::Query& query,
+                                                              const std::string& id) {
+  if (!core::IsUuid(id)) return std::optional<DeclarationRow>();
+  ASSIGN_OR_RETURN(pg::Result r, db.Exec(query, {id}));
+  if (r.rows() == 0) return std::optional<DeclarationRow>();
+  DeclarationRow row;
+  if (!row.doc.ParseFromString(r.Bytes(0, 0))) {
+    return absl::DataLossError("declaration document does not parse");
+  }
+  row.territory = std::string(r.Text(0, 1));
+  row.cleared = ParseUuidArray(r.Text(0, 2));
+  return std::optional<DeclarationRow>(std::move(row));
+}
+
+// An act as loaded, with the identities that decide who may read it.
+struct ActRow {
+  v1::Act act;
+  std::string territory;
+  std::string subject_idcs;
+  std::string father_idcs;
+  std::string mother_idcs;
+};
+
+absl::StatusOr<ActRow> ParseActRow(const pg::Result& r, int i) {
+  ActRow row;
+  v1::Act& a = row.act;
+  a.set_id(std::string(r.Text(i, 0)));
+  a.set_kind(static_cast<v1::ActKind>(r.Int(i, 1)));
+  a.set_bureau_code(std::string(r.Text(i, 2)));
+  a.set_year(static_cast<int32_t>(r.Int(i, 3)));
+  a.set_number(static_cast<int32_t>(r.Int(i, 4)));
+  a.set_reference(ActReference(a.bureau_code(), a.year(), a.number()));
+  row.territory = std::string(r.Text(i, 5));
+  if (row.territory != kNational) a.set_commune_code(row.territory);
+  row.subject_idcs = std::string(r.Text(i, 7));
+  a.set_idcs(row.subject_idcs);
+  row.father_idcs = std::string(r.Text(i, 8));
+  row.mother_idcs = std::string(r.Text(i, 9));
+  a.set_declaration_id(std::string(r.Text(i, 10)));
+  a.set_deceased(r.Bool(i, 11));
+  const std::string original = r.Bytes(i, 12);
+  bool parsed = a.kind() == v1::BIRTH ? a.mutable_birth()->ParseFromString(original)
+                                      : a.mutable_death()->ParseFromString(original);
+  if (!parsed) return absl::DataLossError("act content does not parse");
+  a.set_registered_by(std::string(r.Text(i, 13)));
+  *a.mutable_register_time() = Timestamp(r.Int(i, 14));
+  return row;
+}
+
+// Loads an act with its mentions and computes its current view.
+template <typename Db>
+absl::StatusOr<std::optional<ActRow>> LoadAct(Db& db, const pg::Query& query,
+                                              const std::string& key) {
+  ASSIGN_OR_RETURN(pg::Result r, db.Exec(query, {key}));
+  if (r.rows() == 0) return std::optional<ActRow>();
+  ASSIGN_OR_RETURN(ActRow row, ParseActRow(r, 0));
+  v1::Act& a = row.act;
+  ASSIGN_OR_RETURN(pg::Result m, db.Exec(sql::kMentions, {a.id()}));
+  for (int i = 0; i < m.rows(); ++i) {
+    if (!a.add_mentions()->ParseFromString(m.Bytes(i, 0))) {
+      return absl::DataLossError("mention does not parse");
+    }
+  }
+  google::protobuf::Message* current = nullptr;
+  if (a.kind() == v1::BIRTH) {
+    *a.mutable_current_birth() = a.birth();
+    current = a.mutable_current_birth();
+  } else {
+    *a.mutable_current_death() = a.death();
+    current = a.mutable_current_death();
+  }
+  for (const v1::Mention& mention : a.mentions()) {
+    if (mention.kind() == v1::MENTION_RECTIFICATION) {
+      RETURN_IF_ERROR(ApplyRectifications(mention, *current));
+    }
+  }
+  return std::optional<ActRow>(std::move(row));
+}
+
+RegisteredPerson PersonOf(const v1::Act& a) {
+  RegisteredPerson p;
+  p.act_id = a.id();
+  p.family_name_ar = a.current_birth().child().family_name().ar();
+  p.family_name_fr = a.current_birth().child().family_name().fr();
+  p.birth_date = ToCivilDay(a.current_birth().birth_date());
+  p.deceased = a.deceased();
+  return p;
+}
+
+}  // namespace
+
+Registry::Registry(pg::Pool& pool, std::shared_ptr<const territory::Referential> referential,
+                   const core::Clock& clock)
+    : pool_(pool),
+      referential_(std::move(referential)),
+      clock_(clock),
+      outbox_(events::TopicFor(kSource)) {}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers bound to the registry.
+
+namespace {
+
+struct Context {
+  const Caller& caller;
+  std::string role;
+  std::string request_id;
+  std::string method;
+};
+
+bool InTerritory(const auth::Principal& p, absl::string_view territory,
+                 const territory::Referential& referential) {
+  if (territory == kNational) {
+    for (const std::string& t : p.territories) {
+      if (t == kNational) return true;
+    }
+    return false;
+  }
+  return auth::CanAccessTerritory(p, territory, referential);
+}
+
+absl::Status NotFound(absl::string_view what, absl::string_view id) {
+  return absl::NotFoundError(absl::StrCat(what, " ", id, " not found"));
+}
+
+absl::Status Emit(pg::Transaction& tx, const events::Outbox& outbox, const Context& ctx,
+                  const std::string& territory, const std::string& subject,
+                  const google::protobuf::Message& payload, const core::Clock& clock) {
+  events::EventContext ec{kSource, ctx.caller.principal.subject, territory,
+                          ctx.caller.traceparent, ctx.request_id};
+  return outbox.Append(tx, events::NewEvent(ec, subject, payload, clock));
+}
+
+absl::Status Audit(pg::Transaction& tx, const Context& ctx, const std::string& resource,
+                   const std::string& territory, const google::protobuf::Message& change,
+                   const core::Clock& clock) {
+  audit::Record record;
+  record.actor = ctx.caller.principal.subject;
+  record.role = ctx.role;
+  record.action = absl::StrCat("sgec.", ctx.method);
+  record.resource = resource;
+  record.territory = territory;
+  record.request_id = ctx.request_id;
+  record.change_digest = audit::ChangeDigest(change);
+  record.time = clock.Now();
+  return audit::Append(tx, record);
+}
+
+v1::Bureau BureauFromRow(const pg::Result& r, int i) {
+  v1::Bureau b;
+  b.set_code(std::string(r.Text(i, 0)));
+  b.set_commune_code(std::string(r.Text(i, 1)));
+  b.set_country_code(std::string(r.Text(i, 2)));
+  b.mutable_name()->set_ar(std::string(r.Text(i, 4)));
+  b.mutable_name()->set_fr(std::string(r.Text(i, 5)));
+  return b;
+}
+
+absl::Status SaveDeclaration(pg::Transaction& tx, const DeclarationRow& row, int64_t now) {
+  return tx
+      .Exec(sql::kUpdateDeclaration,
+            {row.doc.id(), static_cast<int>(row.doc.state()),
+             static_cast<int>(row.doc.duplicate_status()), pg::Param::Bytes(Serialize(row.doc)),
+             absl::StrCat(now), ArrayLiteral(row.cleared)})
+      .status();
+}
+
+// Candidates for a declaration (excluding those already reviewed as NOT_DUPLICATE).
+absl::StatusOr<std::vector<v1::DuplicateCandidate>> FindDuplicates(
+    pg::Transaction& tx, const v1::Declaration& d, const std::vector<std::string>& cleared) {
+  absl::StatusOr<pg::Result> r;
+  if (d.has_birth()) {
+    const auto& b = d.birth();
+    Names child = NormalizedNames(b.child());
+    Names mother = NormalizedNames(b.mother().name());
+    r = tx.Exec(sql::kBirthCandidates, {DateText(b.birth_date()), child.ar, child.lat,
+                                        b.mother().idcs(), mother.ar, mother.lat, d.id()});
+  } else {
+    const auto& x = d.death();
+    Names deceased = NormalizedNames(x.deceased());
+    r = tx.Exec(sql::kDeathCandidates,
+                {DateText(x.death_date()), deceased.ar, deceased.lat, x.deceased_idcs(),
+                 DateParam(x.deceased_birth_date()), d.id()});
+  }
+  if (!r.ok()) return r.status();
+  std::vector<v1::DuplicateCandidate> out;
+  for (int i = 0; i < r->rows(); ++i) {
+    v1::DuplicateCandidate c;
+    c.set_declaration_id(std::string(r->Text(i, 0)));
+    c.set_act_id(std::string(r->Text(i, 1)));
+    c.set_act_reference(std::string(r->Text(i, 2)));
+    double score = 0;
+    (void)absl::SimpleAtod(r->Text(i, 3), &score);
+    c.set_score(score);
+    const std::string& id = c.act_id().empty() ? c.declaration_id() : c.act_id();
+    if (std::find(cleared.begin(), cleared.end(), id) == cleared.end()) out.push_back(c);
+  }
+  return out;
+}
+
+void SetDuplicates(v1::Declaration& d, std::vector<v1::DuplicateCandidate> candidates) {
+  d.clear_duplicate_candidates();
+  for (auto& c : candidates) *d.add_duplicate_candidates() = std::move(c);
+  if (d.duplicate_candidates_size() > 0) {
+    d.set_duplicate_status(v1::POTENTIAL_DUPLICATE);
+  } else if (d.duplicate_status() != v1::NOT_DUPLICATE) {
+    d.set_duplicate_status(v1::NO_MATCH);
+  }
+}
+
+absl::Status PotentialDuplicate(const v1::Declaration& d) {
+  return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kPotentialDuplicate, "",
+                   absl::StrCat("declaration ", d.id(), " may duplicate ",
+                                d.duplicate_candidates_size(),
+                                " existing record(s); a reviewer must decide (ReviewDuplicate)"));
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Bureaus.
+
+absl::Status Registry::SeedBureaus() {
+  v1::ListBureausResponse all;
+  for (const territory::Territory* region : referential_->Children(territory::kCountryCode)) {
+    for (const territory::Territory* province : referential_->Children(region->code)) {
+      for (const territory::Territory* commune : referential_->Children(province->code)) {
+        if (commune->level != territory::Level::kCommune) continue;
+        v1::Bureau* b = all.add_bureaus();
+        b->set_code(commune->code);
+        b->set_commune_code(commune->code);
+        b->mutable_name()->set_ar(absl::StrCat("مكتب الحالة المدنية ", commune->name_ar));
+        b->mutable_name()->set_fr(absl::StrCat("Bureau d'état civil de ", commune->name_fr));
+      }
+    }
+  }
+  std::string json;
+  auto status = google::protobuf::util::MessageToJsonString(all, &json);
+  if (!status.ok()) return absl::InternalError(std::string(status.message()));
+  return pool_.Exec(sql::kSeedBureaus, {json}).status();
+}
+
+absl::StatusOr<v1::Bureau> Registry::CreateBureau(const Caller& c,
+                                                  const v1::CreateBureauRequest& r) {
+  ASSIGN_OR_RETURN(std::string role, ActingRole(c.principal, {roles::kDgct}));
+  RETURN_IF_ERROR(CheckRequestId(r.request_id()));
+  const v1::Bureau& b = r.bureau();
+  core::Violations v;
+  bool code_ok = !b.code().empty() && b.code().size() <= 32;
+  for (char ch : b.code()) {
+    code_ok = code_ok && (absl::ascii_isupper(ch) || absl::ascii_isdigit(ch) || ch == '.' ||
+                          ch == '-');
+  }
+  if (!code_ok) v.Add("bureau.code", "1 to 32 of A-Z, 0-9, '.', '-'");
+  const bool consulate = !b.country_code().empty();
+  if (consulate) {
+    if (b.country_code().size() != 2 || b.country_code() == kNational ||
+        !absl::ascii_isupper(b.country_code()[0]) || !absl::ascii_isupper(b.country_code()[1])) {
+      v.Add("bureau.country_code", "ISO 3166 alpha-2 code of a foreign country");
+    }
+    if (!b.commune_code().empty()) v.Add("bureau.commune_code", "empty for a consulate");
+  } else {
+    const territory::Territory* t = referential_->Find(b.commune_code());
+    if (t == nullptr || t->level != territory::Level::kCommune) {
+      v.Add("bureau.commune_code", "a commune of the territorial referential");
+    }
+  }
+  if (b.name().ar().empty()) v.Add("bureau.name.ar", "required");
+  if (b.name().fr().empty()) v.Add("bureau.name.fr", "required");
+  RETURN_IF_ERROR(v.ToStatus());
+  const std::string territory = consulate ? kNational : b.commune_code();
+  if (!InTerritory(c.principal, territory, *referential_)) {
+    return absl::NotFoundError(absl::StrCat("commune ", b.commune_code(), " not found"));
+  }
+  Context ctx{c, role, r.request_id(), "CreateBureau"};
+  return pg::RunIdempotent<v1::Bureau>(
+      pool_, ctx.method, c.principal.subject, r.request_id(), r,
+      [&](pg::Transaction& tx) -> absl::StatusOr<v1::Bureau> {
+        ASSIGN_OR_RETURN(pg::Result ins,
+                         tx.Exec(sql::kInsertBureau, {b.code(), b.commune_code(), b.country_code(),
+                                                      territory, b.name().ar(), b.name().fr()}));
+        if (ins.affected() == 0) {
+          return RuleError(absl::StatusCode::kAlreadyExists, reasons::kBureauExists,
+                           "bureau.code", "a bureau with this code exists");
+        }
+        RETURN_IF_ERROR(Audit(tx, ctx, absl::StrCat("bureaus/", b.code()), territory, b, clock_));
+        return b;
+      });
+}
+
+absl::StatusOr<v1::ListBureausResponse> Registry::ListBureaus(const Caller& c,
+                                                              const v1::ListBureausRequest& r) {
+  ASSIGN_OR_RETURN(int size, PageSize(r.page_size()));
+  if (!IsReader(c.principal) && !c.principal.HasRole(roles::kHealthFacility)) {
+    return absl::PermissionDeniedError("staff only");
+  }
+  Scope scope;
+  if (!IsReader(c.principal)) {  // health facilities: their territories
+    auth::Principal staff = c.principal;
+    staff.roles = {std::string(roles::kCivilAgent)};
+    ASSIGN_OR_RETURN(scope, ScopeOf(staff, false));
+  } else {
+    ASSIGN_OR_RETURN(scope, ScopeOf(c.principal, false));
+  }
+  ASSIGN_OR_RETURN(std::string after, DecodeToken(r.page_token()));
+  ASSIGN_OR_RETURN(pg::Result rows, pool_.Exec(sql::kListBureaus, {r.commune_code(), scope.codes,
+                                                                   scope.prefixes, after,
+                                                                   size + 1}));
+  v1::ListBureausResponse out;
+  for (int i = 0; i < rows.rows() && i < size; ++i) *out.add_bureaus() = BureauFromRow(rows, i);
+  if (rows.rows() > size) out.set_next_page_token(EncodeToken(out.bureaus(size - 1).code()));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Declarations.
+
+absl::StatusOr<v1::Declaration> Registry::DeclareBirth(const Caller& c,
+                                                       const v1::DeclareBirthRequest& r) {
+  ASSIGN_OR_RETURN(std::string role,
+                   ActingRole(c.principal, {roles::kCivilAgent, roles::kHealthFacility}));
+  RETURN_IF_ERROR(CheckRequestId(r.request_id()));
+  const bool notified = role == roles::kHealthFacility;
+  RETURN_IF_ERROR(ValidateBirth(r.birth(), MoroccoDay(clock_.Now()), notified, *referential_));
+  v1::Declaration d;
+  d.set_kind(v1::BIRTH);
+  d.set_state(notified ? v1::NOTIFIED : v1::DECLARED);
+  *d.mutable_birth() = r.birth();
+  return Declare(c, r.request_id(), r.bureau_code(), "DeclareBirth", r, std::move(d));
+}
+
+absl::StatusOr<v1::Declaration> Registry::DeclareDeath(const Caller& c,
+                                                       const v1::DeclareDeathRequest& r) {
+  ASSIGN_OR_RETURN(std::string role,
+                   ActingRole(c.principal, {roles::kCivilAgent, roles::kHealthFacility}));
+  RETURN_IF_ERROR(CheckRequestId(r.request_id()));
+  const bool notified = role == roles::kHealthFacility;
+  RETURN_IF_ERROR(ValidateDeath(r.death(), MoroccoDay(clock_.Now()), notified, *referential_));
+  v1::Declaration d;
+  d.set_kind(v1::DEATH);
+  d.set_state(notified ? v1::NOTIFIED : v1::DECLARED);
+  *d.mutable_death() = r.death();
+  return Declare(c, r.request_id(), r.bureau_code(), "DeclareDeath", r, std::move(d));
+}
+
+absl::StatusOr<v1::Declaration> Registry::Declare(const Caller& c, const std::string& request_id,
+                                                  const std::string& bureau_code,
+                                                  const std::string& method,
+                                                  const google::protobuf::Message& request,
+                                                  v1::Declaration d) {
+  ASSIGN_OR_RETURN(pg::Result bureau, pool_.Exec(sql::kGetBureau, {bureau_code}));
+  if (bureau.rows() == 0 || !InTerritory(c.principal, bureau.Text(0, 3), *referential_)) {
+    return NotFound("bureau", bureau_code);
+  }
+  const std::string territory(bureau.Text(0, 3));
+  Context ctx{c, d.state() == v1::NOTIFIED ? std::string(roles::kHealthFacility)
+                                           : std::string(roles::kCivilAgent),
+              request_id, method};
+  return pg::RunIdempotent<v1::Declaration>(
+      pool_, method, c.principal.subject, request_id, request,
+      [&](pg::Transaction& tx) -> absl::StatusOr<v1::Declaration> {
+        v1::Declaration out = d;
+        out.set_id(core::NewUuidV7());
+        out.set_bureau_code(bureau_code);
+        if (territory != kNational) out.set_commune_code(territory);
+        out.set_declared_by(c.principal.subject);
+        const int64_t now = NowMicros(clock_);
+        *out.mutable_create_time() = Timestamp(now);
+        *out.mutable_update_time() = Timestamp(now);
+
+        std::string subject_idcs;
+        std::string mother_idcs;
+        Names names;
+        Names mother;
+        std::string event_date;
+        pg::Param birth_date = nullptr;
+        if (out.has_birth()) {
+          const auto& b = out.birth();
+          // Parents designated by IDCS must be registered; an identified father gives his
+          // registered family name.
+          for (const auto* parent : {&b.father(), &b.mother()}) {
+            if (parent->idcs().empty()) continue;
+            const std::string field = parent == &b.father() ? "birth.father.idcs"
+                                                             : "birth.mother.idcs";
+            ASSIGN_OR_RETURN(auto found, LoadAct(tx, sql::kGetBirthActByIdcs, parent->idcs()));
+            if (!found.has_value()) {
+              return RuleError(absl::StatusCode::kInvalidArgument, reasons::kParentNotFound, field,
+                               "no registered person has this IDCS");
+            }
+            if (parent == &b.father()) {
+              RETURN_IF_ERROR(CheckFamilyName(b, PersonOf(found->act)));
+            }
+          }
+          names = NormalizedNames(b.child());
+          mother = NormalizedNames(b.mother().name());
+          mother_idcs = b.mother().idcs();
+          event_date = DateText(b.birth_date());
+          birth_date = event_date;
+        } else {
+          const auto& x = out.death();
+          std::optional<absl::CivilDay> born = ToCivilDay(x.deceased_birth_date());
+          if (!x.deceased_idcs().empty()) {
+            ASSIGN_OR_RETURN(auto found, LoadAct(tx, sql::kGetBirthActByIdcs, x.deceased_idcs()));
+            if (!found.has_value()) {
+              return RuleError(absl::StatusCode::kInvalidArgument, reasons::kDeceasedNotFound,
+                               "death.deceased_idcs", "no registered person has this IDCS");
+            }
+            born = PersonOf(found->act).birth_date;
+          }
+          RETURN_IF_ERROR(CheckDeathAfterBirth(x, born));
+          subject_idcs = x.deceased_idcs();
+          names = NormalizedNames(x.deceased());
+          event_date = DateText(x.death_date());
+          if (born.has_value()) birth_date = DateText(ToDate(*born));
+        }
+        ASSIGN_OR_RETURN(auto candidates, FindDuplicates(tx, out, {}));
+        SetDuplicates(out, std::move(candidates));
+        RETURN_IF_ERROR(
+            tx.Exec(sql::kInsertDeclaration,
+                    {out.id(), static_cast<int>(out.kind()), static_cast<int>(out.state()),
+                     static_cast<int>(out.duplicate_status()), bureau_code, territory, event_date,
+                     subject_idcs, mother_idcs, names.ar, names.lat, mother.ar, mother.lat,
+                     birth_date, pg::Param::Bytes(Serialize(out)), absl::StrCat(now)})
+                .status());
+        v1::DeclarationSubmitted event;
+        event.set_declaration_id(out.id());
+        event.set_kind(out.kind());
+        event.set_state(out.state());
+        event.set_bureau_code(bureau_code);
+        event.set_commune_code(out.commune_code());
+        event.set_duplicate_status(out.duplicate_status());
+        RETURN_IF_ERROR(Emit(tx, outbox_, ctx, territory, out.id(), event, clock_));
+        RETURN_IF_ERROR(Audit(tx, ctx, DeclarationName(out.id()), territory, out, clock_));
+        return out;
+      });
+}
+
+absl::StatusOr<v1::Declaration> Registry::GetDeclaration(const Caller& c,
+                                                         const v1::GetDeclarationRequest& r) {
+  if (!IsReader(c.principal) && !c.principal.HasRole(roles::kHealthFacility)) {
+    return absl::PermissionDeniedError("staff only");
+  }
+  ASSIGN_OR_RETURN(auto row, LoadDeclaration(pool_, sql::kGetDeclaration, r.id()));
+  if (!row.has_value() || !InTerritory(c.principal, row->territory, *referential_)) {
+    return NotFound("declaration", r.id());
+  }
+  return row->doc;
+}
+
+absl::StatusOr<v1::ListDeclarationsResponse> Registry::ListDeclarations(
+    const Caller& c, const v1::ListDeclarationsRequest& r) {
+  if (!IsReader(c.principal) && !c.principal.HasRole(roles::kHealthFacility)) {
+    return absl::PermissionDeniedError("staff only");
+  }
+  ASSIGN_OR_RETURN(int size, PageSize(r.page_size()));
+  ASSIGN_OR_RETURN(pg::Result bureau, pool_.Exec(sql::kGetBureau, {r.bureau_code()}));
+  if (bureau.rows() == 0 || !InTerritory(c.principal, bureau.Text(0, 3), *referential_)) {
+    return NotFound("bureau", r.bureau_code());
+  }
+  pg::Param after = nullptr;
+  if (!r.page_token().empty()) {
+    ASSIGN_OR_RETURN(std::string raw, DecodeToken(r.page_token()));
+    if (!core::IsUuid(raw)) {
+      return core::InvalidArgumentError("page_token", "not a token returned by this method");
+    }
+    after = raw;
+  }
+  ASSIGN_OR_RETURN(pg::Result rows,
+                   pool_.Exec(sql::kListDeclarations,
+                              {r.bureau_code(), static_cast<int>(r.state()), after, size + 1}));
+  v1::ListDeclarationsResponse out;
+  for (int i = 0; i < rows.rows() && i < size; ++i) {
+    if (!out.add_declarations()->ParseFromString(rows.Bytes(i, 0))) {
+      return absl::DataLossError("declaration document does not parse");
+    }
+  }
+  if (rows.rows() > size) out.set_next_page_token(EncodeToken(out.declarations(size - 1).id()));
+  return out;
+}
+
+namespace {
+
+// Runs one workflow step on a locked declaration within the caller's territory.
+template <typename Request>
+absl::StatusOr<v1::Declaration> RunStep(
+    pg::Pool& pool, const territory::Referential& referential, const core::Clock& clock,
+    const Caller& c, const Request& r, const std::string& id, const std::string& method,
+    std::initializer_list<absl::string_view> allowed,
+    const std::function<absl::Status(pg::Transaction&, DeclarationRow&, Context&)>& change) {
+  ASSIGN_OR_RETURN(std::string role, ActingRole(c.principal, allowed));
+  RETURN_IF_ERROR(CheckRequestId(r.request_id()));
+  Context ctx{c, role, r.request_id(), method};
+  return pg::RunIdempotent<v1::Declaration>(
+      pool, method, c.principal.subject, r.request_id(), r,
+      [&](pg::Transaction& tx) -> absl::StatusOr<v1::Declaration> {
+        ASSIGN_OR_RETURN(auto row, LoadDeclaration(tx, sql::kLockDeclaration, id));
+        if (!row.has_value() || !InTerritory(c.principal, row->territory, referential)) {
+          return NotFound("declaration", id);
+        }
+        RETURN_IF_ERROR(change(tx, *row, ctx));
+        const int64_t now = NowMicros(clock);
+        *row->doc.mutable_update_time() = Timestamp(now);
+        RETURN_IF_ERROR(SaveDeclaration(tx, *row, now));
+        RETURN_IF_ERROR(Audit(tx, ctx, DeclarationName(id), row->territory, row->doc, clock));
+        return row->doc;
+      });
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Declaration> Registry::ValidateDeclaration(
+    const Caller& c, const v1::ValidateDeclarationRequest& r) {
+  if (r.has_declarant()) {
+    RETURN_IF_ERROR(CheckDeclarant(r.declarant(), "declarant", true));
+  }
+  return RunStep(pool_, *referential_, clock_, c, r, r.id(), "ValidateDeclaration",
+              {roles::kCivilAgent}, [&](pg::Transaction&, DeclarationRow& row, Context&) {
+                RETURN_IF_ERROR(CheckTransition(row.doc.state(), Step::kValidate));
+                v1::Declarant* declarant = row.doc.has_birth()
+                                               ? row.doc.mutable_birth()->mutable_declarant()
+                                               : row.doc.mutable_death()->mutable_declarant();
+                if (r.has_declarant()) *declarant = r.declarant();
+                if (declarant->relation() == v1::DECLARANT_RELATION_UNSPECIFIED) {
+                  return core::InvalidArgumentError("declarant",
+                                                    "required to validate a notification");
+                }
+                row.doc.set_state(v1::VALIDATED);
+                return absl::OkStatus();
+              });
+}
+
+absl::StatusOr<v1::Declaration> Registry::RejectDeclaration(
+    const Caller& c, const v1::RejectDeclarationRequest& r) {
+  if (r.reason().empty() || r.reason().size() > 2000) {
+    return core::InvalidArgumentError("reason", "required, at most 2000 bytes");
+  }
+  return RunStep(pool_, *referential_, clock_, c, r, r.id(), "RejectDeclaration",
+              {roles::kCivilAgent, roles::kCivilOfficer},
+              [&](pg::Transaction&, DeclarationRow& row, Context&) {
+                RETURN_IF_ERROR(CheckTransition(row.doc.state(), Step::kReject));
+                row.doc.set_state(v1::REJECTED);
+                row.doc.set_rejection_reason(r.reason());
+                return absl::OkStatus();
+              });
+}
+
+absl::StatusOr<v1::Declaration> Registry::ReviewDuplicate(const Caller& c,
+                                                          const v1::ReviewDuplicateRequest& r) {
+  if (r.decision() != v1::NOT_DUPLICATE && r.decision() != v1::DUPLICATE) {
+    return core::InvalidArgumentError("decision", "NOT_DUPLICATE or DUPLICATE");
+  }
+  if (r.note().size() > 2000) return core::InvalidArgumentError("note", "at most 2000 bytes");
+  return RunStep(pool_, *referential_, clock_, c, r, r.id(), "ReviewDuplicate",
+              {roles::kCivilOfficer}, [&](pg::Transaction&, DeclarationRow& row, Context&) {
+                RETURN_IF_ERROR(CheckTransition(row.doc.state(), Step::kReviewDuplicate));
+                if (row.doc.duplicate_status() != v1::POTENTIAL_DUPLICATE) {
+                  return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kNotFlagged,
+                                   "", "the declaration is not flagged as a potential duplicate");
+                }
+                if (r.decision() == v1::NOT_DUPLICATE) {
+                  for (const auto& cand : row.doc.duplicate_candidates()) {
+                    row.cleared.push_back(cand.act_id().empty() ? cand.declaration_id()
+                                                                : cand.act_id());
+                  }
+                  row.doc.set_duplicate_status(v1::NOT_DUPLICATE);
+                } else {
+                  std::vector<std::string> refs;
+                  for (const auto& cand : row.doc.duplicate_candidates()) {
+                    refs.push_back(cand.act_id().empty()
+                                       ? DeclarationName(cand.declaration_id())
+                                       : absl::StrCat("act ", cand.act_reference()));
+                  }
+                  row.doc.set_duplicate_status(v1::DUPLICATE);
+                  row.doc.set_state(v1::REJECTED);
+                  row.doc.set_rejection_reason(
+                      absl::StrCat("duplicate of ", absl::StrJoin(refs, ", "),
+                                   r.note().empty() ? "" : ": ", r.note()));
+                }
+                return absl::OkStatus();
+              });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registration.
+
+absl::StatusOr<v1::Act> Registry::RegisterAct(const Caller& c, const v1::RegisterActRequest& r) {
+  ASSIGN_OR_RETURN(std::string role, ActingRole(c.principal, {roles::kCivilOfficer}));
+  RETURN_IF_ERROR(CheckRequestId(r.request_id()));
+  Context ctx{c, role, r.request_id(), "RegisterAct"};
+  return pg::RunIdempotent<v1::Act>(
+      pool_, ctx.method, c.principal.subject, r.request_id(), r,
+      [&](pg::Transaction& tx) -> absl::StatusOr<v1::Act> {
+        ASSIGN_OR_RETURN(auto row, LoadDeclaration(tx, sql::kLockDeclaration, r.declaration_id()));
+        if (!row.has_value() || !InTerritory(c.principal, row->territory, *referential_)) {
+          return NotFound("declaration", r.declaration_id());
+        }
+        v1::Declaration& d = row->doc;
+        RETURN_IF_ERROR(CheckTransition(d.state(), Step::kRegister));
+        if (d.duplicate_status() == v1::POTENTIAL_DUPLICATE) return PotentialDuplicate(d);
+
+        // One registration at a time per bureau: numbers stay consecutive and two registrations
+        // of one person in one bureau see each other.
+        RETURN_IF_ERROR(tx.Exec(sql::kLockBureau, {d.bureau_code()}).status());
+        ASSIGN_OR_RETURN(auto candidates, FindDuplicates(tx, d, row->cleared));
+        const int64_t now = NowMicros(clock_);
+        if (!candidates.empty()) {
+          SetDuplicates(d, std::move(candidates));
+          *d.mutable_update_time() = Timestamp(now);
+          RETURN_IF_ERROR(SaveDeclaration(tx, *row, now));
+          RETURN_IF_ERROR(Audit(tx, ctx, DeclarationName(d.id()), row->territory, d, clock_));
+          return pg::CommitThenFail(PotentialDuplicate(d));
+        }
+
+        const int year = static_cast<int>(MoroccoDay(clock_.Now()).year());
+        ASSIGN_OR_RETURN(pg::Result counter, tx.Exec(sql::kNextNumber, {d.bureau_code(), year}));
+        const int number = static_cast<int>(counter.Int(0, 0));
+
+        v1::Act act;
+        act.set_id(core::NewUuidV7());
+        act.set_kind(d.kind());
+        act.set_bureau_code(d.bureau_code());
+        act.set_year(year);
+        act.set_number(number);
+        act.set_reference(ActReference(d.bureau_code(), year, number));
+        act.set_commune_code(d.commune_code());
+        act.set_declaration_id(d.id());
+        act.set_registered_by(c.principal.subject);
+        *act.mutable_register_time() = Timestamp(now);
+
+        pg::Param idcs = nullptr;
+        std::string father_idcs, mother_idcs, subject_idcs;
+        Names names, mother;
+        std::string event_date, original;
+        pg::Param birth_date = nullptr;
+        const v1::PersonName* name = nullptr;
+        std::optional<ActRow> birth_act;  // of the deceased
+        if (d.has_birth()) {
+          const auto& b = d.birth();
+          // Nine CSPRNG digits + check digit; a collision (one in 10^9 per act) draws again.
+          std::string assigned;
+          for (int attempt = 0; attempt < 20 && assigned.empty(); ++attempt) {
+            std::string candidate = NewIdcs();
+            ASSIGN_OR_RETURN(pg::Result claimed, tx.Exec(sql::kClaimIdcs, {candidate}));
+            if (claimed.affected() == 1) assigned = candidate;
+          }
+          if (assigned.empty()) return absl::InternalError("could not draw a free IDCS");
+          act.set_idcs(assigned);
+          idcs = assigned;
+          subject_idcs = assigned;
+          father_idcs = b.father().idcs();
+          mother_idcs = b.mother().idcs();
+          mother = NormalizedNames(b.mother().name());
+          event_date = DateText(b.birth_date());
+          birth_date = event_date;
+          name = &b.child();
+          *act.mutable_birth() = b;
+          *act.mutable_current_birth() = b;
+          original = Serialize(b);
+        } else {
+          const auto& x = d.death();
+          subject_idcs = x.deceased_idcs();
+          act.set_idcs(subject_idcs);
+          event_date = DateText(x.death_date());
+          if (ToCivilDay(x.deceased_birth_date()).has_value()) {
+            birth_date = DateText(x.deceased_birth_date());
+          }
+          name = &x.deceased();
+          *act.mutable_death() = x;
+          *act.mutable_current_death() = x;
+          original = Serialize(x);
+          if (!subject_idcs.empty()) {
+            ASSIGN_OR_RETURN(birth_act, LoadAct(tx, sql::kLockBirthActByIdcs, subject_idcs));
+          }
+        }
+        names = NormalizedNames(*name);
+        RETURN_IF_ERROR(
+            tx.Exec(sql::kInsertAct,
+                    {act.id(), static_cast<int>(act.kind()), act.bureau_code(), year, number,
+                     row->territory, idcs, subject_idcs, father_idcs, mother_idcs, d.id(),
+                     event_date, birth_date, name->given_name().ar(), name->family_name().ar(),
+                     name->given_name().fr(), name->family_name().fr(), names.ar, names.lat,
+                     mother.ar, mother.lat, pg::Param::Bytes(original), c.principal.subject,
+                     absl::StrCat(now)})
+                .status());
+
+        d.set_state(v1::REGISTERED);
+        d.set_act_id(act.id());
+        *d.mutable_update_time() = Timestamp(now);
+        RETURN_IF_ERROR(SaveDeclaration(tx, *row, now));
+
+        v1::ActRegistered registered;
+        registered.set_act_id(act.id());
+        registered.set_kind(act.kind());
+        registered.set_act_reference(act.reference());
+        registered.set_idcs(act.idcs());
+        registered.set_commune_code(act.commune_code());
+        registered.set_declaration_id(d.id());
+        *registered.mutable_event_date() =
+            d.has_birth() ? d.birth().birth_date() : d.death().death_date();
+        RETURN_IF_ERROR(Emit(tx, outbox_, ctx, row->territory, act.id(), registered, clock_));
+
+        if (d.has_death()) {
+          v1::DeathRegistered death;
+          death.set_act_id(act.id());
+          death.set_act_reference(act.reference());
+          death.set_deceased_idcs(subject_idcs);
+          *death.mutable_death_date() = d.death().death_date();
+          death.set_commune_code(act.commune_code());
+          if (birth_act.has_value()) {
+            // The DEATH mention on the deceased's birth act, in this same transaction.
+            v1::Act& ba = birth_act->act;
+            v1::Mention m;
+            m.set_id(core::NewUuidV7());
+            m.set_kind(v1::MENTION_DEATH);
+            *m.mutable_effective_date() = d.death().death_date();
+            m.set_death_act_id(act.id());
+            m.set_note(absl::StrCat("Décédé(e) le ", DateText(d.death().death_date()),
+                                    ", acte de décès ", act.reference()));
+            m.set_created_by(c.principal.subject);
+            *m.mutable_create_time() = Timestamp(now);
+            ASSIGN_OR_RETURN(pg::Result seq,
+                             tx.Exec(sql::kInsertMention,
+                                     {m.id(), ba.id(), static_cast<int>(v1::MENTION_DEATH),
+                                      pg::Param::Bytes(Serialize(m)), absl::StrCat(now)}));
+            m.set_sequence(static_cast<int32_t>(seq.Int(0, 0)));
+            const auto& child = ba.current_birth().child();
+            Names current = NormalizedNames(child);
+            RETURN_IF_ERROR(tx.Exec(sql::kUpdateActView,
+                                    {ba.id(), child.given_name().ar(), child.family_name().ar(),
+                                     child.given_name().fr(), child.family_name().fr(), current.ar,
+                                     current.lat, true})
+                                .status());
+            death.set_birth_act_id(ba.id());
+            v1::MentionAdded added;
+            added.set_act_id(ba.id());
+            added.set_act_reference(ba.reference());
+            added.set_mention_kind(v1::MENTION_DEATH);
+            added.set_sequence(m.sequence());
+            added.set_commune_code(ba.commune_code());
+            RETURN_IF_ERROR(Emit(tx, outbox_, ctx, birth_act->territory, ba.id(), added, clock_));
+            RETURN_IF_ERROR(Audit(tx, ctx, ActName(ba.id()), birth_act->territory, m, clock_));
+          }
+          RETURN_IF_ERROR(Emit(tx, outbox_, ctx, row->territory, act.id(), death, clock_));
+        }
+        RETURN_IF_ERROR(Audit(tx, ctx, ActName(act.id()), row->territory, act, clock_));
+        return act;
+      });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Acts.
+
+namespace {
+
+bool CanRead(const auth::Principal& p, const ActRow& row,
+             const territory::Referential& referential) {
+  if (IsReader(p) && InTerritory(p, row.territory, referential)) return true;
+  if (p.HasRole(roles::kCitizen) && !p.idcs.empty()) {
+    return p.idcs == row.subject_idcs || p.idcs == row.father_idcs || p.idcs == row.mother_idcs;
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Act> Registry::GetAct(const Caller& c, const v1::GetActRequest& r) {
+  if (!core::IsUuid(r.id())) return NotFound("act", r.id());
+  ASSIGN_OR_RETURN(pg::Transaction tx, pg::Transaction::Begin(pool_));
+  ASSIGN_OR_RETURN(auto row, LoadAct(tx, sql::kGetAct, r.id()));
+  RETURN_IF_ERROR(tx.Commit());
+  if (!row.has_value() || !CanRead(c.principal, *row, *referential_)) return NotFound("act", r.id());
+  return row->act;
+}
+
+absl::StatusOr<v1::Act> Registry::AddMention(const Caller& c, const v1::AddMentionRequest& r) {
+  ASSIGN_OR_RETURN(std::string role, ActingRole(c.principal, {roles::kCivilOfficer}));
+  RETURN_IF_ERROR(CheckRequestId(r.request_id()));
+  RETURN_IF_ERROR(ValidateMention(r.mention(), MoroccoDay(clock_.Now())));
+  Context ctx{c, role, r.request_id(), "AddMention"};
+  return pg::RunIdempotent<v1::Act>(
+      pool_, ctx.method, c.principal.subject, r.request_id(), r,
+      [&](pg::Transaction& tx) -> absl::StatusOr<v1::Act> {
+        if (!core::IsUuid(r.act_id())) return NotFound("act", r.act_id());
+        ASSIGN_OR_RETURN(auto row, LoadAct(tx, sql::kLockAct, r.act_id()));
+        if (!row.has_value() || !InTerritory(c.principal, row->territory, *referential_)) {
+          return NotFound("act", r.act_id());
+        }
+        v1::Act& act = row->act;
+        const v1::Mention& in = r.mention();
+        if (act.kind() != v1::BIRTH) {
+          return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kWrongActKind,
+                           "act_id", "mentions of marriage, divorce and rectification go on birth acts");
+        }
+        if (in.kind() == v1::MENTION_MARRIAGE && act.deceased()) {
+          return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kSubjectDeceased,
+                           "mention.kind", "the act's subject is deceased");
+        }
+        if (in.kind() == v1::MENTION_DIVORCE) {
+          int balance = 0;
+          for (const auto& m : act.mentions()) {
+            balance += m.kind() == v1::MENTION_MARRIAGE ? 1 : m.kind() == v1::MENTION_DIVORCE ? -1 : 0;
+          }
+          if (balance <= 0) {
+            return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kNoMarriage,
+                             "mention.kind", "no marriage mentioned on this act to dissolve");
+          }
+        }
+        if (in.kind() == v1::MENTION_RECTIFICATION) {
+          RETURN_IF_ERROR(ApplyRectifications(in, *act.mutable_current_birth()));
+        }
+        const int64_t now = NowMicros(clock_);
+        v1::Mention m = in;
+        m.set_id(core::NewUuidV7());
+        m.clear_death_act_id();
+        m.set_created_by(c.principal.subject);
+        *m.mutable_create_time() = Timestamp(now);
+        ASSIGN_OR_RETURN(pg::Result seq,
+                         tx.Exec(sql::kInsertMention, {m.id(), act.id(), static_cast<int>(m.kind()),
+                                                       pg::Param::Bytes(Serialize(m)),
+                                                       absl::StrCat(now)}));
+        m.set_sequence(static_cast<int32_t>(seq.Int(0, 0)));
+        *act.add_mentions() = m;
+        if (m.kind() == v1::MENTION_RECTIFICATION) {
+          const auto& child = act.current_birth().child();
+          Names current = NormalizedNames(child);
+          RETURN_IF_ERROR(tx.Exec(sql::kUpdateActView,
+                                  {act.id(), child.given_name().ar(), child.family_name().ar(),
+                                   child.given_name().fr(), child.family_name().fr(), current.ar,
+                                   current.lat, act.deceased()})
+                              .status());
+        }
+        v1::MentionAdded added;
+        added.set_act_id(act.id());
+        added.set_act_reference(act.reference());
+        added.set_mention_kind(m.kind());
+        added.set_sequence(m.sequence());
+        added.set_commune_code(act.commune_code());
+        RETURN_IF_ERROR(Emit(tx, outbox_, ctx, row->territory, act.id(), added, clock_));
+        RETURN_IF_ERROR(Audit(tx, ctx, ActName(act.id()), row->territory, m, clock_));
+        return act;
+      });
+}
+
+absl::StatusOr<v1::SearchActsResponse> Registry::SearchActs(const Caller& c,
+                                                            const v1::SearchActsRequest& r) {
+  ASSIGN_OR_RETURN(Scope scope, ScopeOf(c.principal, true));
+  ASSIGN_OR_RETURN(int size, PageSize(r.page_size()));
+  const int kind = static_cast<int>(r.kind());
+  absl::StatusOr<pg::Result> rows;
+  bool by_name = false;
+  switch (r.query_case()) {
+    case v1::SearchActsRequest::kIdcs:
+      if (!IsValidIdcs(r.idcs())) {
+        return core::InvalidArgumentError("idcs", "not a valid IDCS");
+      }
+      rows = pool_.Exec(sql::kSearchByIdcs,
+                        {r.idcs(), scope.codes, scope.prefixes, scope.citizen_idcs, kind});
+      break;
+    case v1::SearchActsRequest::kReference: {
+      const auto& ref = r.reference();
+      core::Violations v;
+      if (ref.bureau_code().empty()) v.Add("reference.bureau_code", "required");
+      if (ref.year() <= 0) v.Add("reference.year", "required");
+      if (ref.number() <= 0) v.Add("reference.number", "required");
+      RETURN_IF_ERROR(v.ToStatus());
+      rows = pool_.Exec(sql::kSearchByReference,
+                        {ref.bureau_code(), scope.codes, scope.prefixes, scope.citizen_idcs, kind,
+                         ref.year(), ref.number()});
+      break;
+    }
+    case v1::SearchActsRequest::kNames: {
+      const auto& q = r.names();
+      const std::string text = NormalizeName(q.text());
+      core::Violations v;
+      const bool arabic = IsArabicScript(q.text());
+      if (text.size() < 3) {
+        v.Add("names.text", "at least three letters");
+      } else if (!arabic && !IsLatinScript(q.text())) {
+        v.Add("names.text", "names in Arabic or in Latin script");
+      }
+      if (q.has_birth_date_from() && !ToCivilDay(q.birth_date_from()).has_value()) {
+        v.Add("names.birth_date_from", "not a valid date");
+      }
+      if (q.has_birth_date_to() && !ToCivilDay(q.birth_date_to()).has_value()) {
+        v.Add("names.birth_date_to", "not a valid date");
+      }
+      RETURN_IF_ERROR(v.ToStatus());
+      pg::Param after_score = nullptr;
+      pg::Param after_id = nullptr;
+      if (!r.page_token().empty()) {
+        ASSIGN_OR_RETURN(std::string raw, DecodeToken(r.page_token()));
+        std::vector<std::string> parts = absl::StrSplit(raw, '|');
+        double score = 0;
+        if (parts.size() != 2 || !absl::SimpleAtod(parts[0], &score) || !core::IsUuid(parts[1])) {
+          return core::InvalidArgumentError("page_token", "not a token returned by this method");
+        }
+        after_score = parts[0];
+        after_id = parts[1];
+      }
+      by_name = true;
+      rows = pool_.Exec(arabic ? sql::kSearchByNameAr : sql::kSearchByNameLat,
+                        {text, scope.codes, scope.prefixes, scope.citizen_idcs, kind,
+                         DateParam(q.birth_date_from()), DateParam(q.birth_date_to()),
+                         q.commune_code(), after_score, after_id, size + 1});
+      break;
+    }
+    default:
+      return core::InvalidArgumentError("query", "one of idcs, reference or names");
+  }
+  if (!rows.ok()) return rows.status();
+  v1::SearchActsResponse out;
+  std::string last_score;
+  for (int i = 0; i < rows->rows() && i < size; ++i) {
+    v1::ActSummary* s = out.add_results();
+    s->set_id(std::string(rows->Text(i, 0)));
+    s->set_kind(static_cast<v1::ActKind>(rows->Int(i, 1)));
+    s->set_reference(std::string(rows->Text(i, 2)));
+    s->set_idcs(std::string(rows->Text(i, 3)));
+    s->mutable_name()->mutable_given_name()->set_ar(std::string(rows->Text(i, 4)));
+    s->mutable_name()->mutable_family_name()->set_ar(std::string(rows->Text(i, 5)));
+    s->mutable_name()->mutable_given_name()->set_fr(std::string(rows->Text(i, 6)));
+    s->mutable_name()->mutable_family_name()->set_fr(std::string(rows->Text(i, 7)));
+    std::vector<std::string> ymd = absl::StrSplit(rows->Text(i, 8), '-');
+    if (ymd.size() == 3) {
+      int y = 0, m = 0, d = 0;
+      (void)absl::SimpleAtoi(ymd[0], &y);
+      (void)absl::SimpleAtoi(ymd[1], &m);
+      (void)absl::SimpleAtoi(ymd[2], &d);
+      s->mutable_event_date()->set_year(y);
+      s->mutable_event_date()->set_month(m);
+      s->mutable_event_date()->set_day(d);
+    }
+    const absl::string_view territory = rows->Text(i, 9);
+    if (territory != kNational) s->set_commune_code(std::string(territory));
+    s->set_deceased(rows->Bool(i, 10));
+    last_score = std::string(rows->Text(i, 11));
+    double score = 0;
+    (void)absl::SimpleAtod(last_score, &score);
+    s->set_score(score);
+  }
+  if (by_name && rows->rows() > size) {
+    out.set_next_page_token(EncodeToken(absl::StrCat(last_score, "|", out.results(size - 1).id())));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audit.
+
+absl::StatusOr<v1::VerifyAuditChainResponse> Registry::VerifyAuditChain(
+    const Caller& c, const v1::VerifyAuditChainRequest& r) {
+  ASSIGN_OR_RETURN(std::string role, ActingRole(c.principal, {roles::kAuditor, roles::kDgct}));
+  std::vector<std::string> scopes;
+  if (!r.territory().empty()) {
+    if (referential_->Find(r.territory()) == nullptr) {
+      return core::InvalidArgumentError("territory", "not a code of the territorial referential");
+    }
+    if (!InTerritory(c.principal, r.territory(), *referential_)) {
+      return NotFound("territory", r.territory());
+    }
+    scopes.push_back(r.territory());
+  } else {
+    scopes = c.principal.territories;
+  }
+  v1::VerifyAuditChainResponse out;
+  out.set_intact(true);
+  ASSIGN_OR_RETURN(pg::PooledConnection conn, pool_.Acquire());
+  for (const std::string& scope : scopes) {
+    ASSIGN_OR_RETURN(audit::VerifyReport report,
+                     audit::Verify(*conn, scope == kNational ? "" : scope));
+    out.set_rows_checked(out.rows_checked() + report.rows);
+    out.set_chains(out.chains() + report.chains);
+    if (report.first_break.has_value() &&
+        (out.intact() || report.first_break->id < out.first_broken_row())) {
+      out.set_intact(false);
+      out.set_first_broken_row(report.first_break->id);
+      out.set_first_broken_chain(report.first_break->chain);
+      out.set_first_broken_sequence(report.first_break->chain_seq);
+      out.set_reason(report.first_break->reason);
+    }
+  }
+  return out;
+}
+
+}  // namespace zp::sgec
