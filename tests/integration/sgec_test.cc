@@ -1,0 +1,803 @@
+// SGEC against a real PostgreSQL: the workflow by role, numbering under concurrency, duplicates
+// in both scripts, territory isolation, idempotent retries, mentions, deaths, audit, events.
+#include <atomic>
+#include <cstdio>
+#include <set>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "catch2/catch.hpp"
+#include "services/sgec/src/idcs.h"
+#include "services/sgec/src/migrations.h"
+#include "services/sgec/src/registry.h"
+#include "services/sgec/src/rules.h"
+#include "tests/support/test_env.h"
+#include "zp/core/clock.h"
+#include "zp/core/status.h"
+#include "zp/core/uuid.h"
+#include "zp/events/relay.h"
+#include "zp/pg/migrations.h"
+#include "zp/pg/test_database.h"
+
+namespace zp::sgec {
+namespace {
+
+constexpr char kAssilah[] = "01.511.01.01";      // commune, province 01.511 (Tanger-Assilah)
+constexpr char kTanger[] = "01.511.01.0";        // commune, same province
+constexpr char kCasablanca[] = "06.141.01.0";    // commune, another region
+
+std::string Reason(const absl::Status& s) { return core::ReasonOf(s).value_or(""); }
+
+auth::Principal P(const std::string& subject, std::initializer_list<const char*> roles,
+                  std::initializer_list<const char*> territories, std::string idcs = "") {
+  auth::Principal p;
+  p.subject = subject;
+  for (const char* r : roles) p.roles.emplace_back(r);
+  for (const char* t : territories) p.territories.emplace_back(t);
+  p.idcs = std::move(idcs);
+  return p;
+}
+
+Caller C(auth::Principal p) { return Caller{std::move(p), ""}; }
+
+// Letters from a number: distinct people get names that share no trigram by accident.
+std::string Word(int n, bool arabic) {
+  static const char* kLatin[] = {"b", "d", "f", "g", "k", "l", "m", "n", "r", "s", "t", "z"};
+  static const char* kVowel[] = {"a", "i", "ou", "e"};
+  static const char* kArabic[] = {"ب", "د", "ف", "ج", "ك", "ل", "م", "ن", "ر", "س", "ت", "ز"};
+  static const char* kLong[] = {"ا", "ي", "و", "ه"};
+  uint32_t x = static_cast<uint32_t>(n) * 2654435761u;
+  x ^= x >> 15;
+  n = static_cast<int>(x % 20000000);
+  std::string out;
+  for (int i = 0; i < 4; ++i) {
+    out += arabic ? kArabic[n % 12] : kLatin[n % 12];
+    n /= 12;
+    out += arabic ? kLong[(n + i) % 4] : kVowel[(n + i) % 4];
+  }
+  if (!arabic) out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  return out;
+}
+
+void SetName(v1::PersonName* n, const std::string& given_ar, const std::string& given_fr,
+             const std::string& family_ar, const std::string& family_fr) {
+  n->mutable_given_name()->set_ar(given_ar);
+  n->mutable_given_name()->set_fr(given_fr);
+  n->mutable_family_name()->set_ar(family_ar);
+  n->mutable_family_name()->set_fr(family_fr);
+}
+
+void SetDate(common::v1::Date* d, absl::CivilDay day) {
+  d->set_year(static_cast<int>(day.year()));
+  d->set_month(day.month());
+  d->set_day(day.day());
+}
+
+class SgecFixture {
+ public:
+  SgecFixture() {
+    auto db = pg::TestDatabase::Create();
+    REQUIRE(db.ok());
+    db_ = *std::move(db);
+    pool_ = std::make_unique<pg::Pool>(db_->pool_options(16));
+    auto conn = pg::Connection::Open(db_->server_url(), db_->overrides());
+    REQUIRE(conn.ok());
+    auto applied = pg::ApplyMigrations(**conn, AllMigrations());
+    INFO(applied.status().ToString());
+    REQUIRE(applied.ok());
+    ref_ = *territory::Referential::LoadEmbedded();
+    clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 6, 15, 10, 0, 0), absl::UTCTimeZone()));
+    registry_ = std::make_unique<Registry>(*pool_, ref_, clock_);
+    REQUIRE(registry_->SeedBureaus().ok());
+  }
+
+  Registry& registry() { return *registry_; }
+  pg::Pool& pool() { return *pool_; }
+  const pg::TestDatabase& db() const { return *db_; }
+
+  absl::StatusOr<pg::Result> Sql(const std::string& sql) {
+    auto conn = pool_->Acquire();
+    if (!conn.ok()) return conn.status();
+    return (*conn)->Exec(sql);
+  }
+
+  int64_t Count(const std::string& sql) {
+    auto r = Sql(sql);
+    REQUIRE(r.ok());
+    return r->Int(0, 0);
+  }
+
+  // A birth of person `n` in `commune`, `days_ago` days before today.
+  v1::DeclareBirthRequest BirthOf(int n, const std::string& commune = kAssilah,
+                                  int days_ago = 3) {
+    v1::DeclareBirthRequest r;
+    r.set_request_id(core::NewUuidV7());
+    r.set_bureau_code(commune);
+    auto* b = r.mutable_birth();
+    SetName(b->mutable_child(), Word(n, true), Word(n, false), Word(n + 5000, true),
+            Word(n + 5000, false));
+    b->set_sex(n % 2 ? v1::MALE : v1::FEMALE);
+    SetDate(b->mutable_birth_date(), absl::CivilDay(2026, 6, 15) - days_ago);
+    b->mutable_place()->set_commune_code(commune);
+    SetName(b->mutable_mother()->mutable_name(), Word(n + 9000, true), Word(n + 9000, false),
+            Word(n + 13000, true), Word(n + 13000, false));
+    SetName(b->mutable_declarant()->mutable_name(), Word(n + 17000, true),
+            Word(n + 17000, false), Word(n + 5000, true), Word(n + 5000, false));
+    b->mutable_declarant()->set_relation(v1::FATHER);
+    return r;
+  }
+
+  Caller Agent(const char* commune = kAssilah) {
+    return C(P(absl::StrCat("agent-", commune), {"civil_agent"}, {commune}));
+  }
+  Caller Officer(const char* commune = kAssilah) {
+    return C(P(absl::StrCat("officer-", commune), {"civil_officer"}, {commune}));
+  }
+
+  v1::Declaration Declare(const v1::DeclareBirthRequest& r) {
+    auto d = registry_->DeclareBirth(Agent(r.bureau_code().c_str()), r);
+    INFO(d.status().ToString());
+    REQUIRE(d.ok());
+    return *d;
+  }
+
+  v1::Declaration Validate(const std::string& id, const char* commune = kAssilah) {
+    v1::ValidateDeclarationRequest v;
+    v.set_request_id(core::NewUuidV7());
+    v.set_id(id);
+    auto d = registry_->ValidateDeclaration(Agent(commune), v);
+    INFO(d.status().ToString());
+    REQUIRE(d.ok());
+    return *d;
+  }
+
+  absl::StatusOr<v1::Act> Register(const std::string& id, const char* commune = kAssilah,
+                                   std::string request_id = core::NewUuidV7()) {
+    v1::RegisterActRequest r;
+    r.set_request_id(std::move(request_id));
+    r.set_declaration_id(id);
+    return registry_->RegisterAct(Officer(commune), r);
+  }
+
+  // Declared, validated and registered.
+  v1::Act Registered(const v1::DeclareBirthRequest& r) {
+    const char* commune = r.bureau_code().c_str();
+    auto d = Declare(r);
+    Validate(d.id(), commune);
+    auto act = Register(d.id(), commune);
+    INFO(act.status().ToString());
+    REQUIRE(act.ok());
+    return *act;
+  }
+
+  core::ManualClock clock_;
+
+ private:
+  std::unique_ptr<pg::TestDatabase> db_;
+  std::unique_ptr<pg::Pool> pool_;
+  std::shared_ptr<const territory::Referential> ref_;
+  std::unique_ptr<Registry> registry_;
+};
+
+TEST_CASE("sgec: declare, validate, register; each step only by its role", "[integration][sgec]") {
+  SgecFixture f;
+  auto req = f.BirthOf(1);
+
+  // Who may declare: the civil-status agent (DECLARED) and a health facility (NOTIFIED).
+  for (auto who : {P("c", {"citizen"}, {"MA"}), P("o", {"civil_officer"}, {kAssilah}),
+                   P("g", {"governor"}, {"01.511"}), P("x", {"agent"}, {kAssilah})}) {
+    INFO(who.roles[0]);
+    CHECK(f.registry().DeclareBirth(C(who), req).status().code() ==
+          absl::StatusCode::kPermissionDenied);
+  }
+  // An agent of another commune does not see the bureau.
+  CHECK(f.registry().DeclareBirth(f.Agent(kTanger), req).status().code() ==
+        absl::StatusCode::kNotFound);
+
+  v1::Declaration d = f.Declare(req);
+  CHECK(d.state() == v1::DECLARED);
+  CHECK(d.duplicate_status() == v1::NO_MATCH);
+  CHECK(d.commune_code() == kAssilah);
+
+  // Registration needs validation first, and only an officer registers.
+  auto early = f.Register(d.id());
+  CHECK(Reason(early.status()) == reasons::kInvalidState);
+  v1::ValidateDeclarationRequest v;
+  v.set_request_id(core::NewUuidV7());
+  v.set_id(d.id());
+  CHECK(f.registry().ValidateDeclaration(f.Officer(), v).status().code() ==
+        absl::StatusCode::kPermissionDenied);
+  CHECK(f.Validate(d.id()).state() == v1::VALIDATED);
+  v1::RegisterActRequest by_agent;
+  by_agent.set_request_id(core::NewUuidV7());
+  by_agent.set_declaration_id(d.id());
+  CHECK(f.registry().RegisterAct(f.Agent(), by_agent).status().code() ==
+        absl::StatusCode::kPermissionDenied);
+  // An officer of another commune gets NOT_FOUND.
+  CHECK(f.Register(d.id(), kTanger).status().code() == absl::StatusCode::kNotFound);
+
+  auto act = f.Register(d.id());
+  REQUIRE(act.ok());
+  CHECK(act->reference() == absl::StrCat(kAssilah, "/2026/1"));
+  CHECK(IsValidIdcs(act->idcs()));
+  CHECK(act->current_birth().child().given_name().fr() == Word(1, false));
+
+  v1::GetDeclarationRequest g;
+  g.set_id(d.id());
+  auto after = f.registry().GetDeclaration(f.Agent(), g);
+  REQUIRE(after.ok());
+  CHECK(after->state() == v1::REGISTERED);
+  CHECK(after->act_id() == act->id());
+
+  // Nothing moves a registered declaration.
+  v1::RejectDeclarationRequest rej;
+  rej.set_request_id(core::NewUuidV7());
+  rej.set_id(d.id());
+  rej.set_reason("too late");
+  CHECK(Reason(f.registry().RejectDeclaration(f.Officer(), rej).status()) ==
+        reasons::kInvalidState);
+}
+
+TEST_CASE("sgec: a health facility notifies; the agent completes the declarant and validates",
+          "[integration][sgec]") {
+  SgecFixture f;
+  auto req = f.BirthOf(2);
+  req.mutable_birth()->clear_declarant();
+  req.mutable_birth()->set_health_facility("Hôpital Mohammed V");
+  auto d = f.registry().DeclareBirth(C(P("h", {"health_facility"}, {"01.511"})), req);
+  REQUIRE(d.ok());
+  CHECK(d->state() == v1::NOTIFIED);
+
+  v1::ValidateDeclarationRequest v;
+  v.set_request_id(core::NewUuidV7());
+  v.set_id(d->id());
+  auto missing = f.registry().ValidateDeclaration(f.Agent(), v);
+  CHECK(missing.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(core::FieldViolationsOf(missing.status()).front().field == "declarant");
+
+  v.set_request_id(core::NewUuidV7());
+  SetName(v.mutable_declarant()->mutable_name(), "فاطمة", "Fatima", "بناني", "Bennani");
+  v.mutable_declarant()->set_relation(v1::MOTHER);
+  auto validated = f.registry().ValidateDeclaration(f.Agent(), v);
+  REQUIRE(validated.ok());
+  CHECK(validated->state() == v1::VALIDATED);
+  CHECK(validated->birth().declarant().relation() == v1::MOTHER);
+
+  // Rejection needs a reason and ends the declaration.
+  v1::RejectDeclarationRequest rej;
+  rej.set_request_id(core::NewUuidV7());
+  rej.set_id(d->id());
+  CHECK(f.registry().RejectDeclaration(f.Agent(), rej).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+  rej.set_reason("the mother's identity could not be established");
+  auto rejected = f.registry().RejectDeclaration(f.Agent(), rej);
+  REQUIRE(rejected.ok());
+  CHECK(rejected->state() == v1::REJECTED);
+  CHECK(Reason(f.Register(d->id()).status()) == reasons::kInvalidState);
+}
+
+TEST_CASE("sgec: 100 parallel registrations in one bureau get 100 consecutive numbers",
+          "[integration][sgec]") {
+  SgecFixture f;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 100; ++i) {
+    auto d = f.Declare(f.BirthOf(100 + i, kAssilah, i % 25));
+    f.Validate(d.id());
+    ids.push_back(d.id());
+  }
+  std::vector<int> numbers(100, 0);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 100; ++i) {
+    threads.emplace_back([&, i] {
+      auto act = f.Register(ids[i]);
+      if (act.ok()) {
+        numbers[i] = act->number();
+      } else {
+        ++failures;
+        UNSCOPED_INFO(act.status().ToString());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(failures == 0);
+  std::set<int> distinct(numbers.begin(), numbers.end());
+  CHECK(distinct.size() == 100);
+  CHECK(*distinct.begin() == 1);
+  CHECK(*distinct.rbegin() == 100);
+  CHECK(f.Count("SELECT count(DISTINCT idcs) FROM acts") == 100);
+  CHECK(f.Count("SELECT last_number FROM act_counters") == 100);
+}
+
+TEST_CASE("sgec: a retried RegisterAct returns the first act; another payload is refused",
+          "[integration][sgec]") {
+  SgecFixture f;
+  auto d = f.Declare(f.BirthOf(3));
+  f.Validate(d.id());
+  const std::string request_id = core::NewUuidV7();
+  auto first = f.Register(d.id(), kAssilah, request_id);
+  REQUIRE(first.ok());
+  auto again = f.Register(d.id(), kAssilah, request_id);
+  REQUIRE(again.ok());
+  CHECK(again->id() == first->id());
+  CHECK(again->idcs() == first->idcs());
+  CHECK(f.Count("SELECT count(*) FROM acts") == 1);
+  CHECK(f.Count("SELECT count(*) FROM outbox WHERE event_type = 'zp.sgec.v1.ActRegistered'") ==
+        1);
+
+  // The same request_id for another declaration: ALREADY_EXISTS, nothing written.
+  auto other = f.Declare(f.BirthOf(4));
+  f.Validate(other.id());
+  auto reused = f.Register(other.id(), kAssilah, request_id);
+  CHECK(reused.status().code() == absl::StatusCode::kAlreadyExists);
+  CHECK(f.Count("SELECT count(*) FROM acts") == 1);
+
+  // Concurrent retries of one declaration: one act.
+  auto third = f.Declare(f.BirthOf(5));
+  f.Validate(third.id());
+  const std::string concurrent_id = core::NewUuidV7();
+  std::vector<std::thread> threads;
+  std::set<std::string> act_ids;
+  absl::Mutex mu;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      auto act = f.Register(third.id(), kAssilah, concurrent_id);
+      if (act.ok()) {
+        absl::MutexLock lock(&mu);
+        act_ids.insert(act->id());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(act_ids.size() == 1);
+  CHECK(f.Count("SELECT count(*) FROM acts") == 2);
+}
+
+TEST_CASE("sgec: duplicates are found in Latin and in Arabic script, on declare and on register",
+          "[integration][sgec]") {
+  SgecFixture f;
+  auto original = f.BirthOf(6);
+  auto* b = original.mutable_birth();
+  SetName(b->mutable_child(), "يوسف", "Youssef", "العلوي", "Alaoui");
+  SetName(b->mutable_mother()->mutable_name(), "فاطمة", "Fatima", "بناني", "Bennani");
+  v1::Act act = f.Registered(original);
+
+  // Same mother, same date; the child's Latin name spelled differently.
+  auto latin = original;
+  latin.set_request_id(core::NewUuidV7());
+  latin.mutable_birth()->mutable_child()->mutable_given_name()->set_fr("Yousef");
+  auto d1 = f.Declare(latin);
+  CHECK(d1.duplicate_status() == v1::POTENTIAL_DUPLICATE);
+  REQUIRE(d1.duplicate_candidates_size() >= 1);
+  CHECK(d1.duplicate_candidates(0).act_id() == act.id());
+  CHECK(d1.duplicate_candidates(0).act_reference() == act.reference());
+
+  // Latin names transliterated otherwise; the Arabic names match after normalisation.
+  auto arabic = original;
+  arabic.set_request_id(core::NewUuidV7());
+  SetName(arabic.mutable_birth()->mutable_child(), "يُوسُف", "Jusuf", "العَلَوي", "Elalaoui");
+  SetName(arabic.mutable_birth()->mutable_mother()->mutable_name(), "فاطِمة", "Fatma", "بنّاني",
+          "Bannani");
+  auto d2 = f.Declare(arabic);
+  CHECK(d2.duplicate_status() == v1::POTENTIAL_DUPLICATE);
+
+  // A flagged declaration is not registered until reviewed.
+  f.Validate(d1.id());
+  auto blocked = f.Register(d1.id());
+  CHECK(blocked.status().code() == absl::StatusCode::kFailedPrecondition);
+  CHECK(Reason(blocked.status()) == reasons::kPotentialDuplicate);
+
+  v1::ReviewDuplicateRequest review;
+  review.set_request_id(core::NewUuidV7());
+  review.set_id(d1.id());
+  review.set_decision(v1::NOT_DUPLICATE);
+  CHECK(f.registry().ReviewDuplicate(f.Agent(), review).status().code() ==
+        absl::StatusCode::kPermissionDenied);
+  auto cleared = f.registry().ReviewDuplicate(f.Officer(), review);
+  REQUIRE(cleared.ok());
+  CHECK(cleared->duplicate_status() == v1::NOT_DUPLICATE);
+
+  // d1 is still open, so d2's registration finds it at register time; the decision DUPLICATE
+  // closes d2.
+  review.set_request_id(core::NewUuidV7());
+  review.set_id(d2.id());
+  review.set_decision(v1::DUPLICATE);
+  review.set_note("same child as act " + act.reference());
+  auto closed = f.registry().ReviewDuplicate(f.Officer(), review);
+  REQUIRE(closed.ok());
+  CHECK(closed->state() == v1::REJECTED);
+  CHECK(closed->duplicate_status() == v1::DUPLICATE);
+  CHECK(absl::StrContains(closed->rejection_reason(), act.reference()));
+
+  auto registered = f.Register(d1.id());
+  INFO(registered.status().ToString());
+  CHECK(registered.ok());
+  // Every decision is in the audit trail.
+  CHECK(f.Count("SELECT count(*) FROM audit_log WHERE action = 'sgec.ReviewDuplicate'") == 2);
+}
+
+TEST_CASE("sgec: the duplicate check runs again at registration", "[integration][sgec]") {
+  SgecFixture f;
+  auto first = f.BirthOf(7);
+  auto d1 = f.Declare(first);
+  CHECK(d1.duplicate_status() == v1::NO_MATCH);
+  auto second = first;
+  second.set_request_id(core::NewUuidV7());
+  auto d2 = f.Declare(second);  // flagged: d1 is open
+  CHECK(d2.duplicate_status() == v1::POTENTIAL_DUPLICATE);
+
+  f.Validate(d1.id());
+  auto refused = f.Register(d1.id());
+  CHECK(Reason(refused.status()) == reasons::kPotentialDuplicate);
+  // The flag was kept although the registration failed, and no number was used.
+  v1::GetDeclarationRequest g;
+  g.set_id(d1.id());
+  auto now = f.registry().GetDeclaration(f.Officer(), g);
+  REQUIRE(now.ok());
+  CHECK(now->duplicate_status() == v1::POTENTIAL_DUPLICATE);
+  CHECK(now->duplicate_candidates(0).declaration_id() == d2.id());
+  CHECK(f.Count("SELECT count(*) FROM act_counters") == 0);
+}
+
+TEST_CASE("sgec: staff see their territory, citizens their own acts; the rest is NOT_FOUND",
+          "[integration][sgec]") {
+  SgecFixture f;
+  v1::Act assilah = f.Registered(f.BirthOf(8, kAssilah));
+  v1::Act casa = f.Registered(f.BirthOf(9, kCasablanca));
+
+  v1::GetActRequest get;
+  get.set_id(assilah.id());
+  CHECK(f.registry().GetAct(f.Officer(kAssilah), get).ok());
+  CHECK(f.registry().GetAct(f.Officer(kTanger), get).status().code() ==
+        absl::StatusCode::kNotFound);
+  CHECK(f.registry().GetAct(f.Officer(kCasablanca), get).status().code() ==
+        absl::StatusCode::kNotFound);
+  CHECK(f.registry().GetAct(C(P("cell", {"province_cell"}, {"01.511"})), get).ok());
+  CHECK(f.registry().GetAct(C(P("cell", {"province_cell"}, {"06.141"})), get).status().code() ==
+        absl::StatusCode::kNotFound);
+  CHECK(f.registry().GetAct(C(P("dg", {"dgct"}, {"MA"})), get).ok());
+  CHECK(f.registry().GetAct(C(P("me", {"citizen"}, {}, assilah.idcs())), get).ok());
+  CHECK(f.registry().GetAct(C(P("you", {"citizen"}, {}, casa.idcs())), get).status().code() ==
+        absl::StatusCode::kNotFound);
+
+  // Search: the name of Casablanca's act is invisible from Assilah.
+  v1::SearchActsRequest search;
+  search.mutable_names()->set_text(Word(9, false) + " " + Word(9 + 5000, false));
+  auto from_assilah = f.registry().SearchActs(f.Officer(kAssilah), search);
+  REQUIRE(from_assilah.ok());
+  for (const auto& r : from_assilah->results()) CHECK(r.id() != casa.id());
+  auto from_casa = f.registry().SearchActs(f.Officer(kCasablanca), search);
+  REQUIRE(from_casa.ok());
+  REQUIRE(from_casa->results_size() == 1);
+  CHECK(from_casa->results(0).id() == casa.id());
+  search.set_idcs(casa.idcs());
+  CHECK(f.registry().SearchActs(f.Officer(kAssilah), search)->results_size() == 0);
+  CHECK(f.registry().SearchActs(C(P("me", {"citizen"}, {}, casa.idcs())), search)->results_size() ==
+        1);
+  CHECK(f.registry().SearchActs(C(P("you", {"citizen"}, {}, assilah.idcs())), search)
+            ->results_size() == 0);
+
+  // Declarations too.
+  auto d = f.Declare(f.BirthOf(10, kCasablanca));
+  v1::GetDeclarationRequest g;
+  g.set_id(d.id());
+  CHECK(f.registry().GetDeclaration(f.Agent(kAssilah), g).status().code() ==
+        absl::StatusCode::kNotFound);
+  v1::ListDeclarationsRequest list;
+  list.set_bureau_code(kCasablanca);
+  CHECK(f.registry().ListDeclarations(f.Agent(kAssilah), list).status().code() ==
+        absl::StatusCode::kNotFound);
+  auto listed = f.registry().ListDeclarations(f.Agent(kCasablanca), list);
+  REQUIRE(listed.ok());
+  CHECK(listed->declarations_size() == 1);
+}
+
+TEST_CASE("sgec: a parent's act is readable by the child's parents through their IDCS",
+          "[integration][sgec]") {
+  SgecFixture f;
+  v1::Act father = f.Registered(f.BirthOf(11));
+  auto child = f.BirthOf(12);
+  auto* b = child.mutable_birth();
+  b->mutable_father()->set_idcs(father.idcs());
+  *b->mutable_father()->mutable_name() = father.birth().child();
+  // The child's family name must be the father's registered one.
+  SetName(b->mutable_child(), Word(12, true), Word(12, false), "غيرهم", "Autre");
+  auto mismatch = f.registry().DeclareBirth(f.Agent(), child);
+  CHECK(Reason(mismatch.status()) == reasons::kFamilyNameMismatch);
+  *b->mutable_child()->mutable_family_name() = father.birth().child().family_name();
+  child.set_request_id(core::NewUuidV7());
+  v1::Act act = f.Registered(child);
+
+  v1::GetActRequest get;
+  get.set_id(act.id());
+  CHECK(f.registry().GetAct(C(P("dad", {"citizen"}, {}, father.idcs())), get).ok());
+
+  // A parent IDCS that is valid but registered nowhere.
+  auto orphan = f.BirthOf(13);
+  std::string unknown;
+  do unknown = NewIdcs();
+  while (unknown == father.idcs() || unknown == act.idcs());
+  orphan.mutable_birth()->mutable_mother()->set_idcs(unknown);
+  auto s = f.registry().DeclareBirth(f.Agent(), orphan).status();
+  CHECK(Reason(s) == reasons::kParentNotFound);
+  CHECK(core::FieldViolationsOf(s).front().field == "birth.mother.idcs");
+}
+
+TEST_CASE("sgec: registering a death mentions it on the birth act", "[integration][sgec]") {
+  SgecFixture f;
+  v1::Act birth = f.Registered(f.BirthOf(14, kAssilah, 20));
+
+  v1::DeclareDeathRequest r;
+  r.set_request_id(core::NewUuidV7());
+  r.set_bureau_code(kTanger);
+  auto* x = r.mutable_death();
+  x->set_deceased_idcs(birth.idcs());
+  *x->mutable_deceased() = birth.birth().child();
+  x->set_sex(birth.birth().sex());
+  SetDate(x->mutable_death_date(), absl::CivilDay(2026, 6, 15) - 21);  // the day before the birth
+  x->mutable_place()->set_commune_code(kTanger);
+  SetName(x->mutable_declarant()->mutable_name(), "سعيد", "Said", "التازي", "Tazi");
+  x->mutable_declarant()->set_relation(v1::FATHER);
+  CHECK(Reason(f.registry().DeclareDeath(f.Agent(kTanger), r).status()) ==
+        reasons::kDeathBeforeBirth);
+
+  SetDate(x->mutable_death_date(), absl::CivilDay(2026, 6, 14));
+  r.set_request_id(core::NewUuidV7());
+  auto d = f.registry().DeclareDeath(f.Agent(kTanger), r);
+  REQUIRE(d.ok());
+  f.Validate(d->id(), kTanger);
+  auto death = f.Register(d->id(), kTanger);
+  INFO(death.status().ToString());
+  REQUIRE(death.ok());
+  CHECK(death->kind() == v1::DEATH);
+  CHECK(death->idcs() == birth.idcs());
+
+  v1::GetActRequest get;
+  get.set_id(birth.id());
+  auto after = f.registry().GetAct(f.Officer(), get);
+  REQUIRE(after.ok());
+  CHECK(after->deceased());
+  REQUIRE(after->mentions_size() == 1);
+  CHECK(after->mentions(0).kind() == v1::MENTION_DEATH);
+  CHECK(after->mentions(0).death_act_id() == death->id());
+  CHECK(f.Count("SELECT count(*) FROM outbox WHERE event_type = 'zp.sgec.v1.DeathRegistered'") ==
+        1);
+  CHECK(f.Count("SELECT count(*) FROM outbox WHERE event_type = 'zp.sgec.v1.MentionAdded'") == 1);
+
+  // A second declaration of the same death is a potential duplicate.
+  r.set_request_id(core::NewUuidV7());
+  auto again = f.registry().DeclareDeath(f.Agent(kTanger), r);
+  REQUIRE(again.ok());
+  CHECK(again->duplicate_status() == v1::POTENTIAL_DUPLICATE);
+  // Unknown deceased IDCS.
+  r.set_request_id(core::NewUuidV7());
+  std::string unknown;
+  do unknown = NewIdcs();
+  while (unknown == birth.idcs());
+  r.mutable_death()->set_deceased_idcs(unknown);
+  CHECK(Reason(f.registry().DeclareDeath(f.Agent(kTanger), r).status()) ==
+        reasons::kDeceasedNotFound);
+}
+
+TEST_CASE("sgec: mentions; rectifications change the current view, never the original",
+          "[integration][sgec]") {
+  SgecFixture f;
+  v1::Act act = f.Registered(f.BirthOf(15));
+
+  v1::AddMentionRequest divorce;
+  divorce.set_request_id(core::NewUuidV7());
+  divorce.set_act_id(act.id());
+  auto* m = divorce.mutable_mention();
+  m->set_kind(v1::MENTION_DIVORCE);
+  m->set_contract_reference("ADL-TNG-2026-0042");
+  SetDate(m->mutable_contract_date(), absl::CivilDay(2026, 6, 10));
+  SetName(m->mutable_spouse(), "سلمى", "Salma", "الفاسي", "El Fassi");
+  CHECK(Reason(f.registry().AddMention(f.Officer(), divorce).status()) == reasons::kNoMarriage);
+
+  v1::AddMentionRequest marriage = divorce;
+  marriage.set_request_id(core::NewUuidV7());
+  marriage.mutable_mention()->set_kind(v1::MENTION_MARRIAGE);
+  auto married = f.registry().AddMention(f.Officer(), marriage);
+  REQUIRE(married.ok());
+  CHECK(married->mentions_size() == 1);
+  CHECK(married->mentions(0).sequence() == 1);
+  divorce.set_request_id(core::NewUuidV7());
+  auto divorced = f.registry().AddMention(f.Officer(), divorce);
+  REQUIRE(divorced.ok());
+  CHECK(divorced->mentions(1).sequence() == 2);
+
+  v1::AddMentionRequest fix;
+  fix.set_request_id(core::NewUuidV7());
+  fix.set_act_id(act.id());
+  fix.mutable_mention()->set_kind(v1::MENTION_RECTIFICATION);
+  auto* r = fix.mutable_mention()->add_rectifications();
+  r->set_field("child.given_name.fr");
+  r->set_value("Zakaria");
+  CHECK(Reason(f.registry().AddMention(f.Officer(), fix).status()) ==
+        reasons::kRectificationBasis);
+  auto* basis = fix.mutable_mention()->mutable_legal_basis();
+  basis->set_authority("Tribunal de première instance de Tanger");
+  basis->set_number("1234/2026");
+  SetDate(basis->mutable_date(), absl::CivilDay(2026, 6, 12));
+  CHECK(f.registry().AddMention(f.Officer(kTanger), fix).status().code() ==
+        absl::StatusCode::kNotFound);
+  auto fixed = f.registry().AddMention(f.Officer(), fix);
+  REQUIRE(fixed.ok());
+  CHECK(fixed->birth().child().given_name().fr() == Word(15, false));  // original kept
+  CHECK(fixed->current_birth().child().given_name().fr() == "Zakaria");
+
+  v1::GetActRequest get;
+  get.set_id(act.id());
+  auto read = f.registry().GetAct(f.Officer(), get);
+  REQUIRE(read.ok());
+  CHECK(read->mentions_size() == 3);
+  CHECK(read->current_birth().child().given_name().fr() == "Zakaria");
+
+  // Search finds the current name.
+  v1::SearchActsRequest search;
+  search.mutable_names()->set_text("Zakaria " + Word(15 + 5000, false));
+  auto found = f.registry().SearchActs(f.Officer(), search);
+  REQUIRE(found.ok());
+  REQUIRE(found->results_size() >= 1);
+  CHECK(found->results(0).id() == act.id());
+
+  // The database itself refuses edits of a registered act and of mentions.
+  auto edit = f.Sql(
+      absl::StrCat("UPDATE acts SET original = '\\x00' WHERE id = '", act.id(), "'"));
+  CHECK_FALSE(edit.ok());
+  auto erase = f.Sql(absl::StrCat("DELETE FROM mentions WHERE act_id = '", act.id(), "'"));
+  CHECK_FALSE(erase.ok());
+}
+
+TEST_CASE("sgec: search by reference and by names, paged by cursor", "[integration][sgec]") {
+  SgecFixture f;
+  // Five children with one family name, in Latin and Arabic.
+  std::vector<v1::Act> acts;
+  for (int i = 0; i < 5; ++i) {
+    auto req = f.BirthOf(20 + i, kAssilah, i);
+    SetName(req.mutable_birth()->mutable_child(), Word(20 + i, true), Word(20 + i, false),
+            "البقالي", "Bekkali");
+    acts.push_back(f.Registered(req));
+  }
+  v1::SearchActsRequest by_ref;
+  by_ref.mutable_reference()->set_bureau_code(kAssilah);
+  by_ref.mutable_reference()->set_year(2026);
+  by_ref.mutable_reference()->set_number(3);
+  auto ref = f.registry().SearchActs(f.Officer(), by_ref);
+  REQUIRE(ref.ok());
+  REQUIRE(ref->results_size() == 1);
+  CHECK(ref->results(0).reference() == absl::StrCat(kAssilah, "/2026/3"));
+
+  std::set<std::string> seen;
+  v1::SearchActsRequest by_name;
+  by_name.mutable_names()->set_text("BEKKALI");
+  by_name.set_page_size(2);
+  for (int page = 0; page < 5; ++page) {
+    auto res = f.registry().SearchActs(f.Officer(), by_name);
+    REQUIRE(res.ok());
+    for (const auto& s : res->results()) CHECK(seen.insert(s.id()).second);
+    if (res->next_page_token().empty()) break;
+    by_name.set_page_token(res->next_page_token());
+  }
+  CHECK(seen.size() == 5);
+
+  v1::SearchActsRequest arabic;
+  arabic.mutable_names()->set_text("البقّالي");  // with a shadda
+  SetDate(arabic.mutable_names()->mutable_birth_date_from(), absl::CivilDay(2026, 6, 14));
+  auto ar = f.registry().SearchActs(f.Officer(), arabic);
+  REQUIRE(ar.ok());
+  CHECK(ar->results_size() == 2);  // born 0 and 1 days ago
+
+  v1::SearchActsRequest bad;
+  bad.mutable_names()->set_text("ab");
+  CHECK(core::FieldViolationsOf(f.registry().SearchActs(f.Officer(), bad).status())
+            .front()
+            .field == "names.text");
+  bad.set_idcs("1234567890");
+  CHECK(core::FieldViolationsOf(f.registry().SearchActs(f.Officer(), bad).status())
+            .front()
+            .field == "idcs");
+  by_name.set_page_token("not a token!");
+  CHECK(f.registry().SearchActs(f.Officer(), by_name).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("sgec: the audit chain verifies, and a row changed through SQL is reported",
+          "[integration][sgec]") {
+  SgecFixture f;
+  for (int i = 0; i < 3; ++i) f.Registered(f.BirthOf(30 + i));
+  f.Registered(f.BirthOf(33, kCasablanca));
+  Caller auditor = C(P("aud", {"auditor"}, {"MA"}));
+  auto ok = f.registry().VerifyAuditChain(auditor, {});
+  REQUIRE(ok.ok());
+  CHECK(ok->intact());
+  CHECK(ok->rows_checked() == 12);  // declare, validate, register x 4
+  CHECK(ok->chains() == 2);
+  CHECK(f.registry().VerifyAuditChain(f.Officer(), {}).status().code() ==
+        absl::StatusCode::kPermissionDenied);
+
+  // The table refuses changes; an administrator who disables the trigger is still caught.
+  auto plain = f.Sql("UPDATE audit_log SET actor = 'nobody' WHERE id = 5");
+  CHECK_FALSE(plain.ok());
+  REQUIRE(f.Sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+              .ok());
+  REQUIRE(f.Sql("UPDATE audit_log SET actor = 'nobody' WHERE id = 5").ok());
+  auto broken = f.registry().VerifyAuditChain(auditor, {});
+  REQUIRE(broken.ok());
+  CHECK_FALSE(broken->intact());
+  CHECK(broken->first_broken_row() == 5);
+  CHECK(broken->reason() == "row_hash");
+  // Verifying only Casablanca's chain: intact.
+  v1::VerifyAuditChainRequest casa;
+  casa.set_territory(kCasablanca);
+  auto other = f.registry().VerifyAuditChain(auditor, casa);
+  REQUIRE(other.ok());
+  CHECK(other->intact());
+  CHECK(other->rows_checked() == 3);
+  // Deleting a row breaks the sequence.
+  REQUIRE(f.Sql("DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log "
+                        "WHERE chain = '06.141.01.0') - 1")
+              .ok());
+  auto gap = f.registry().VerifyAuditChain(auditor, casa);
+  REQUIRE(gap.ok());
+  CHECK_FALSE(gap->intact());
+  CHECK(gap->reason() == "sequence");
+}
+
+// Runs a command and returns its standard output.
+std::string Output(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buf[4096];
+  size_t n = 0;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  pclose(pipe);
+  return out;
+}
+
+int Occurrences(const std::string& haystack, const std::string& needle) {
+  int count = 0;
+  for (size_t pos = haystack.find(needle); pos != std::string::npos;
+       pos = haystack.find(needle, pos + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+TEST_CASE("sgec: events reach devkafka through the relay and kcat reads them",
+          "[integration][sgec]") {
+  SgecFixture f;
+  events::RelayOptions options;
+  options.conninfo = f.db().server_url();
+  options.overrides = f.db().overrides();
+  options.bootstrap_servers = testing::KafkaBootstrap();
+  options.poll_interval = absl::Milliseconds(100);
+  events::OutboxRelay relay(options);
+  relay.Start();
+  auto d = f.Declare(f.BirthOf(40));
+  f.Validate(d.id());
+  const std::string request_id = core::NewUuidV7();
+  auto act = f.Register(d.id(), kAssilah, request_id);
+  REQUIRE(act.ok());
+  REQUIRE(f.Register(d.id(), kAssilah, request_id).ok());  // a retry: no second event
+  REQUIRE(testing::Eventually([&] { return f.Count("SELECT count(*) FROM outbox") == 0; },
+                              absl::Seconds(20)));
+  relay.Stop();
+
+  // kcat prints each message as "<key>|<value>"; the value is a zp.events.v1.Event whose type
+  // names the payload.
+  const std::string out =
+      Output(absl::StrCat("kcat -b ", testing::KafkaBootstrap(),
+                          " -t zp.sgec.v1 -C -o beginning -e -q -f '%k|%s\\n' 2>/dev/null"));
+  CHECK(Occurrences(out, act->id() + "|") == 1);
+  CHECK(Occurrences(out, d.id() + "|") == 1);
+  const size_t at = out.find(act->id() + "|");
+  REQUIRE(at != std::string::npos);
+  CHECK(out.find("zp.sgec.v1.ActRegistered", at) != std::string::npos);
+  CHECK(out.find(act->idcs(), at) != std::string::npos);
+}
+
+}  // namespace
+}  // namespace zp::sgec

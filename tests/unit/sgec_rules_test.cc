@@ -1,0 +1,335 @@
+// SGEC rules that need no database: IDCS, name normalisation, declaration and mention checks.
+#include <set>
+
+#include "catch2/catch.hpp"
+#include "services/sgec/src/idcs.h"
+#include "services/sgec/src/names.h"
+#include "services/sgec/src/rules.h"
+#include "zp/core/status.h"
+
+namespace zp::sgec {
+namespace {
+
+const territory::Referential& Ref() {
+  static auto ref = *territory::Referential::LoadEmbedded();
+  return *ref;
+}
+
+const absl::CivilDay kToday(2026, 6, 15);
+
+void SetName(v1::PersonName* n, const char* given_ar, const char* given_fr, const char* family_ar,
+             const char* family_fr) {
+  n->mutable_given_name()->set_ar(given_ar);
+  n->mutable_given_name()->set_fr(given_fr);
+  n->mutable_family_name()->set_ar(family_ar);
+  n->mutable_family_name()->set_fr(family_fr);
+}
+
+void SetDate(common::v1::Date* d, int y, int m, int day) {
+  d->set_year(y);
+  d->set_month(m);
+  d->set_day(day);
+}
+
+v1::BirthDeclaration Birth() {
+  v1::BirthDeclaration b;
+  SetName(b.mutable_child(), "يوسف", "Youssef", "العلوي", "Alaoui");
+  b.set_sex(v1::MALE);
+  SetDate(b.mutable_birth_date(), 2026, 6, 1);
+  b.set_birth_time("08:30");
+  b.mutable_place()->set_commune_code("01.511.01.01");
+  SetName(b.mutable_mother()->mutable_name(), "فاطمة", "Fatima", "بناني", "Bennani");
+  SetName(b.mutable_declarant()->mutable_name(), "محمد", "Mohamed", "العلوي", "Alaoui");
+  b.mutable_declarant()->set_relation(v1::FATHER);
+  return b;
+}
+
+v1::DeathDeclaration Death() {
+  v1::DeathDeclaration d;
+  SetName(d.mutable_deceased(), "أحمد", "Ahmed", "التازي", "Tazi");
+  d.set_sex(v1::MALE);
+  SetDate(d.mutable_death_date(), 2026, 6, 10);
+  d.mutable_place()->set_commune_code("01.511.01.01");
+  SetName(d.mutable_declarant()->mutable_name(), "سعيد", "Said", "التازي", "Tazi");
+  d.mutable_declarant()->set_relation(v1::BROTHER);
+  d.mutable_declarant()->set_precedence_reason("the father and mother are deceased");
+  return d;
+}
+
+std::string Reason(const absl::Status& s) { return core::ReasonOf(s).value_or(""); }
+std::string Field(const absl::Status& s) {
+  auto v = core::FieldViolationsOf(s);
+  return v.empty() ? "" : v.front().field;
+}
+
+TEST_CASE("sgec: ISO 7064 MOD 11-10 check digits", "[unit][sgec]") {
+  CHECK(Iso7064Mod1110CheckDigit("0794") == 5);  // the standard's example: 07945
+  CHECK(Iso7064Mod1110CheckDigit("12a") == -1);
+  std::set<std::string> seen;
+  int transpositions = 0;
+  int transpositions_detected = 0;
+  for (int i = 0; i < 2000; ++i) {
+    std::string idcs = NewIdcs();
+    REQUIRE(idcs.size() == 10);
+    REQUIRE(IsValidIdcs(idcs));
+    seen.insert(idcs);
+    // Every single-digit substitution is detected.
+    for (int pos = 0; pos < 10; pos += 3) {
+      std::string changed = idcs;
+      changed[pos] = static_cast<char>('0' + (changed[pos] - '0' + 1) % 10);
+      REQUIRE_FALSE(IsValidIdcs(changed));
+    }
+    // Most transpositions of adjacent digits are (about 97.7 % for MOD 11-10).
+    if (idcs[2] != idcs[3]) {
+      std::string swapped = idcs;
+      std::swap(swapped[2], swapped[3]);
+      ++transpositions;
+      transpositions_detected += IsValidIdcs(swapped) ? 0 : 1;
+    }
+  }
+  CHECK(seen.size() == 2000);
+  CHECK(transpositions_detected > transpositions * 95 / 100);
+  CHECK_FALSE(IsValidIdcs("123456789"));
+  CHECK_FALSE(IsValidIdcs("12345678901"));
+  CHECK_FALSE(IsValidIdcs("abcdefghij"));
+}
+
+TEST_CASE("sgec: Arabic names normalise diacritics, tatweel, alef, yaa, taa marbuta", "[unit][sgec]") {
+  CHECK(NormalizeName("أحمد") == NormalizeName("احمد"));
+  CHECK(NormalizeName("إبراهيم") == NormalizeName("ابراهيم"));
+  CHECK(NormalizeName("آمنة") == NormalizeName("امنه"));
+  CHECK(NormalizeName("فَاطِمَة") == NormalizeName("فاطمه"));
+  CHECK(NormalizeName("محـــمد") == "محمد");
+  CHECK(NormalizeName("مصطفى") == NormalizeName("مصطفي"));
+  CHECK(NormalizeName("  عبد   الله  ") == "عبد الله");
+  CHECK(NormalizeName("عبد-الله") == "عبد الله");
+}
+
+TEST_CASE("sgec: Latin names normalise case, accents, hyphens and apostrophes", "[unit][sgec]") {
+  CHECK(NormalizeName("Éléonore") == "eleonore");
+  CHECK(NormalizeName("EL-ALAOUI") == "el alaoui");
+  CHECK(NormalizeName("Aït Ben  Haddou") == "ait ben haddou");
+  CHECK(NormalizeName("N'Diaye") == "n diaye");
+  CHECK(NormalizeName("Œuvray Strauß") == "oeuvray strauss");
+  CHECK(NormalizeName("Łukasz Žižek") == "lukasz zizek");
+  CHECK(NormalizeName(" - ' ").empty());
+}
+
+TEST_CASE("sgec: script checks", "[unit][sgec]") {
+  CHECK(IsArabicScript("العلوي"));
+  CHECK(IsArabicScript("عبد الله"));
+  CHECK(IsArabicScript("فَاطِمَة"));
+  CHECK_FALSE(IsArabicScript("Alaoui"));
+  CHECK_FALSE(IsArabicScript("العلوي Alaoui"));
+  CHECK_FALSE(IsArabicScript("محمد2"));
+  CHECK_FALSE(IsArabicScript(" "));
+  CHECK(IsLatinScript("Aït Ben Haddou"));
+  CHECK(IsLatinScript("N'Diaye"));
+  CHECK_FALSE(IsLatinScript("محمد"));
+  CHECK_FALSE(IsLatinScript("R2D2"));
+  CHECK_FALSE(IsLatinScript("Ali 😀"));
+}
+
+TEST_CASE("sgec: a complete birth declaration is valid", "[unit][sgec]") {
+  CHECK(ValidateBirth(Birth(), kToday, false, Ref()).ok());
+}
+
+TEST_CASE("sgec: names in the wrong script or empty name the field", "[unit][sgec]") {
+  auto b = Birth();
+  b.mutable_child()->mutable_given_name()->set_ar("Youssef");
+  auto s = ValidateBirth(b, kToday, false, Ref());
+  CHECK(s.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(Field(s) == "birth.child.given_name.ar");
+
+  b = Birth();
+  b.mutable_child()->mutable_family_name()->set_fr("العلوي");
+  CHECK(Field(ValidateBirth(b, kToday, false, Ref())) == "birth.child.family_name.fr");
+
+  b = Birth();
+  b.mutable_child()->mutable_given_name()->set_fr(" - ");
+  s = ValidateBirth(b, kToday, false, Ref());
+  CHECK(Field(s) == "birth.child.given_name.fr");
+  CHECK(core::FieldViolationsOf(s).front().description == "required");
+}
+
+TEST_CASE("sgec: place, dates, time, parents' identifiers are checked", "[unit][sgec]") {
+  auto b = Birth();
+  b.mutable_place()->set_commune_code("01.511");  // a province, not a commune
+  CHECK(Field(ValidateBirth(b, kToday, false, Ref())) == "birth.place.commune_code");
+  b = Birth();
+  SetDate(b.mutable_birth_date(), 2026, 2, 30);
+  CHECK(Field(ValidateBirth(b, kToday, false, Ref())) == "birth.birth_date");
+  b = Birth();
+  b.set_birth_time("25:00");
+  CHECK(Field(ValidateBirth(b, kToday, false, Ref())) == "birth.birth_time");
+  b = Birth();
+  b.mutable_mother()->set_idcs("1234567890");
+  CHECK(Field(ValidateBirth(b, kToday, false, Ref())) == "birth.mother.idcs");
+  b = Birth();
+  b.mutable_father()->set_cin("123");
+  // A father with only a CIN must still be named.
+  CHECK(Field(ValidateBirth(b, kToday, false, Ref())).rfind("birth.father", 0) == 0);
+  b = Birth();
+  b.mutable_place()->Clear();
+  b.mutable_place()->set_country_code("FR");
+  CHECK(Field(ValidateBirth(b, kToday, false, Ref())) == "birth.place.city");
+}
+
+TEST_CASE("sgec: births in the future are refused", "[unit][sgec]") {
+  auto b = Birth();
+  SetDate(b.mutable_birth_date(), 2026, 6, 16);
+  auto s = ValidateBirth(b, kToday, false, Ref());
+  CHECK(Reason(s) == reasons::kFutureDate);
+  CHECK(Field(s) == "birth.birth_date");
+}
+
+TEST_CASE("sgec: late declarations need a court judgment (30 days, one year abroad)",
+          "[unit][sgec]") {
+  auto b = Birth();
+  SetDate(b.mutable_birth_date(), 2026, 5, 16);  // 30 days before
+  CHECK(ValidateBirth(b, kToday, false, Ref()).ok());
+  SetDate(b.mutable_birth_date(), 2026, 5, 15);  // 31 days before
+  auto s = ValidateBirth(b, kToday, false, Ref());
+  CHECK(s.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(Reason(s) == reasons::kLateDeclaration);
+  CHECK(Field(s) == "birth.judgment");
+  b.mutable_judgment()->set_authority("Tribunal de première instance de Tanger");
+  b.mutable_judgment()->set_number("123/2026");
+  SetDate(b.mutable_judgment()->mutable_date(), 2026, 6, 1);
+  CHECK(ValidateBirth(b, kToday, false, Ref()).ok());
+
+  auto abroad = Birth();
+  abroad.mutable_place()->Clear();
+  abroad.mutable_place()->set_country_code("FR");
+  abroad.mutable_place()->set_city("Lyon");
+  SetDate(abroad.mutable_birth_date(), 2025, 7, 1);  // 349 days
+  CHECK(ValidateBirth(abroad, kToday, false, Ref()).ok());
+  SetDate(abroad.mutable_birth_date(), 2025, 6, 14);  // 366 days
+  CHECK(Reason(ValidateBirth(abroad, kToday, false, Ref())) == reasons::kLateDeclaration);
+
+  auto death = Death();
+  SetDate(death.mutable_death_date(), 2026, 4, 1);
+  CHECK(Reason(ValidateDeath(death, kToday, false, Ref())) == reasons::kLateDeclaration);
+}
+
+TEST_CASE("sgec: declarants follow the order of precedence", "[unit][sgec]") {
+  auto b = Birth();
+  b.mutable_declarant()->set_relation(v1::BROTHER);
+  auto s = ValidateBirth(b, kToday, false, Ref());
+  CHECK(Reason(s) == reasons::kDeclarantPrecedence);
+  CHECK(Field(s) == "birth.declarant.precedence_reason");
+  b.mutable_declarant()->set_precedence_reason("father abroad, mother hospitalised");
+  CHECK(ValidateBirth(b, kToday, false, Ref()).ok());
+  b.mutable_declarant()->set_relation(v1::MOTHER);
+  b.mutable_declarant()->clear_precedence_reason();
+  CHECK(ValidateBirth(b, kToday, false, Ref()).ok());
+  // A health facility's notification may come without a declarant; a declaration may not.
+  b.clear_declarant();
+  CHECK(ValidateBirth(b, kToday, true, Ref()).ok());
+  CHECK(Field(ValidateBirth(b, kToday, false, Ref())).rfind("birth.declarant", 0) == 0);
+}
+
+TEST_CASE("sgec: the child's family name is the identified father's", "[unit][sgec]") {
+  RegisteredPerson father;
+  father.family_name_ar = "العَلوي";  // registered with a diacritic
+  father.family_name_fr = "ALAOUI";
+  CHECK(CheckFamilyName(Birth(), father).ok());
+  father.family_name_fr = "Tazi";
+  auto s = CheckFamilyName(Birth(), father);
+  CHECK(Reason(s) == reasons::kFamilyNameMismatch);
+  CHECK(Field(s) == "birth.child.family_name.fr");
+}
+
+TEST_CASE("sgec: a death is not before the birth", "[unit][sgec]") {
+  auto d = Death();
+  CHECK(ValidateDeath(d, kToday, false, Ref()).ok());
+  SetDate(d.mutable_deceased_birth_date(), 2026, 6, 11);
+  CHECK(Reason(ValidateDeath(d, kToday, false, Ref())) == reasons::kDeathBeforeBirth);
+  CHECK(Reason(CheckDeathAfterBirth(Death(), absl::CivilDay(2026, 6, 12))) ==
+        reasons::kDeathBeforeBirth);
+  CHECK(CheckDeathAfterBirth(Death(), absl::CivilDay(1950, 1, 1)).ok());
+}
+
+TEST_CASE("sgec: workflow transitions", "[unit][sgec]") {
+  using v1::DeclarationState;
+  struct Row {
+    DeclarationState state;
+    bool validate, reject, review, reg;
+  };
+  for (const Row& r : {Row{v1::NOTIFIED, true, true, true, false},
+                       Row{v1::DECLARED, true, true, true, false},
+                       Row{v1::VALIDATED, false, true, true, true},
+                       Row{v1::REGISTERED, false, false, false, false},
+                       Row{v1::REJECTED, false, false, false, false}}) {
+    INFO(v1::DeclarationState_Name(r.state));
+    CHECK(CheckTransition(r.state, Step::kValidate).ok() == r.validate);
+    CHECK(CheckTransition(r.state, Step::kReject).ok() == r.reject);
+    CHECK(CheckTransition(r.state, Step::kReviewDuplicate).ok() == r.review);
+    CHECK(CheckTransition(r.state, Step::kRegister).ok() == r.reg);
+  }
+  CHECK(Reason(CheckTransition(v1::REGISTERED, Step::kReject)) == reasons::kInvalidState);
+}
+
+TEST_CASE("sgec: mentions are checked by kind", "[unit][sgec]") {
+  v1::Mention m;
+  m.set_kind(v1::MENTION_DEATH);
+  CHECK(Field(ValidateMention(m, kToday)) == "mention.kind");
+
+  m.set_kind(v1::MENTION_MARRIAGE);
+  CHECK(ValidateMention(m, kToday).code() == absl::StatusCode::kInvalidArgument);
+  m.set_contract_reference("ADL-2026-77");
+  SetDate(m.mutable_contract_date(), 2026, 5, 2);
+  SetName(m.mutable_spouse(), "سلمى", "Salma", "الفاسي", "El Fassi");
+  CHECK(ValidateMention(m, kToday).ok());
+
+  v1::Mention r;
+  r.set_kind(v1::MENTION_RECTIFICATION);
+  auto* fix = r.add_rectifications();
+  fix->set_field("child.given_name.fr");
+  fix->set_value("Yousef");
+  auto s = ValidateMention(r, kToday);
+  CHECK(Reason(s) == reasons::kRectificationBasis);
+  r.mutable_legal_basis()->set_authority("Tribunal de première instance de Tanger");
+  r.mutable_legal_basis()->set_number("55/2026");
+  SetDate(r.mutable_legal_basis()->mutable_date(), 2026, 6, 1);
+  CHECK(ValidateMention(r, kToday).ok());
+}
+
+TEST_CASE("sgec: rectifications apply by field path and keep the rules", "[unit][sgec]") {
+  v1::Mention m;
+  m.set_kind(v1::MENTION_RECTIFICATION);
+  auto add = [&](const char* field, const char* value) {
+    auto* r = m.add_rectifications();
+    r->set_field(field);
+    r->set_value(value);
+  };
+  add("child.given_name.fr", "Yousef");
+  add("sex", "FEMALE");
+  add("birth_date", "2026-05-31");
+  v1::BirthDeclaration b = Birth();
+  REQUIRE(ApplyRectifications(m, b).ok());
+  CHECK(b.child().given_name().fr() == "Yousef");
+  CHECK(b.sex() == v1::FEMALE);
+  CHECK(b.birth_date().day() == 31);
+
+  for (auto [field, value, bad] :
+       {std::tuple{"child.given_name.ar", "Yousef", "mention.rectifications[0].value"},
+        std::tuple{"mother.idcs", "1234567897", "mention.rectifications[0].field"},
+        std::tuple{"child.nickname", "x", "mention.rectifications[0].field"},
+        std::tuple{"sex", "SEX_UNSPECIFIED", "mention.rectifications[0].value"},
+        std::tuple{"birth_date", "2026-02-30", "mention.rectifications[0].value"},
+        std::tuple{"child", "x", "mention.rectifications[0].field"}}) {
+    INFO(field);
+    v1::Mention one;
+    auto* r = one.add_rectifications();
+    r->set_field(field);
+    r->set_value(value);
+    v1::BirthDeclaration copy = Birth();
+    auto s = ApplyRectifications(one, copy);
+    CHECK(s.code() == absl::StatusCode::kInvalidArgument);
+    CHECK(Field(s) == bad);
+  }
+}
+
+}  // namespace
+}  // namespace zp::sgec
