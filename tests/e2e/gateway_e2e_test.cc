@@ -7,6 +7,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "tests/e2e/echo_service.h"
+#include "tests/support/gateway_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/secrets.h"
 #include "tests/support/subprocess.h"
@@ -40,32 +41,12 @@ class Stack {
     server_ = std::make_unique<rpc::Server>(options, metrics_);
     server_->AddService(&echo_);
     REQUIRE(server_->Start().ok());
-    https_.port = FreePort();
-    https_.tls = true;
-    https_.ca_file = secrets_.tls("ca.crt");
-    http_.port = FreePort();
-    metrics_port_ = FreePort();
-    std::vector<std::string> argv = {
-        BinaryDir() + "/gateway/zp-gateway", "--https_address",
-        absl::StrCat("127.0.0.1:", https_.port), "--http_address",
-        absl::StrCat("127.0.0.1:", http_.port), "--metrics_address",
-        absl::StrCat("127.0.0.1:", metrics_port_), "--tls_cert", secrets_.tls("server.crt"),
-        "--tls_key", secrets_.tls("server.key"), "--jwks_file", secrets_.jwks(), "--upstreams",
-        absl::StrCat("zp.testing.v1.EchoService=127.0.0.1:", server_->port()), "--redis_address",
-        RedisAddress(),
-        // Buckets of this gateway only: parallel tests all call from 127.0.0.1.
-        "--rate_limit_prefix", UniqueName("zp:rl:test:"), "--io_threads", "2", "--cors_origins",
-        "https://portail.zeropapier.ma", "--log_level", "warn"};
-    argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
-    gateway_ = std::make_unique<Subprocess>(argv, std::map<std::string, std::string>{},
-                                            secrets_.dir + "/gateway.log");
-    REQUIRE(Eventually([&] { return HttpCall(http_, "GET", "/healthz").status == 200; },
-                       absl::Seconds(20)));
-  }
-
-  static std::string RedisAddress() {
-    auto o = RedisOptions();
-    return absl::StrCat(o.host, ":", o.port);
+    gateway_ = std::make_unique<GatewayProcess>(
+        secrets_, absl::StrCat("zp.testing.v1.EchoService=127.0.0.1:", server_->port()),
+        extra_flags);
+    https_ = gateway_->https();
+    http_ = gateway_->http();
+    metrics_port_ = gateway_->metrics_port();
   }
 
   HttpResult Get(const std::string& path, std::map<std::string, std::string> headers = {}) {
@@ -105,7 +86,7 @@ class Stack {
   HttpTarget https_;
   HttpTarget http_;
   int metrics_port_ = 0;
-  std::unique_ptr<Subprocess> gateway_;
+  std::unique_ptr<GatewayProcess> gateway_;
 };
 
 TEST_CASE("gateway e2e: every HttpRule form reaches its method over HTTPS", "[e2e][gateway]") {

@@ -1,0 +1,39 @@
+#include "tests/support/gateway_process.h"
+
+#include <catch2/catch.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "tests/support/test_env.h"
+
+namespace zp::testing {
+
+std::string RedisAddress() {
+  auto o = RedisOptions();
+  return absl::StrCat(o.host, ":", o.port);
+}
+
+GatewayProcess::GatewayProcess(const Secrets& secrets, const std::string& upstreams,
+                               const std::vector<std::string>& extra_flags) {
+  https_.port = FreePort();
+  https_.tls = true;
+  https_.ca_file = secrets.tls("ca.crt");
+  http_.port = FreePort();
+  metrics_port_ = FreePort();
+  std::vector<std::string> argv = {
+      BinaryDir() + "/gateway/zp-gateway", "--https_address",
+      absl::StrCat("127.0.0.1:", https_.port), "--http_address",
+      absl::StrCat("127.0.0.1:", http_.port), "--metrics_address",
+      absl::StrCat("127.0.0.1:", metrics_port_), "--tls_cert", secrets.tls("server.crt"),
+      "--tls_key", secrets.tls("server.key"), "--jwks_file", secrets.jwks(), "--upstreams",
+      upstreams, "--redis_address", RedisAddress(),
+      // Buckets of this gateway only: parallel tests all call from 127.0.0.1.
+      "--rate_limit_prefix", UniqueName("zp:rl:test:"), "--io_threads", "2", "--cors_origins",
+      "https://portail.zeropapier.ma", "--log_level", "warn"};
+  argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
+  process_ = std::make_unique<Subprocess>(argv, std::map<std::string, std::string>{},
+                                          secrets.dir + "/gateway.log");
+  REQUIRE(Eventually([&] { return HttpCall(http_, "GET", "/healthz").status == 200; },
+                     absl::Seconds(20)));
+}
+
+}  // namespace zp::testing
