@@ -5,7 +5,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 export CCACHE_DIR ?= $(CURDIR)/.cache/ccache
 
-.PHONY: all deps configure build test run stop status bench bench-gateway fmt clean
+.PHONY: all deps configure build test run stop status bench bench-gateway bench-sgec fmt clean
 
 all: build
 
@@ -40,6 +40,9 @@ bench: build
 
 bench-gateway: build
 	@tests/bench/gateway_bench.sh
+
+bench-sgec: build
+	@tests/bench/run.sh sgec
 
 fmt:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

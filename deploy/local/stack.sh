@@ -25,6 +25,9 @@ pg_start() {
     # Test stacks only: durability is traded for speed; nothing there outlives the run.
     extra=(-c fsync=off -c synchronous_commit=off -c full_page_writes=off)
   fi
+  # Further server settings, e.g. ZP_PG_OPTIONS="-c shared_buffers=1GB".
+  read -r -a more <<<"${ZP_PG_OPTIONS:-}"
+  extra+=("${more[@]}")
   as_pg_user "$PG_BIN/pg_ctl" -D "$ZP_PG_DATA" -w -t 60 -l "$ZP_PG_HOME/postgresql.log" \
     -o "-p $ZP_PG_PORT -c listen_addresses=127.0.0.1 -k $ZP_PG_HOME -c max_connections=400 ${extra[*]}" \
     start >/dev/null

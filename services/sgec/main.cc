@@ -61,7 +61,8 @@ int main(int argc, char** argv) {
   }
   auto referential = zp::territory::Referential::LoadEmbedded();
   if (!referential.ok()) return Fail("territory", referential.status());
-  zp::sgec::Registry registry(pool, *referential, zp::core::SystemClock::Instance());
+  zp::events::OutboxNotifier notifier(pg_url, {{"dbname", database}});
+  zp::sgec::Registry registry(pool, *referential, zp::core::SystemClock::Instance(), &notifier);
   if (auto s = registry.SeedBureaus(); !s.ok()) return Fail("bureaus", s);
 
   zp::auth::JwtOptions jwt;

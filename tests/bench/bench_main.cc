@@ -25,10 +25,12 @@ int main(int argc, char** argv) {
       {"events", "20000", "events for the relay benchmark"},
       {"clients", "8", "concurrent clients for the pool benchmark"},
       {"seconds", "10", "duration of each pool measurement"},
+      {"acts", "1000000", "SGEC: acts generated in the database"},
+      {"registrations", "10000", "SGEC: registrations measured through the service"},
   };
   auto config = zp::core::Config::Parse(settings, argc, argv);
   if (!config.ok() || config->args().empty()) {
-    std::cerr << "usage: zp_bench relay|pool [flags]\n" << (config.ok() ? config->Usage() : "");
+    std::cerr << "usage: zp_bench relay|pool|sgec [flags]\n" << (config.ok() ? config->Usage() : "");
     return 2;
   }
   zp::log::Init("bench", "warn");
@@ -38,12 +40,17 @@ int main(int argc, char** argv) {
   options.events = static_cast<int>(config->Int("events").value_or(20000));
   options.clients = static_cast<int>(config->Int("clients").value_or(8));
   options.seconds = static_cast<int>(config->Int("seconds").value_or(10));
+  options.acts = static_cast<int>(config->Int("acts").value_or(1000000));
+  options.registrations = static_cast<int>(config->Int("registrations").value_or(10000));
   const std::string which = config->args()[0];
   if (which == "relay") {
     return zp::bench::RelayBench(options);
   }
   if (which == "pool") {
     return zp::bench::PoolBench(options);
+  }
+  if (which == "sgec") {
+    return zp::bench::SgecBench(options);
   }
   std::cerr << "unknown benchmark " << which << "\n";
   return 2;

@@ -19,7 +19,8 @@ namespace {
 constexpr pg::Query kInsert{"b_insert",
                             "INSERT INTO bench_rows (client, n, note) VALUES ($1, $2, $3)"};
 
-// Runs a pgbench command line and returns its "tps = ..." figure (excluding connection time).
+}  // namespace
+
 double PgbenchTps(const std::string& command) {
   FILE* pipe = popen((command + " 2>&1").c_str(), "r");
   if (pipe == nullptr) {
@@ -39,7 +40,11 @@ double PgbenchTps(const std::string& command) {
   return std::atof(output.c_str() + pos + 6);
 }
 
-}  // namespace
+std::string PgbenchCommand(const std::string& pg_url) {
+  size_t at = pg_url.rfind(':');
+  const std::string port = pg_url.substr(at + 1, pg_url.find('/', at) - at - 1);
+  return absl::StrCat("/usr/lib/postgresql/15/bin/pgbench -h 127.0.0.1 -p ", port, " -U zp ");
+}
 
 int PoolBench(const BenchOptions& options) {
   auto db = pg::TestDatabase::Create(options.pg_url);
@@ -80,12 +85,7 @@ int PoolBench(const BenchOptions& options) {
   const double pool_tps = static_cast<double>(done) / absl::ToDoubleSeconds(absl::Now() - start);
 
   // pgbench on the same database and server, same client count.
-  const std::string port = [&] {
-    size_t at = options.pg_url.rfind(':');
-    return options.pg_url.substr(at + 1, options.pg_url.find('/', at) - at - 1);
-  }();
-  const std::string base =
-      absl::StrCat("/usr/lib/postgresql/15/bin/pgbench -h 127.0.0.1 -p ", port, " -U zp ");
+  const std::string base = PgbenchCommand(options.pg_url);
   const std::string script = absl::StrCat("/tmp/", (*db)->name(), ".sql");
   {
     FILE* f = fopen(script.c_str(), "w");

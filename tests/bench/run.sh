@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench`: starts a private stack (own ports, under .run/bench), runs the benchmarks, prints
+# `make bench` (relay, pool) and `make bench-sgec`: start a private stack (own ports, under .run/bench), runs the benchmarks, prints
 # their figures and ratios, and stops the stack. Durable settings (fsync on), as in production.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -13,6 +13,12 @@ trap '"$stack" stop all' EXIT
 bench=$ZP_BUILD_DIR/tests/bench/zp_bench
 url=postgresql://zp@127.0.0.1:$ZP_PG_PORT/postgres
 echo
+if [ "${1:-}" = sgec ]; then  # make bench-sgec
+  "$bench" sgec --pg_url "$url" --kafka_bootstrap "$(cat "$ZP_RUN_DIR/kafka.bootstrap")" --clients "${ZP_BENCH_CLIENTS:-8}" \
+    --seconds "${ZP_BENCH_SECONDS:-10}" --acts "${ZP_BENCH_ACTS:-1000000}" \
+    --registrations "${ZP_BENCH_REGISTRATIONS:-10000}"
+  exit
+fi
 "$bench" relay --pg_url "$url" --kafka_bootstrap "$(cat "$ZP_RUN_DIR/kafka.bootstrap")" \
   --events "${ZP_BENCH_EVENTS:-20000}"
 echo

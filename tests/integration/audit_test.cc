@@ -85,5 +85,33 @@ TEST_CASE("audit: concurrent appends keep every chain intact; edits and deletion
   CHECK(forged_report->first_break->reason == "prev_hash");
 }
 
+TEST_CASE("audit: removing the last rows of a chain is seen at its head", "[integration][audit]") {
+  auto db = pg::TestDatabase::Create();
+  REQUIRE(db.ok());
+  pg::Pool pool((*db)->pool_options(2));
+  auto conn = pool.Acquire();
+  REQUIRE(conn.ok());
+  REQUIRE(pg::ApplyMigrations(**conn, Migrations()).ok());
+  for (int i = 0; i < 5; ++i) {
+    REQUIRE(pg::RunInTransaction(pool, [&](pg::Transaction& tx) {
+              google::protobuf::StringValue change;
+              change.set_value(absl::StrCat("change ", i));
+              return Append(tx, Record{"user", "dgct", "test.Change", absl::StrCat("things/", i),
+                                       "MA", absl::StrCat("req-", i), ChangeDigest(change),
+                                       absl::Now()});
+            }).ok());
+  }
+  auto intact = Verify(**conn);
+  REQUIRE(intact.ok());
+  CHECK_FALSE(intact->first_break.has_value());
+  REQUIRE((*conn)->ExecScript("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only").ok());
+  REQUIRE((*conn)->Exec("DELETE FROM audit_log WHERE chain_seq >= 4").ok());
+  auto cut = Verify(**conn);
+  REQUIRE(cut.ok());
+  REQUIRE(cut->first_break.has_value());
+  CHECK(cut->first_break->reason == "head");
+  CHECK(cut->first_break->chain_seq == 3);
+}
+
 }  // namespace
 }  // namespace zp::audit

@@ -19,6 +19,16 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_resource ON audit_log (resource);
 
+-- The head of each chain: its last sequence number and row hash. Appenders lock this row (SELECT
+-- ... FOR UPDATE, then one UPDATE), so appends to one chain are serialised and those to different
+-- chains are not; the verifier also compares it with the last row, so that removing rows at the
+-- end is seen. A small table updated at every append: rows spread over pages (fillfactor).
+CREATE TABLE audit_chains (
+  chain     text   PRIMARY KEY,
+  last_seq  bigint NOT NULL,
+  last_hash text   NOT NULL
+) WITH (fillfactor = 10);
+
 CREATE FUNCTION audit_log_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'insufficient_privilege';

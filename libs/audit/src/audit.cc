@@ -1,5 +1,7 @@
 #include "zp/audit/audit.h"
 
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -16,16 +18,25 @@ namespace {
 constexpr absl::string_view kGenesis =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-constexpr pg::Query kLockChain{"zp_audit_lock", R"sql(
-SELECT pg_advisory_xact_lock(hashtextextended('zp_audit:' || $1, 0)))sql"};
+// Locks the chain's head row until commit; under READ COMMITTED a waiter then reads the head its
+// predecessor committed.
+constexpr pg::Query kLockHead{"zp_audit_lock_head", R"sql(
+SELECT last_seq, last_hash FROM audit_chains WHERE chain = $1 FOR UPDATE)sql"};
 
-constexpr pg::Query kHead{"zp_audit_head", R"sql(
-SELECT chain_seq, row_hash FROM audit_log WHERE chain = $1 ORDER BY chain_seq DESC LIMIT 1)sql"};
+// The first append of a chain creates its head (sequence 0, the genesis hash).
+constexpr pg::Query kCreateHead{"zp_audit_create_head", R"sql(
+INSERT INTO audit_chains (chain, last_seq, last_hash) VALUES ($1, 0, $2)
+ON CONFLICT (chain) DO NOTHING)sql"};
 
 constexpr pg::Query kInsert{"zp_audit_insert", R"sql(
+WITH head AS (UPDATE audit_chains SET last_seq = $2, last_hash = $12 WHERE chain = $1)
 INSERT INTO audit_log (chain, chain_seq, occurred_at, actor, role, action, resource, territory,
                        request_id, change_digest, prev_hash, row_hash)
 VALUES ($1, $2, to_timestamp($3::numeric / 1000000), $4, $5, $6, $7, $8, $9, $10, $11, $12))sql"};
+
+constexpr absl::string_view kHeads = R"sql(
+SELECT chain, last_seq, last_hash FROM audit_chains
+WHERE ($1 = '' OR chain = $1 OR chain LIKE $1 || '.%') ORDER BY chain)sql";
 
 // Rows in chain order; the time as integer microseconds so that it hashes as it was written.
 constexpr absl::string_view kRows = R"sql(
@@ -80,14 +91,13 @@ absl::Status Append(pg::Transaction& tx, const Record& record) {
     return absl::InternalError("audit record without territory, action or actor");
   }
   const std::string& chain = record.territory;
-  RETURN_IF_ERROR(tx.Exec(kLockChain, {chain}).status());
-  ASSIGN_OR_RETURN(pg::Result head, tx.Exec(kHead, {chain}));
-  int64_t seq = 1;
-  std::string prev(kGenesis);
-  if (head.rows() == 1) {
-    seq = head.Int(0, 0) + 1;
-    prev = std::string(head.Text(0, 1));
+  ASSIGN_OR_RETURN(pg::Result head, tx.Exec(kLockHead, {chain}));
+  if (head.rows() == 0) {
+    RETURN_IF_ERROR(tx.Exec(kCreateHead, {chain, kGenesis}).status());
+    ASSIGN_OR_RETURN(head, tx.Exec(kLockHead, {chain}));
   }
+  const int64_t seq = head.Int(0, 0) + 1;
+  const std::string prev(head.Text(0, 1));
   // Microsecond precision: what timestamptz keeps.
   Record r = record;
   r.time = absl::FromUnixMicros(absl::ToUnixMicros(record.time));
@@ -98,22 +108,45 @@ absl::Status Append(pg::Transaction& tx, const Record& record) {
       .status();
 }
 
-absl::StatusOr<VerifyReport> Verify(pg::Connection& conn, absl::string_view scope) {
+namespace {
+
+absl::StatusOr<VerifyReport> VerifySnapshot(pg::Connection& conn, absl::string_view scope) {
+  ASSIGN_OR_RETURN(pg::Result heads, conn.Exec(kHeads, {scope}));
   ASSIGN_OR_RETURN(pg::Result rows, conn.Exec(kRows, {scope}));
+  std::map<std::string, std::pair<int64_t, std::string>> head_of;
+  for (int i = 0; i < heads.rows(); ++i) {
+    head_of[std::string(heads.Text(i, 0))] = {heads.Int(i, 1), std::string(heads.Text(i, 2))};
+  }
   VerifyReport report;
-  std::string current_chain;
+  auto report_break = [&](Break b) {
+    if (!report.first_break.has_value() || b.id < report.first_break->id) {
+      report.first_break = std::move(b);
+    }
+  };
+  std::string chain;
   std::string prev;
   int64_t expected_seq = 0;
-  bool chain_broken = false;
+  int64_t last_id = 0;
+  bool broken = false;
+  // The chain's last row must be its head: rows removed at the end are seen here.
+  auto finish_chain = [&] {
+    if (chain.empty() || broken) return;
+    auto head = head_of.find(chain);
+    if (head == head_of.end() || head->second.first != expected_seq - 1 ||
+        head->second.second != prev) {
+      report_break(Break{last_id, chain, expected_seq - 1, "head"});
+    }
+  };
   for (int i = 0; i < rows.rows(); ++i) {
     ++report.rows;
     const int64_t id = rows.Int(i, 0);
     const std::string row_chain(rows.Text(i, 1));
-    if (i == 0 || row_chain != current_chain) {
-      current_chain = row_chain;
+    if (row_chain != chain) {
+      finish_chain();
+      chain = row_chain;
       prev = std::string(kGenesis);
       expected_seq = 1;
-      chain_broken = false;
+      broken = false;
       ++report.chains;
     }
     Record r;
@@ -136,15 +169,32 @@ absl::StatusOr<VerifyReport> Verify(pg::Connection& conn, absl::string_view scop
     } else if (RowHash(stored_prev, CanonicalContent(r, row_chain, seq)) != stored_hash) {
       reason = "row_hash";
     }
-    if (!reason.empty() && !chain_broken) {
-      chain_broken = true;
-      if (!report.first_break.has_value() || id < report.first_break->id) {
-        report.first_break = Break{id, row_chain, seq, reason};
-      }
+    if (!reason.empty() && !broken) {
+      broken = true;
+      report_break(Break{id, row_chain, seq, reason});
     }
     prev = stored_hash;
     expected_seq = seq + 1;
+    last_id = id;
   }
+  finish_chain();
+  // A head without any row: the whole chain was removed.
+  for (const auto& [head_chain, head] : head_of) {
+    bool seen = false;
+    for (int i = 0; i < rows.rows() && !seen; ++i) seen = rows.Text(i, 1) == head_chain;
+    if (!seen) report_break(Break{0, head_chain, head.first, "head"});
+  }
+  return report;
+}
+
+}  // namespace
+
+absl::StatusOr<VerifyReport> Verify(pg::Connection& conn, absl::string_view scope) {
+  // One snapshot for the heads and the rows.
+  RETURN_IF_ERROR(conn.ExecScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  absl::StatusOr<VerifyReport> report = VerifySnapshot(conn, scope);
+  absl::Status ended = conn.ExecScript(report.ok() ? "COMMIT" : "ROLLBACK");
+  if (report.ok() && !ended.ok()) return ended;
   return report;
 }
 

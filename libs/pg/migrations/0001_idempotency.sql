@@ -4,7 +4,7 @@ CREATE TABLE idempotency (
   request_id  text        PRIMARY KEY,
   method      text        NOT NULL,
   digest      text        NOT NULL,
-  response    bytea,
+  response    bytea       NOT NULL,
   created_at  timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX idempotency_created_at ON idempotency (created_at);

@@ -13,18 +13,8 @@ std::vector<core::EmbeddedFile> EmbeddedIdempotencyMigrations();
 
 namespace {
 
-constexpr Query kClaim{"zp_idempotency_claim", R"sql(
-INSERT INTO idempotency (request_id, method, digest) VALUES ($1, $2, $3)
-ON CONFLICT (request_id) DO NOTHING)sql"};
-
-constexpr Query kStored{"zp_idempotency_stored", R"sql(
-SELECT method, digest, response FROM idempotency WHERE request_id = $1)sql"};
-
 constexpr Query kStore{"zp_idempotency_store", R"sql(
-UPDATE idempotency SET response = $2 WHERE request_id = $1)sql"};
-
-constexpr Query kRelease{"zp_idempotency_release", R"sql(
-DELETE FROM idempotency WHERE request_id = $1)sql"};
+INSERT INTO idempotency (request_id, method, digest, response) VALUES ($1, $2, $3, $4))sql"};
 
 constexpr char kCommitMarker[] = "zeropapier.gov.ma/commit-then-fail";
 
@@ -47,32 +37,14 @@ std::string RequestDigest(absl::string_view method, absl::string_view caller,
   return core::Sha256Hex(absl::StrCat(method.size(), ":", method, caller.size(), ":", caller, bytes));
 }
 
-absl::StatusOr<std::optional<std::string>> ClaimRequest(Transaction& tx,
-                                                        absl::string_view request_id,
-                                                        absl::string_view method,
-                                                        absl::string_view digest) {
-  ASSIGN_OR_RETURN(Result claimed, tx.Exec(kClaim, {request_id, method, digest}));
-  if (claimed.affected() == 1) {
-    return std::optional<std::string>();
+absl::Status StoreResponse(Transaction& tx, absl::string_view request_id, absl::string_view method,
+                           absl::string_view digest, absl::string_view response) {
+  absl::Status status =
+      tx.Exec(kStore, {request_id, method, digest, Param::Bytes(response)}).status();
+  if (SqlStateOf(status) == "23505") {  // stored first by a concurrent call with this id
+    return absl::AbortedError("request_id stored concurrently");
   }
-  ASSIGN_OR_RETURN(Result stored, tx.Exec(kStored, {request_id}));
-  if (stored.rows() == 0) {  // the other holder rolled back after our insert was skipped
-    return absl::AbortedError("request_id released concurrently; retry");
-  }
-  if (stored.Text(0, 0) != method || stored.Text(0, 1) != digest || stored.IsNull(0, 2)) {
-    return core::RuleError(absl::StatusCode::kAlreadyExists, "REQUEST_ID_REUSED", "request_id",
-                           "already used for a different request");
-  }
-  return std::optional<std::string>(stored.Bytes(0, 2));
-}
-
-absl::Status StoreResponse(Transaction& tx, absl::string_view request_id,
-                           absl::string_view response) {
-  return tx.Exec(kStore, {request_id, Param::Bytes(response)}).status();
-}
-
-absl::Status ReleaseRequest(Transaction& tx, absl::string_view request_id) {
-  return tx.Exec(kRelease, {request_id}).status();
+  return status;
 }
 
 absl::Status CommitThenFail(absl::Status status) {

@@ -74,6 +74,8 @@ absl::Status Transaction::Commit() {
   if (absl::string_view(PQcmdStatus(r.get())) == "ROLLBACK") {
     return absl::AbortedError("database: transaction was rolled back at COMMIT");
   }
+  for (const auto& fn : after_commit_) fn();
+  after_commit_.clear();
   return absl::OkStatus();
 }
 

@@ -28,6 +28,8 @@ CREATE TABLE declarations (
   name_lat_norm    text NOT NULL,
   mother_ar_norm   text NOT NULL DEFAULT '',
   mother_lat_norm  text NOT NULL DEFAULT '',
+  name_key_ar      text NOT NULL DEFAULT '',      -- blocking keys of duplicate detection
+  name_key_lat     text NOT NULL DEFAULT '',
   birth_date       date,                          -- of the deceased (DEATH)
   cleared          uuid[] NOT NULL DEFAULT '{}',  -- candidates reviewed as NOT_DUPLICATE
   doc              bytea NOT NULL,
@@ -35,7 +37,13 @@ CREATE TABLE declarations (
   updated_at       timestamptz NOT NULL
 );
 CREATE INDEX declarations_queue ON declarations (bureau_code, state, id);
-CREATE INDEX declarations_open_by_date ON declarations (kind, event_date) WHERE state IN (1, 2, 3);
+-- Duplicate detection looks among open declarations of the same date and name key.
+CREATE INDEX declarations_open_key_ar ON declarations (kind, event_date, name_key_ar)
+  WHERE state IN (1, 2, 3);
+CREATE INDEX declarations_open_subject ON declarations (subject_idcs)
+  WHERE state IN (1, 2, 3) AND subject_idcs <> '';
+CREATE INDEX declarations_open_key_lat ON declarations (kind, event_date, name_key_lat)
+  WHERE state IN (1, 2, 3);
 
 -- Gap-free numbering: the row of (bureau, year) is locked by the registering transaction; a
 -- rollback gives the number back.
@@ -44,7 +52,7 @@ CREATE TABLE act_counters (
   year         integer NOT NULL,
   last_number  integer NOT NULL,
   PRIMARY KEY (bureau_code, year)
-);
+) WITH (fillfactor = 10);  -- updated at every registration: few rows per page
 
 -- Every IDCS ever assigned: never deleted, so never reassigned.
 CREATE TABLE idcs_registry (
@@ -74,8 +82,11 @@ CREATE TABLE acts (
   family_fr       text NOT NULL,
   name_ar_norm    text NOT NULL,
   name_lat_norm   text NOT NULL,
+  name_words      tsvector NOT NULL,  -- the normalised words of both scripts, for name search
   mother_ar_norm  text NOT NULL DEFAULT '',
   mother_lat_norm text NOT NULL DEFAULT '',
+  name_key_ar     text NOT NULL DEFAULT '',  -- blocking keys of duplicate detection (names.h)
+  name_key_lat    text NOT NULL DEFAULT '',
   deceased        boolean NOT NULL DEFAULT false,
   original        bytea NOT NULL,
   registered_by   text NOT NULL,
@@ -86,9 +97,17 @@ CREATE TABLE acts (
 CREATE INDEX acts_subject_idcs ON acts (subject_idcs) WHERE subject_idcs <> '';
 CREATE INDEX acts_father_idcs ON acts (father_idcs) WHERE father_idcs <> '';
 CREATE INDEX acts_mother_idcs ON acts (mother_idcs) WHERE mother_idcs <> '';
-CREATE INDEX acts_kind_event_date ON acts (kind, event_date);
-CREATE INDEX acts_name_lat_trgm ON acts USING gin (name_lat_norm gin_trgm_ops);
-CREATE INDEX acts_name_ar_trgm ON acts USING gin (name_ar_norm gin_trgm_ops);
+CREATE INDEX acts_key_ar ON acts (kind, event_date, name_key_ar);
+CREATE INDEX acts_key_lat ON acts (kind, event_date, name_key_lat);
+CREATE INDEX acts_name_words ON acts USING gin (name_words);
+
+-- Every normalised name word of the register (both scripts). A name search expands each word of
+-- the query into the similar words found here (pg_trgm), then finds the acts whose names hold one
+-- of each through acts_name_words: two small index scans instead of a trigram scan of every act.
+CREATE TABLE name_words (
+  word text PRIMARY KEY
+);
+CREATE INDEX name_words_trgm ON name_words USING gin (word gin_trgm_ops);
 
 CREATE FUNCTION acts_refuse_edit() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -3,6 +3,9 @@
 #include <cstdint>
 #include <string_view>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+
 namespace zp::sgec {
 namespace {
 
@@ -125,6 +128,30 @@ std::string NormalizeName(absl::string_view text) {
       pending_space = false;
     }
     AppendNormalized(out, c);
+  }
+  return out;
+}
+
+std::string NameKey(absl::string_view normalized) {
+  std::string out;
+  char32_t last = 0;
+  for (absl::string_view word : absl::StrSplit(normalized, ' ', absl::SkipEmpty())) {
+    if (word == "el" || word == "al") continue;
+    if (absl::StartsWith(word, "ال") && word.size() > std::string_view("ال").size()) {
+      word.remove_prefix(std::string_view("ال").size());
+    }
+    for (size_t i = 0; i < word.size();) {
+      char32_t c = Next(word, i);
+      switch (c) {
+        case 'a': case 'e': case 'i': case 'o': case 'u': case 'y':
+        case 0x0627: case 0x0648: case 0x064A: case 0x0621:  // alef, waw, yaa, hamza
+          continue;
+        case 'c': case 'q': c = 'k'; break;
+        default: break;
+      }
+      if (c != last) Append(out, c);
+      last = c;
+    }
   }
   return out;
 }

@@ -14,6 +14,12 @@ namespace zp::sgec {
 // become spaces; spaces collapsed. Characters of the other script pass through lower-cased.
 std::string NormalizeName(absl::string_view text);
 
+// The consonant skeleton of a normalised name, the blocking key of duplicate detection: only rows
+// with the same key in one script (and the same date) are compared by similarity. Latin: vowels
+// and y dropped, c/q -> k, doubled letters single, "el"/"al" articles dropped. Arabic: alef, waw,
+// yaa and hamza dropped, doubled letters single, the article "ال" dropped. Spaces are ignored.
+std::string NameKey(absl::string_view normalized);
+
 // True when every letter is Arabic (spaces, hyphens and diacritics allowed) and there is one.
 bool IsArabicScript(absl::string_view text);
 // True when every letter is Latin (ASCII or Latin-1/Extended-A; spaces, hyphens, apostrophes

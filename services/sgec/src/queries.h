@@ -35,9 +35,9 @@ ORDER BY code LIMIT $5)sql"};
 inline constexpr pg::Query kInsertDeclaration{"sgec_insert_declaration", R"sql(
 INSERT INTO declarations (id, kind, state, duplicate_status, bureau_code, territory, event_date,
   subject_idcs, mother_idcs, name_ar_norm, name_lat_norm, mother_ar_norm, mother_lat_norm,
-  birth_date, doc, created_at, updated_at)
+  birth_date, doc, created_at, updated_at, name_key_ar, name_key_lat)
 VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9, $10, $11, $12, $13, $14::date, $15,
-        to_timestamp($16::numeric / 1000000), to_timestamp($16::numeric / 1000000)))sql"};
+        to_timestamp($16::numeric / 1000000), to_timestamp($16::numeric / 1000000), $17, $18))sql"};
 
 inline constexpr pg::Query kGetDeclaration{"sgec_get_declaration", R"sql(
 SELECT doc, territory, cleared::text[] FROM declarations WHERE id = $1::uuid)sql"};
@@ -57,37 +57,50 @@ WHERE bureau_code = $1 AND (($2::int = 0 AND state IN (1, 2, 3)) OR state = $2::
   AND ($3::uuid IS NULL OR id > $3::uuid)
 ORDER BY id LIMIT $4)sql"};
 
-// Duplicate candidates of a birth: same birth date, same mother (IDCS, or similar name in either
-// script), similar child's name in either script; among acts and open declarations.
-// $1 date, $2/$3 child's names (ar/lat), $4 mother's IDCS, $5/$6 mother's names, $7 self.
+// Duplicate candidates of a birth, among acts and open declarations: the same birth date and the
+// same name key in one script (the blocking step: an index lookup), then a similar child's name
+// in either script and the same mother (IDCS, or a similar name in either script).
+// $1 date, $2/$3 child's names (ar/lat), $4 mother's IDCS, $5/$6 mother's names, $7 self,
+// $8/$9 name keys (ar/lat).
 inline constexpr pg::Query kBirthCandidates{"sgec_birth_candidates", R"sql(
-SELECT '' AS declaration_id, id::text AS act_id, bureau_code || '/' || year || '/' || number,
-       greatest(similarity(name_ar_norm, $2), similarity(name_lat_norm, $3))::float8 AS score
-FROM acts
-WHERE kind = 1 AND event_date = $1::date
-  AND (($4 <> '' AND mother_idcs = $4) OR similarity(mother_ar_norm, $5) >= 0.6
-       OR similarity(mother_lat_norm, $6) >= 0.6)
-  AND (similarity(name_ar_norm, $2) >= 0.6 OR similarity(name_lat_norm, $3) >= 0.6)
+WITH blocked AS (  -- one index probe per (table, script)
+  SELECT id, false AS open FROM acts WHERE kind = 1 AND event_date = $1::date AND name_key_ar = $8
+  UNION
+  SELECT id, false FROM acts WHERE kind = 1 AND event_date = $1::date AND name_key_lat = $9
+  UNION
+  SELECT id, true FROM declarations
+  WHERE kind = 1 AND state IN (1, 2, 3) AND event_date = $1::date AND name_key_ar = $8
+  UNION
+  SELECT id, true FROM declarations
+  WHERE kind = 1 AND state IN (1, 2, 3) AND event_date = $1::date AND name_key_lat = $9
+)
+SELECT '' AS declaration_id, a.id::text AS act_id,
+       a.bureau_code || '/' || a.year || '/' || a.number,
+       greatest(similarity(a.name_ar_norm, $2), similarity(a.name_lat_norm, $3))::float8 AS score
+FROM blocked b JOIN acts a ON a.id = b.id AND NOT b.open
+WHERE (similarity(a.name_ar_norm, $2) >= 0.6 OR similarity(a.name_lat_norm, $3) >= 0.6)
+  AND (($4 <> '' AND a.mother_idcs = $4) OR similarity(a.mother_ar_norm, $5) >= 0.6
+       OR similarity(a.mother_lat_norm, $6) >= 0.6)
 UNION ALL
-SELECT id::text, '', '',
-       greatest(similarity(name_ar_norm, $2), similarity(name_lat_norm, $3))::float8
-FROM declarations
-WHERE kind = 1 AND state IN (1, 2, 3) AND event_date = $1::date AND id <> $7::uuid
-  AND (($4 <> '' AND mother_idcs = $4) OR similarity(mother_ar_norm, $5) >= 0.6
-       OR similarity(mother_lat_norm, $6) >= 0.6)
-  AND (similarity(name_ar_norm, $2) >= 0.6 OR similarity(name_lat_norm, $3) >= 0.6)
+SELECT d.id::text, '', '',
+       greatest(similarity(d.name_ar_norm, $2), similarity(d.name_lat_norm, $3))::float8
+FROM blocked b JOIN declarations d ON d.id = b.id AND b.open
+WHERE d.id <> $7::uuid
+  AND (similarity(d.name_ar_norm, $2) >= 0.6 OR similarity(d.name_lat_norm, $3) >= 0.6)
+  AND (($4 <> '' AND d.mother_idcs = $4) OR similarity(d.mother_ar_norm, $5) >= 0.6
+       OR similarity(d.mother_lat_norm, $6) >= 0.6)
 ORDER BY 4 DESC LIMIT 20)sql"};
 
-// Duplicate candidates of a death: the same deceased by IDCS, or the same date of death with a
-// similar name (and the same birth date when both are known).
-// $1 death date, $2/$3 names, $4 deceased IDCS, $5 birth date or NULL, $6 self.
+// Duplicate candidates of a death: the same deceased by IDCS, or the same date of death and name
+// key with a similar name (and the same birth date when both are known).
+// $1 death date, $2/$3 names, $4 deceased IDCS, $5 birth date or NULL, $6 self, $7/$8 name keys.
 inline constexpr pg::Query kDeathCandidates{"sgec_death_candidates", R"sql(
 SELECT '' AS declaration_id, id::text AS act_id, bureau_code || '/' || year || '/' || number,
        greatest(similarity(name_ar_norm, $2), similarity(name_lat_norm, $3))::float8 AS score
 FROM acts
 WHERE kind = 2
   AND (($4 <> '' AND subject_idcs = $4)
-       OR (event_date = $1::date
+       OR (event_date = $1::date AND (name_key_ar = $7 OR name_key_lat = $8)
            AND (similarity(name_ar_norm, $2) >= 0.6 OR similarity(name_lat_norm, $3) >= 0.6)
            AND ($5::date IS NULL OR birth_date IS NULL OR birth_date = $5::date)))
 UNION ALL
@@ -96,32 +109,51 @@ SELECT id::text, '', '',
 FROM declarations
 WHERE kind = 2 AND state IN (1, 2, 3) AND id <> $6::uuid
   AND (($4 <> '' AND subject_idcs = $4)
-       OR (event_date = $1::date
+       OR (event_date = $1::date AND (name_key_ar = $7 OR name_key_lat = $8)
            AND (similarity(name_ar_norm, $2) >= 0.6 OR similarity(name_lat_norm, $3) >= 0.6)
            AND ($5::date IS NULL OR birth_date IS NULL OR birth_date = $5::date)))
 ORDER BY 4 DESC LIMIT 20)sql"};
 
 // Registration --------------------------------------------------------------------------------
 
-// Serialises registrations of one bureau: numbering and the duplicate check see each other.
-inline constexpr pg::Query kLockBureau{"sgec_lock_bureau", R"sql(
-SELECT pg_advisory_xact_lock(hashtextextended('sgec_bureau:' || $1, 0)))sql"};
+// The declaration, locked, and the lock that serialises registrations of its bureau: numbering and
+// the duplicate check (a later statement, so a later snapshot) see each other.
+inline constexpr pg::Query kLockDeclarationToRegister{"sgec_lock_declaration_register", R"sql(
+SELECT doc, territory, cleared::text[],
+       pg_advisory_xact_lock(hashtextextended('sgec_bureau:' || bureau_code, 0))::text
+FROM declarations WHERE id = $1::uuid FOR UPDATE)sql"};
 
-inline constexpr pg::Query kNextNumber{"sgec_next_number", R"sql(
-INSERT INTO act_counters (bureau_code, year, last_number) VALUES ($1, $2, 1)
-ON CONFLICT (bureau_code, year) DO UPDATE SET last_number = act_counters.last_number + 1
-RETURNING last_number)sql"};
 
-inline constexpr pg::Query kClaimIdcs{"sgec_claim_idcs", R"sql(
-INSERT INTO idcs_registry (idcs) VALUES ($1) ON CONFLICT DO NOTHING)sql"};
-
+// One statement: the next number of (bureau, year) (the counter row stays locked until commit, and
+// a rollback gives the number back), the name words ($25), the declaration marked REGISTERED
+// ($24 its document), and the act; returns the number. A birth first claims its new IDCS ($6;
+// NULL for a death): when that IDCS was ever assigned before, `i` is empty and the statement
+// writes nothing at all (no row, no number); the caller draws another.
 inline constexpr pg::Query kInsertAct{"sgec_insert_act", R"sql(
+WITH i AS (
+  INSERT INTO idcs_registry (idcs) SELECT $6::text WHERE $6::text IS NOT NULL
+  ON CONFLICT DO NOTHING RETURNING idcs
+), n AS (
+  INSERT INTO act_counters (bureau_code, year, last_number)
+  SELECT $3, $4, 1 WHERE $6::text IS NULL OR EXISTS (SELECT 1 FROM i)
+  ON CONFLICT (bureau_code, year) DO UPDATE SET last_number = act_counters.last_number + 1
+  RETURNING last_number
+), w AS (
+  INSERT INTO name_words (word) SELECT unnest($25::text[]) WHERE EXISTS (SELECT 1 FROM n)
+  ON CONFLICT DO NOTHING
+), d AS (
+  UPDATE declarations SET state = 4, doc = $24, updated_at = to_timestamp($23::numeric / 1000000)
+  WHERE id = $10::uuid AND EXISTS (SELECT 1 FROM n)
+)
 INSERT INTO acts (id, kind, bureau_code, year, number, territory, idcs, subject_idcs, father_idcs,
   mother_idcs, declaration_id, event_date, birth_date, given_ar, family_ar, given_fr, family_fr,
   name_ar_norm, name_lat_norm, mother_ar_norm, mother_lat_norm, original, registered_by,
-  registered_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::uuid, $12::date, $13::date, $14, $15, $16,
-        $17, $18, $19, $20, $21, $22, $23, to_timestamp($24::numeric / 1000000)))sql"};
+  registered_at, name_words, name_key_ar, name_key_lat)
+SELECT $1, $2, $3, $4, n.last_number, $5, $6, $7, $8, $9, $10::uuid, $11::date, $12::date, $13,
+       $14, $15, $16, $17, $18, $19, $20, $21, $22, to_timestamp($23::numeric / 1000000),
+       array_to_tsvector($25::text[]), $26, $27
+FROM n
+RETURNING number)sql"};
 
 // Acts ----------------------------------------------------------------------------------------
 
@@ -151,10 +183,13 @@ VALUES ($1, $2::uuid,
         to_timestamp($5::numeric / 1000000))
 RETURNING sequence)sql"};
 
-// The current view's search columns after a rectification or a death.
+// The current view's search columns after a rectification or a death; $9 the name words,
+// $10/$11 the name keys.
 inline constexpr pg::Query kUpdateActView{"sgec_update_act_view", R"sql(
+WITH w AS (INSERT INTO name_words (word) SELECT unnest($9::text[]) ON CONFLICT DO NOTHING)
 UPDATE acts SET given_ar = $2, family_ar = $3, given_fr = $4, family_fr = $5, name_ar_norm = $6,
-  name_lat_norm = $7, deceased = $8
+  name_lat_norm = $7, deceased = $8, name_words = array_to_tsvector($9::text[]),
+  name_key_ar = $10, name_key_lat = $11
 WHERE id = $1::uuid)sql"};
 
 // Search --------------------------------------------------------------------------------------
@@ -179,11 +214,22 @@ inline constexpr pg::Query kSearchByReference{
     "SELECT " ZP_SGEC_SUMMARY_COLUMNS ", 1.0::float8 FROM acts "
     "WHERE bureau_code = $1 AND year = $6 AND number = $7 AND ($5::int = 0 OR kind = $5::int)" ZP_SGEC_SCOPE};
 
-// Names: $1 normalised text; $5 kind; $6/$7 birth-date range; $8 commune; $9/$10 cursor
-// (score, id); $11 limit. COLUMN is name_ar_norm or name_lat_norm.
+// Names: each word of the query ($12) becomes the set of register words similar to it (at least
+// 0.5, pg_trgm); an act matches when its names hold one word of each set (tsquery on
+// acts.name_words); results are ranked by the similarity of the whole name to the query ($1).
+// $5 kind; $6/$7 birth-date range; $8 commune; $9/$10 cursor (score, id); $11 limit.
+// COLUMN is name_ar_norm or name_lat_norm.
 #define ZP_SGEC_NAME_SEARCH(COLUMN)                                                             \
+  "WITH expansions AS ("                                                                        \
+  "  SELECT coalesce((SELECT string_agg(quote_literal(word), ' | ') FROM ("                     \
+  "    SELECT word FROM name_words WHERE word % w AND similarity(word, w) >= 0.5"               \
+  "    ORDER BY similarity(word, w) DESC LIMIT 16) alt), quote_literal(w)) AS alternatives" \
+  "  FROM unnest($12::text[]) AS w"                                                             \
+  ")"                                                                                           \
   "SELECT " ZP_SGEC_SUMMARY_COLUMNS ", similarity(" COLUMN ", $1)::float8 AS score FROM acts "  \
-  "WHERE " COLUMN " % $1 AND ($5::int = 0 OR kind = $5::int)" ZP_SGEC_SCOPE                      \
+  "WHERE name_words @@ (SELECT string_agg('(' || alternatives || ')', ' & ')::tsquery"          \
+  "                     FROM expansions)"                                                       \
+  " AND ($5::int = 0 OR kind = $5::int)" ZP_SGEC_SCOPE                                          \
   " AND ($6::date IS NULL OR event_date >= $6::date)"                                           \
   " AND ($7::date IS NULL OR event_date <= $7::date)"                                           \
   " AND ($8 = '' OR territory = $8)"                                                            \

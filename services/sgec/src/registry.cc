@@ -140,10 +140,24 @@ std::string ActName(const std::string& id) { return absl::StrCat("acts/", id); }
 struct Names {
   std::string ar;
   std::string lat;
+  std::string key_ar() const { return NameKey(ar); }
+  std::string key_lat() const { return NameKey(lat); }
 };
 Names NormalizedNames(const v1::PersonName& n) {
   return {NormalizeName(absl::StrCat(n.given_name().ar(), " ", n.family_name().ar())),
           NormalizeName(absl::StrCat(n.given_name().fr(), " ", n.family_name().fr()))};
+}
+
+// The distinct normalised words of a name in both scripts, as a text[] literal.
+std::string WordsOf(const v1::PersonName& n) {
+  Names names = NormalizedNames(n);
+  std::vector<std::string> words;
+  for (const std::string* text : {&names.ar, &names.lat}) {
+    for (absl::string_view w : absl::StrSplit(*text, ' ', absl::SkipEmpty())) {
+      if (std::find(words.begin(), words.end(), w) == words.end()) words.emplace_back(w);
+    }
+  }
+  return ArrayLiteral(words);
 }
 
 pg::Param DateParam(const common::v1::Date& date) {
@@ -262,11 +276,12 @@ RegisteredPerson PersonOf(const v1::Act& a) {
 }  // namespace
 
 Registry::Registry(pg::Pool& pool, std::shared_ptr<const territory::Referential> referential,
-                   const core::Clock& clock)
+                   const core::Clock& clock, events::OutboxNotifier* notifier)
     : pool_(pool),
       referential_(std::move(referential)),
       clock_(clock),
-      outbox_(events::TopicFor(kSource)) {}
+      outbox_(events::TopicFor(kSource), notifier),
+      idcs_source_(NewIdcs) {}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers bound to the registry.
@@ -345,14 +360,16 @@ absl::StatusOr<std::vector<v1::DuplicateCandidate>> FindDuplicates(
     const auto& b = d.birth();
     Names child = NormalizedNames(b.child());
     Names mother = NormalizedNames(b.mother().name());
-    r = tx.Exec(sql::kBirthCandidates, {DateText(b.birth_date()), child.ar, child.lat,
-                                        b.mother().idcs(), mother.ar, mother.lat, d.id()});
+    r = tx.Exec(sql::kBirthCandidates,
+                {DateText(b.birth_date()), child.ar, child.lat, b.mother().idcs(), mother.ar,
+                 mother.lat, d.id(), child.key_ar(), child.key_lat()});
   } else {
     const auto& x = d.death();
     Names deceased = NormalizedNames(x.deceased());
     r = tx.Exec(sql::kDeathCandidates,
                 {DateText(x.death_date()), deceased.ar, deceased.lat, x.deceased_idcs(),
-                 DateParam(x.deceased_birth_date()), d.id()});
+                 DateParam(x.deceased_birth_date()), d.id(), deceased.key_ar(),
+                 deceased.key_lat()});
   }
   if (!r.ok()) return r.status();
   std::vector<v1::DuplicateCandidate> out;
@@ -489,45 +506,41 @@ absl::StatusOr<v1::ListBureausResponse> Registry::ListBureaus(const Caller& c,
 
 absl::StatusOr<v1::Declaration> Registry::DeclareBirth(const Caller& c,
                                                        const v1::DeclareBirthRequest& r) {
-  ASSIGN_OR_RETURN(std::string role,
-                   ActingRole(c.principal, {roles::kCivilAgent, roles::kHealthFacility}));
-  RETURN_IF_ERROR(CheckRequestId(r.request_id()));
-  const bool notified = role == roles::kHealthFacility;
-  RETURN_IF_ERROR(ValidateBirth(r.birth(), MoroccoDay(clock_.Now()), notified, *referential_));
   v1::Declaration d;
   d.set_kind(v1::BIRTH);
-  d.set_state(notified ? v1::NOTIFIED : v1::DECLARED);
   *d.mutable_birth() = r.birth();
   return Declare(c, r.request_id(), r.bureau_code(), "DeclareBirth", r, std::move(d));
 }
 
 absl::StatusOr<v1::Declaration> Registry::DeclareDeath(const Caller& c,
                                                        const v1::DeclareDeathRequest& r) {
-  ASSIGN_OR_RETURN(std::string role,
-                   ActingRole(c.principal, {roles::kCivilAgent, roles::kHealthFacility}));
-  RETURN_IF_ERROR(CheckRequestId(r.request_id()));
-  const bool notified = role == roles::kHealthFacility;
-  RETURN_IF_ERROR(ValidateDeath(r.death(), MoroccoDay(clock_.Now()), notified, *referential_));
   v1::Declaration d;
   d.set_kind(v1::DEATH);
-  d.set_state(notified ? v1::NOTIFIED : v1::DECLARED);
   *d.mutable_death() = r.death();
   return Declare(c, r.request_id(), r.bureau_code(), "DeclareDeath", r, std::move(d));
 }
 
+// A health facility's declaration is a notification (NOTIFIED, the declarant may follow); a civil
+// agent's is DECLARED.
 absl::StatusOr<v1::Declaration> Registry::Declare(const Caller& c, const std::string& request_id,
                                                   const std::string& bureau_code,
                                                   const std::string& method,
                                                   const google::protobuf::Message& request,
                                                   v1::Declaration d) {
+  ASSIGN_OR_RETURN(std::string role,
+                   ActingRole(c.principal, {roles::kCivilAgent, roles::kHealthFacility}));
+  RETURN_IF_ERROR(CheckRequestId(request_id));
+  const bool notified = role == roles::kHealthFacility;
+  const absl::CivilDay today = MoroccoDay(clock_.Now());
+  RETURN_IF_ERROR(d.has_birth() ? ValidateBirth(d.birth(), today, notified, *referential_)
+                                : ValidateDeath(d.death(), today, notified, *referential_));
+  d.set_state(notified ? v1::NOTIFIED : v1::DECLARED);
   ASSIGN_OR_RETURN(pg::Result bureau, pool_.Exec(sql::kGetBureau, {bureau_code}));
   if (bureau.rows() == 0 || !InTerritory(c.principal, bureau.Text(0, 3), *referential_)) {
     return NotFound("bureau", bureau_code);
   }
   const std::string territory(bureau.Text(0, 3));
-  Context ctx{c, d.state() == v1::NOTIFIED ? std::string(roles::kHealthFacility)
-                                           : std::string(roles::kCivilAgent),
-              request_id, method};
+  Context ctx{c, role, request_id, method};
   return pg::RunIdempotent<v1::Declaration>(
       pool_, method, c.principal.subject, request_id, request,
       [&](pg::Transaction& tx) -> absl::StatusOr<v1::Declaration> {
@@ -592,7 +605,8 @@ absl::StatusOr<v1::Declaration> Registry::Declare(const Caller& c, const std::st
                     {out.id(), static_cast<int>(out.kind()), static_cast<int>(out.state()),
                      static_cast<int>(out.duplicate_status()), bureau_code, territory, event_date,
                      subject_idcs, mother_idcs, names.ar, names.lat, mother.ar, mother.lat,
-                     birth_date, pg::Param::Bytes(Serialize(out)), absl::StrCat(now)})
+                     birth_date, pg::Param::Bytes(Serialize(out)), absl::StrCat(now),
+                     names.key_ar(), names.key_lat()})
                 .status());
         v1::DeclarationSubmitted event;
         event.set_declaration_id(out.id());
@@ -762,7 +776,10 @@ absl::StatusOr<v1::Act> Registry::RegisterAct(const Caller& c, const v1::Registe
   return pg::RunIdempotent<v1::Act>(
       pool_, ctx.method, c.principal.subject, r.request_id(), r,
       [&](pg::Transaction& tx) -> absl::StatusOr<v1::Act> {
-        ASSIGN_OR_RETURN(auto row, LoadDeclaration(tx, sql::kLockDeclaration, r.declaration_id()));
+        // One registration at a time per bureau (taken with the declaration's row lock): numbers
+        // stay consecutive and two registrations of one person in one bureau see each other.
+        ASSIGN_OR_RETURN(auto row, LoadDeclaration(tx, sql::kLockDeclarationToRegister,
+                                                   r.declaration_id()));
         if (!row.has_value() || !InTerritory(c.principal, row->territory, *referential_)) {
           return NotFound("declaration", r.declaration_id());
         }
@@ -770,9 +787,6 @@ absl::StatusOr<v1::Act> Registry::RegisterAct(const Caller& c, const v1::Registe
         RETURN_IF_ERROR(CheckTransition(d.state(), Step::kRegister));
         if (d.duplicate_status() == v1::POTENTIAL_DUPLICATE) return PotentialDuplicate(d);
 
-        // One registration at a time per bureau: numbers stay consecutive and two registrations
-        // of one person in one bureau see each other.
-        RETURN_IF_ERROR(tx.Exec(sql::kLockBureau, {d.bureau_code()}).status());
         ASSIGN_OR_RETURN(auto candidates, FindDuplicates(tx, d, row->cleared));
         const int64_t now = NowMicros(clock_);
         if (!candidates.empty()) {
@@ -784,16 +798,11 @@ absl::StatusOr<v1::Act> Registry::RegisterAct(const Caller& c, const v1::Registe
         }
 
         const int year = static_cast<int>(MoroccoDay(clock_.Now()).year());
-        ASSIGN_OR_RETURN(pg::Result counter, tx.Exec(sql::kNextNumber, {d.bureau_code(), year}));
-        const int number = static_cast<int>(counter.Int(0, 0));
-
         v1::Act act;
         act.set_id(core::NewUuidV7());
         act.set_kind(d.kind());
         act.set_bureau_code(d.bureau_code());
         act.set_year(year);
-        act.set_number(number);
-        act.set_reference(ActReference(d.bureau_code(), year, number));
         act.set_commune_code(d.commune_code());
         act.set_declaration_id(d.id());
         act.set_registered_by(c.principal.subject);
@@ -808,14 +817,8 @@ absl::StatusOr<v1::Act> Registry::RegisterAct(const Caller& c, const v1::Registe
         std::optional<ActRow> birth_act;  // of the deceased
         if (d.has_birth()) {
           const auto& b = d.birth();
-          // Nine CSPRNG digits + check digit; a collision (one in 10^9 per act) draws again.
-          std::string assigned;
-          for (int attempt = 0; attempt < 20 && assigned.empty(); ++attempt) {
-            std::string candidate = NewIdcs();
-            ASSIGN_OR_RETURN(pg::Result claimed, tx.Exec(sql::kClaimIdcs, {candidate}));
-            if (claimed.affected() == 1) assigned = candidate;
-          }
-          if (assigned.empty()) return absl::InternalError("could not draw a free IDCS");
+          // Nine CSPRNG digits and a check digit, drawn below with the insert.
+          std::string assigned = idcs_source_();
           act.set_idcs(assigned);
           idcs = assigned;
           subject_idcs = assigned;
@@ -845,20 +848,29 @@ absl::StatusOr<v1::Act> Registry::RegisterAct(const Caller& c, const v1::Registe
           }
         }
         names = NormalizedNames(*name);
-        RETURN_IF_ERROR(
-            tx.Exec(sql::kInsertAct,
-                    {act.id(), static_cast<int>(act.kind()), act.bureau_code(), year, number,
-                     row->territory, idcs, subject_idcs, father_idcs, mother_idcs, d.id(),
-                     event_date, birth_date, name->given_name().ar(), name->family_name().ar(),
-                     name->given_name().fr(), name->family_name().fr(), names.ar, names.lat,
-                     mother.ar, mother.lat, pg::Param::Bytes(original), c.principal.subject,
-                     absl::StrCat(now)})
-                .status());
-
         d.set_state(v1::REGISTERED);
         d.set_act_id(act.id());
         *d.mutable_update_time() = Timestamp(now);
-        RETURN_IF_ERROR(SaveDeclaration(tx, *row, now));
+        pg::Params params = {
+            act.id(), static_cast<int>(act.kind()), act.bureau_code(), year, row->territory, idcs,
+            subject_idcs, father_idcs, mother_idcs, d.id(), event_date, birth_date,
+            name->given_name().ar(), name->family_name().ar(), name->given_name().fr(),
+            name->family_name().fr(), names.ar, names.lat, mother.ar, mother.lat,
+            pg::Param::Bytes(original), c.principal.subject, absl::StrCat(now),
+            pg::Param::Bytes(Serialize(d)), WordsOf(*name), names.key_ar(), names.key_lat()};
+        ASSIGN_OR_RETURN(pg::Result inserted, tx.Exec(sql::kInsertAct, params));
+        // A birth whose drawn IDCS was assigned before: draw again (one in 10^9 per assigned
+        // IDCS); nothing was written.
+        for (int attempt = 0; d.has_birth() && inserted.rows() == 0; ++attempt) {
+          if (attempt == 20) return absl::InternalError("could not draw a free IDCS");
+          const std::string again = idcs_source_();
+          act.set_idcs(again);
+          params[5] = again;
+          params[6] = again;
+          ASSIGN_OR_RETURN(inserted, tx.Exec(sql::kInsertAct, params));
+        }
+        act.set_number(static_cast<int32_t>(inserted.Int(0, 0)));
+        act.set_reference(ActReference(d.bureau_code(), year, act.number()));
 
         v1::ActRegistered registered;
         registered.set_act_id(act.id());
@@ -900,7 +912,8 @@ absl::StatusOr<v1::Act> Registry::RegisterAct(const Caller& c, const v1::Registe
             RETURN_IF_ERROR(tx.Exec(sql::kUpdateActView,
                                     {ba.id(), child.given_name().ar(), child.family_name().ar(),
                                      child.given_name().fr(), child.family_name().fr(), current.ar,
-                                     current.lat, true})
+                                     current.lat, true, WordsOf(child), current.key_ar(),
+                                     current.key_lat()})
                                 .status());
             death.set_birth_act_id(ba.id());
             v1::MentionAdded added;
@@ -998,7 +1011,8 @@ absl::StatusOr<v1::Act> Registry::AddMention(const Caller& c, const v1::AddMenti
           RETURN_IF_ERROR(tx.Exec(sql::kUpdateActView,
                                   {act.id(), child.given_name().ar(), child.family_name().ar(),
                                    child.given_name().fr(), child.family_name().fr(), current.ar,
-                                   current.lat, act.deceased()})
+                                   current.lat, act.deceased(), WordsOf(child),
+                                   current.key_ar(), current.key_lat()})
                               .status());
         }
         v1::MentionAdded added;
@@ -1012,6 +1026,17 @@ absl::StatusOr<v1::Act> Registry::AddMention(const Caller& c, const v1::AddMenti
         return act;
       });
 }
+
+namespace {
+
+// The words of a normalised query, at most eight, as a text[] literal.
+std::string QueryWords(const std::string& text) {
+  std::vector<std::string> words = absl::StrSplit(text, ' ', absl::SkipEmpty());
+  if (words.size() > 8) words.resize(8);
+  return ArrayLiteral(words);
+}
+
+}  // namespace
 
 absl::StatusOr<v1::SearchActsResponse> Registry::SearchActs(const Caller& c,
                                                             const v1::SearchActsRequest& r) {
@@ -1073,7 +1098,7 @@ absl::StatusOr<v1::SearchActsResponse> Registry::SearchActs(const Caller& c,
       rows = pool_.Exec(arabic ? sql::kSearchByNameAr : sql::kSearchByNameLat,
                         {text, scope.codes, scope.prefixes, scope.citizen_idcs, kind,
                          DateParam(q.birth_date_from()), DateParam(q.birth_date_to()),
-                         q.commune_code(), after_score, after_id, size + 1});
+                         q.commune_code(), after_score, after_id, size + 1, QueryWords(text)});
       break;
     }
     default:

@@ -4,6 +4,7 @@
 // rules (rules.h), and writes its change, its events (outbox) and its audit record in one
 // transaction, under the request_id of the call (pg/idempotency.h).
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -24,8 +25,12 @@ struct Caller {
 
 class Registry {
  public:
+  // `notifier` wakes the outbox relay after commits (nullptr: the relay's polling finds them).
   Registry(pg::Pool& pool, std::shared_ptr<const territory::Referential> referential,
-           const core::Clock& clock);
+           const core::Clock& clock, events::OutboxNotifier* notifier = nullptr);
+
+  // Where new IDCS come from (default: NewIdcs, the CSPRNG); tests inject collisions.
+  void set_idcs_source(std::function<std::string()> source) { idcs_source_ = std::move(source); }
 
   // Creates the principal bureau of every commune of the referential (code = commune code).
   absl::Status SeedBureaus();
@@ -67,6 +72,7 @@ class Registry {
   std::shared_ptr<const territory::Referential> referential_;
   const core::Clock& clock_;
   events::Outbox outbox_;
+  std::function<std::string()> idcs_source_;
 };
 
 }  // namespace zp::sgec

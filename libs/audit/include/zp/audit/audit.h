@@ -39,14 +39,16 @@ std::string ChangeDigest(const google::protobuf::Message& change);
 std::string CanonicalContent(const Record& record, absl::string_view chain, int64_t chain_seq);
 std::string RowHash(absl::string_view prev_hash, absl::string_view canonical);
 
-// Appends in `tx`; serialises appenders of one chain with a transaction-scoped advisory lock.
+// Appends in `tx`; appenders of one chain are serialised by the lock on the chain's head row.
 absl::Status Append(pg::Transaction& tx, const Record& record);
 
 struct Break {
   int64_t id = 0;
   std::string chain;
   int64_t chain_seq = 0;
-  std::string reason;  // "row_hash", "prev_hash" or "sequence"
+  // "row_hash" (content changed), "prev_hash" (a row before changed or removed), "sequence"
+  // (a row removed), "head" (rows removed at the end of the chain)
+  std::string reason;
 };
 
 struct VerifyReport {

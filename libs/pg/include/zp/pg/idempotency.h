@@ -1,10 +1,12 @@
 #pragma once
 
-// Idempotent mutating calls (DESIGN.md, section 4): the request_id is claimed in the transaction
-// of the change and the response stored there too. A retry with the same id and the same request
-// gets the stored response; the same id with another request (or another caller) is
-// ALREADY_EXISTS. Two concurrent calls with one id are serialised by the primary key: the second
-// waits for the first to commit or roll back.
+// Idempotent mutating calls (DESIGN.md, section 4): the response is stored under the request_id in
+// the transaction of the change. A retry with the same id and the same request gets the stored
+// response; the same id with another request (or another caller) is ALREADY_EXISTS.
+// Optimistic: the id is looked up first and inserted with the response at the end. Of two
+// concurrent calls with one id, the second either fails on the primary key (its transaction rolls
+// back and the retry finds the first response) or fails on the change itself (the first changed
+// the state); in both cases it answers with the first call's response.
 
 #include <functional>
 #include <optional>
@@ -27,18 +29,18 @@ std::vector<Migration> IdempotencyMigrations();
 std::string RequestDigest(absl::string_view method, absl::string_view caller,
                           const google::protobuf::Message& request);
 
-// Claims request_id for this digest. Returns the stored response when the id was used before
-// with the same digest, nullopt when this transaction now owns the id.
-absl::StatusOr<std::optional<std::string>> ClaimRequest(Transaction& tx,
-                                                        absl::string_view request_id,
-                                                        absl::string_view method,
-                                                        absl::string_view digest);
-absl::Status StoreResponse(Transaction& tx, absl::string_view request_id,
-                           absl::string_view response);
-absl::Status ReleaseRequest(Transaction& tx, absl::string_view request_id);
+// The stored response of request_id when it was used with this digest; nullopt when unused;
+// ALREADY_EXISTS when used for another request.
+template <typename Db>
+absl::StatusOr<std::optional<std::string>> StoredResponse(Db& db, absl::string_view request_id,
+                                                          absl::string_view method,
+                                                          absl::string_view digest);
+// Inserts the response; ABORTED when a concurrent call stored one first (retry to read it).
+absl::Status StoreResponse(Transaction& tx, absl::string_view request_id, absl::string_view method,
+                           absl::string_view digest, absl::string_view response);
 
 // A failure whose transaction must still commit (for example a flag that blocks the operation):
-// RunIdempotent commits the changes made so far, forgets the request_id and returns `status`.
+// RunIdempotent commits the changes made so far, stores no response and returns `status`.
 absl::Status CommitThenFail(absl::Status status);
 bool IsCommitThenFail(const absl::Status& status);
 absl::Status WithoutCommitMarker(absl::Status status);
@@ -50,35 +52,57 @@ absl::StatusOr<Response> RunIdempotent(
     const google::protobuf::Message& request,
     const std::function<absl::StatusOr<Response>(Transaction&)>& fn, int attempts = 3) {
   const std::string digest = RequestDigest(method, caller, request);
+  auto parse = [](const std::string& bytes) -> absl::StatusOr<Response> {
+    Response response;
+    if (!response.ParseFromString(bytes)) {
+      return absl::DataLossError("stored response does not parse");
+    }
+    return response;
+  };
   absl::Status status;
   for (int i = 0; i < attempts; ++i) {
-    ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(pool));
-    ASSIGN_OR_RETURN(std::optional<std::string> stored,
-                     ClaimRequest(tx, request_id, method, digest));
-    if (stored.has_value()) {
-      Response response;
-      if (!response.ParseFromString(*stored)) {
-        return absl::DataLossError("stored response does not parse");
+    {
+      ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(pool));
+      ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                       StoredResponse(tx, request_id, method, digest));
+      if (stored.has_value()) return parse(*stored);
+      absl::StatusOr<Response> response = fn(tx);
+      if (!response.ok() && IsCommitThenFail(response.status())) {
+        status = tx.Commit();
+        if (status.ok()) return WithoutCommitMarker(response.status());
+      } else if (!response.ok()) {
+        status = response.status();
+      } else {
+        status = StoreResponse(tx, request_id, method, digest, response->SerializeAsString());
+        if (status.ok()) status = tx.Commit();
+        if (status.ok()) return response;
       }
-      return response;
-    }
-    absl::StatusOr<Response> response = fn(tx);
-    if (!response.ok() && IsCommitThenFail(response.status())) {
-      status = ReleaseRequest(tx, request_id);
-      if (status.ok()) status = tx.Commit();
-      if (status.ok()) return WithoutCommitMarker(response.status());
-    } else if (!response.ok()) {
-      status = response.status();
-    } else {
-      status = StoreResponse(tx, request_id, response->SerializeAsString());
-      if (status.ok()) status = tx.Commit();
-      if (status.ok()) return response;
-    }
+    }  // rolled back unless committed
+    // A concurrent call with this id may have committed meanwhile: its response is the answer.
+    ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                     StoredResponse(pool, request_id, method, digest));
+    if (stored.has_value()) return parse(*stored);
     if (status.code() != absl::StatusCode::kAborted) {
       return status;
     }
   }
   return status;
+}
+
+template <typename Db>
+absl::StatusOr<std::optional<std::string>> StoredResponse(Db& db, absl::string_view request_id,
+                                                          absl::string_view method,
+                                                          absl::string_view digest) {
+  static constexpr Query kStored{"zp_idempotency_stored",
+                                 "SELECT method, digest, response FROM idempotency "
+                                 "WHERE request_id = $1"};
+  ASSIGN_OR_RETURN(Result stored, db.Exec(kStored, {request_id}));
+  if (stored.rows() == 0) return std::optional<std::string>();
+  if (stored.Text(0, 0) != method || stored.Text(0, 1) != digest) {
+    return core::RuleError(absl::StatusCode::kAlreadyExists, "REQUEST_ID_REUSED", "request_id",
+                           "already used for a different request");
+  }
+  return std::optional<std::string>(stored.Bytes(0, 2));
 }
 
 }  // namespace zp::pg

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -24,7 +25,8 @@ class Transaction {
   Transaction(Transaction&& other) noexcept
       : conn_(std::move(other.conn_)),
         open_(std::exchange(other.open_, false)),
-        once_(std::move(other.once_)) {}
+        once_(std::move(other.once_)),
+        after_commit_(std::move(other.after_commit_)) {}
   Transaction& operator=(Transaction&&) = delete;
   ~Transaction();
 
@@ -36,6 +38,8 @@ class Transaction {
   // True the first time `key` is given in this transaction: lets a component do something once
   // per transaction (the outbox sends one NOTIFY however many events it appends).
   bool FirstTime(absl::string_view key) { return once_.insert(std::string(key)).second; }
+  // Runs `fn` after a successful COMMIT (never after a rollback), in the committing thread.
+  void AfterCommit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
 
  private:
   explicit Transaction(PooledConnection conn) : conn_(std::move(conn)) {}
@@ -43,6 +47,7 @@ class Transaction {
   std::optional<PooledConnection> conn_;
   bool open_ = true;
   std::set<std::string> once_;
+  std::vector<std::function<void()>> after_commit_;
 };
 
 // Runs `fn` in a transaction and commits it; rolls back when `fn` fails. Retries the whole
