@@ -11,29 +11,35 @@
 namespace zp::audit {
 namespace {
 
-TEST_CASE("audit: concurrent appends keep every chain intact; edits and deletions are found",
-          "[integration][audit]") {
+// A database with the audit tables.
+std::unique_ptr<pg::TestDatabase> AuditDatabase() {
   auto db = pg::TestDatabase::Create();
   REQUIRE(db.ok());
-  pg::Pool pool((*db)->pool_options(8));
-  {
-    auto conn = pool.Acquire();
-    REQUIRE(conn.ok());
-    REQUIRE(pg::ApplyMigrations(**conn, Migrations()).ok());
-  }
+  auto conn = pg::Connection::Open((*db)->server_url(), (*db)->overrides());
+  REQUIRE(conn.ok());
+  REQUIRE(pg::ApplyMigrations(**conn, Migrations()).ok());
+  return *std::move(db);
+}
+
+Record Change(const std::string& chain, int n) {
+  google::protobuf::StringValue change;
+  change.set_value(absl::StrCat("change ", n));
+  return Record{absl::StrCat("user-", n % 8), "civil_agent", "test.Change",
+                absl::StrCat("things/", n), chain, absl::StrCat("req-", n),
+                ChangeDigest(change), absl::Now()};
+}
+
+TEST_CASE("audit: concurrent appends keep every chain intact; edits and deletions are found",
+          "[integration][audit]") {
+  auto db = AuditDatabase();
+  pg::Pool pool(db->pool_options(8));
   const char* chains[] = {"01.511.01.01", "06.141.01.0"};
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 25; ++i) {
         REQUIRE(pg::RunInTransaction(pool, [&](pg::Transaction& tx) {
-                  google::protobuf::StringValue change;
-                  change.set_value(absl::StrCat("change ", t, "/", i));
-                  Record r{absl::StrCat("user-", t), "civil_agent", "test.Change",
-                           absl::StrCat("things/", t, "-", i), chains[(t + i) % 2],
-                           absl::StrCat("req-", t, "-", i), ChangeDigest(change),
-                           absl::Now()};
-                  return Append(tx, r);
+                  return Append(tx, Change(chains[(t + i) % 2], t * 100 + i));
                 }).ok());
       }
     });
@@ -86,19 +92,13 @@ TEST_CASE("audit: concurrent appends keep every chain intact; edits and deletion
 }
 
 TEST_CASE("audit: removing the last rows of a chain is seen at its head", "[integration][audit]") {
-  auto db = pg::TestDatabase::Create();
-  REQUIRE(db.ok());
-  pg::Pool pool((*db)->pool_options(2));
+  auto db = AuditDatabase();
+  pg::Pool pool(db->pool_options(2));
   auto conn = pool.Acquire();
   REQUIRE(conn.ok());
-  REQUIRE(pg::ApplyMigrations(**conn, Migrations()).ok());
   for (int i = 0; i < 5; ++i) {
     REQUIRE(pg::RunInTransaction(pool, [&](pg::Transaction& tx) {
-              google::protobuf::StringValue change;
-              change.set_value(absl::StrCat("change ", i));
-              return Append(tx, Record{"user", "dgct", "test.Change", absl::StrCat("things/", i),
-                                       "MA", absl::StrCat("req-", i), ChangeDigest(change),
-                                       absl::Now()});
+              return Append(tx, Change("MA", i));
             }).ok());
   }
   auto intact = Verify(**conn);

@@ -49,8 +49,8 @@ class EventsFixture {
   }
 
   // Appends `count` events over `keys` keys, `per_tx` per transaction; seq counts per key.
-  void Append(int count, int keys, int per_tx = 100) {
-    Outbox outbox(topic_);
+  void Append(int count, int keys, int per_tx = 100, OutboxNotifier* notifier = nullptr) {
+    Outbox outbox(topic_, notifier);
     EventContext ctx{"test", "system:test", "MA", "", ""};
     for (int start = 0; start < count; start += per_tx) {
       absl::Status s = pg::RunInTransaction(*pool_, [&](pg::Transaction& tx) -> absl::Status {
@@ -132,6 +132,7 @@ class EventsFixture {
 
   const std::string& topic() const { return topic_; }
   pg::TestDatabase& db() { return *db_; }
+  pg::Pool* pool() { return pool_.get(); }
 
  private:
   std::string bootstrap_;
@@ -263,6 +264,36 @@ TEST_CASE("events: Kafka away for 10 s: events wait in the outbox and arrive in 
   CHECK(rows == 400);
   CHECK(distinct == 400);
   f.CheckOrderPerKey();
+}
+
+TEST_CASE("events: the notifier wakes the relay after commit, long before its polling would",
+          "[integration][events]") {
+  EventsFixture f;
+  RelayOptions options = f.relay_options();
+  options.poll_interval = absl::Seconds(60);
+  OutboxNotifier notifier(options.conninfo, options.overrides);
+  OutboxRelay relay(options);
+  relay.Start();
+  REQUIRE(testing::Eventually([&] { return relay.stats().leader; }, absl::Seconds(10)));
+  absl::SleepFor(absl::Milliseconds(300));  // the relay's first pass is over: it now waits
+  f.Append(5, 1, 5, &notifier);
+  CHECK(testing::Eventually([&] { return relay.stats().published == 5; }, absl::Seconds(10)));
+  CHECK(notifier.sent() >= 1);
+  CHECK(f.OutboxRows() == 0);
+
+  // A transaction that rolls back wakes nobody.
+  const int64_t sent = notifier.sent();
+  {
+    auto tx = pg::Transaction::Begin(*f.pool());
+    REQUIRE(tx.ok());
+    Outbox outbox(f.topic(), &notifier);
+    google::protobuf::Int64Value payload;
+    REQUIRE(outbox.Append(*tx, NewEvent({"test", "system:test", "MA", "", ""}, "k", payload)).ok());
+    REQUIRE(tx->Rollback().ok());
+  }
+  absl::SleepFor(absl::Milliseconds(100));
+  CHECK(notifier.sent() == sent);
+  relay.Stop();
 }
 
 TEST_CASE("events: one relay leads, when it stops another takes over", "[integration][events]") {

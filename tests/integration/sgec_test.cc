@@ -647,7 +647,9 @@ TEST_CASE("sgec: mentions; rectifications change the current view, never the ori
   get.set_id(act.id());
   auto read = f.registry().GetAct(f.Officer(), get);
   REQUIRE(read.ok());
-  CHECK(read->mentions_size() == 3);
+  REQUIRE(read->mentions_size() == 3);
+  for (int i = 0; i < 3; ++i) CHECK(read->mentions(i).sequence() == i + 1);
+  CHECK(read->mentions(2).legal_basis().number() == "1234/2026");
   CHECK(read->current_birth().child().given_name().fr() == "Zakaria");
 
   // Search finds the current name.

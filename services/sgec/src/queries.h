@@ -176,12 +176,10 @@ inline constexpr pg::Query kGetBirthActByIdcs{
 inline constexpr pg::Query kMentions{"sgec_mentions", R"sql(
 SELECT doc FROM mentions WHERE act_id = $1::uuid ORDER BY sequence)sql"};
 
+// $3: the next sequence of the act (its row is locked by the caller).
 inline constexpr pg::Query kInsertMention{"sgec_insert_mention", R"sql(
 INSERT INTO mentions (id, act_id, sequence, kind, doc, created_at)
-VALUES ($1, $2::uuid,
-        (SELECT coalesce(max(sequence), 0) + 1 FROM mentions WHERE act_id = $2::uuid), $3, $4,
-        to_timestamp($5::numeric / 1000000))
-RETURNING sequence)sql"};
+VALUES ($1, $2::uuid, $3, $4, $5, to_timestamp($6::numeric / 1000000)))sql"};
 
 // The current view's search columns after a rectification or a death; $9 the name words,
 // $10/$11 the name keys.

@@ -397,6 +397,28 @@ void SetDuplicates(v1::Declaration& d, std::vector<v1::DuplicateCandidate> candi
   }
 }
 
+// Writes a birth act's current view (names, words, keys, deceased) to its search columns.
+absl::Status SaveActView(pg::Transaction& tx, const v1::Act& act, bool deceased) {
+  const auto& child = act.current_birth().child();
+  Names current = NormalizedNames(child);
+  return tx
+      .Exec(sql::kUpdateActView,
+            {act.id(), child.given_name().ar(), child.family_name().ar(), child.given_name().fr(),
+             child.family_name().fr(), current.ar, current.lat, deceased, WordsOf(child),
+             current.key_ar(), current.key_lat()})
+      .status();
+}
+
+v1::MentionAdded MentionAddedOf(const v1::Act& act, const v1::Mention& m) {
+  v1::MentionAdded added;
+  added.set_act_id(act.id());
+  added.set_act_reference(act.reference());
+  added.set_mention_kind(m.kind());
+  added.set_sequence(m.sequence());
+  added.set_commune_code(act.commune_code());
+  return added;
+}
+
 absl::Status PotentialDuplicate(const v1::Declaration& d) {
   return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kPotentialDuplicate, "",
                    absl::StrCat("declaration ", d.id(), " may duplicate ",
@@ -902,26 +924,14 @@ absl::StatusOr<v1::Act> Registry::RegisterAct(const Caller& c, const v1::Registe
                                     ", acte de décès ", act.reference()));
             m.set_created_by(c.principal.subject);
             *m.mutable_create_time() = Timestamp(now);
-            ASSIGN_OR_RETURN(pg::Result seq,
-                             tx.Exec(sql::kInsertMention,
-                                     {m.id(), ba.id(), static_cast<int>(v1::MENTION_DEATH),
-                                      pg::Param::Bytes(Serialize(m)), absl::StrCat(now)}));
-            m.set_sequence(static_cast<int32_t>(seq.Int(0, 0)));
-            const auto& child = ba.current_birth().child();
-            Names current = NormalizedNames(child);
-            RETURN_IF_ERROR(tx.Exec(sql::kUpdateActView,
-                                    {ba.id(), child.given_name().ar(), child.family_name().ar(),
-                                     child.given_name().fr(), child.family_name().fr(), current.ar,
-                                     current.lat, true, WordsOf(child), current.key_ar(),
-                                     current.key_lat()})
+            m.set_sequence(ba.mentions_size() + 1);
+            RETURN_IF_ERROR(tx.Exec(sql::kInsertMention,
+                                    {m.id(), ba.id(), m.sequence(), static_cast<int>(m.kind()),
+                                     pg::Param::Bytes(Serialize(m)), absl::StrCat(now)})
                                 .status());
+            RETURN_IF_ERROR(SaveActView(tx, ba, true));
             death.set_birth_act_id(ba.id());
-            v1::MentionAdded added;
-            added.set_act_id(ba.id());
-            added.set_act_reference(ba.reference());
-            added.set_mention_kind(v1::MENTION_DEATH);
-            added.set_sequence(m.sequence());
-            added.set_commune_code(ba.commune_code());
+            v1::MentionAdded added = MentionAddedOf(ba, m);
             RETURN_IF_ERROR(Emit(tx, outbox_, ctx, birth_act->territory, ba.id(), added, clock_));
             RETURN_IF_ERROR(Audit(tx, ctx, ActName(ba.id()), birth_act->territory, m, clock_));
           }
@@ -999,28 +1009,16 @@ absl::StatusOr<v1::Act> Registry::AddMention(const Caller& c, const v1::AddMenti
         m.clear_death_act_id();
         m.set_created_by(c.principal.subject);
         *m.mutable_create_time() = Timestamp(now);
-        ASSIGN_OR_RETURN(pg::Result seq,
-                         tx.Exec(sql::kInsertMention, {m.id(), act.id(), static_cast<int>(m.kind()),
-                                                       pg::Param::Bytes(Serialize(m)),
-                                                       absl::StrCat(now)}));
-        m.set_sequence(static_cast<int32_t>(seq.Int(0, 0)));
+        m.set_sequence(act.mentions_size() + 1);  // the act's row is locked
+        RETURN_IF_ERROR(tx.Exec(sql::kInsertMention,
+                                {m.id(), act.id(), m.sequence(), static_cast<int>(m.kind()),
+                                 pg::Param::Bytes(Serialize(m)), absl::StrCat(now)})
+                            .status());
         *act.add_mentions() = m;
         if (m.kind() == v1::MENTION_RECTIFICATION) {
-          const auto& child = act.current_birth().child();
-          Names current = NormalizedNames(child);
-          RETURN_IF_ERROR(tx.Exec(sql::kUpdateActView,
-                                  {act.id(), child.given_name().ar(), child.family_name().ar(),
-                                   child.given_name().fr(), child.family_name().fr(), current.ar,
-                                   current.lat, act.deceased(), WordsOf(child),
-                                   current.key_ar(), current.key_lat()})
-                              .status());
+          RETURN_IF_ERROR(SaveActView(tx, act, act.deceased()));
         }
-        v1::MentionAdded added;
-        added.set_act_id(act.id());
-        added.set_act_reference(act.reference());
-        added.set_mention_kind(m.kind());
-        added.set_sequence(m.sequence());
-        added.set_commune_code(act.commune_code());
+        v1::MentionAdded added = MentionAddedOf(act, m);
         RETURN_IF_ERROR(Emit(tx, outbox_, ctx, row->territory, act.id(), added, clock_));
         RETURN_IF_ERROR(Audit(tx, ctx, ActName(act.id()), row->territory, m, clock_));
         return act;
