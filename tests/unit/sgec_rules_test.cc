@@ -127,6 +127,19 @@ TEST_CASE("sgec: name keys block spelling variants together", "[unit][sgec]") {
   CHECK(key("يوسف العلوي") != key("كريم العلوي"));
 }
 
+TEST_CASE("sgec: search lexemes are the words and their ordered pairs, per script", "[unit][sgec]") {
+  auto lexemes = NameLexemes(NormalizeName("عبد الله العلوي"), NormalizeName("Abdellah Alaoui"));
+  std::set<std::string> got(lexemes.begin(), lexemes.end());
+  CHECK(got.size() == lexemes.size());
+  CHECK(got.count("abdellah") == 1);
+  CHECK(got.count("abdellah_alaoui") == 1);
+  CHECK(got.count("alaoui_abdellah") == 1);
+  CHECK(got.count("عبد_الله") == 1);
+  CHECK(got.count("العلوي_عبد") == 1);
+  CHECK(got.count("abdellah_العلوي") == 0);  // no pairs across scripts
+  CHECK(lexemes.size() == 3 + 6 + 2 + 2);
+}
+
 TEST_CASE("sgec: script checks", "[unit][sgec]") {
   CHECK(IsArabicScript("العلوي"));
   CHECK(IsArabicScript("عبد الله"));

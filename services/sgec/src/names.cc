@@ -3,7 +3,10 @@
 #include <cstdint>
 #include <string_view>
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
 namespace zp::sgec {
@@ -151,6 +154,24 @@ std::string NameKey(absl::string_view normalized) {
       }
       if (c != last) Append(out, c);
       last = c;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> NameLexemes(absl::string_view normalized_ar,
+                                     absl::string_view normalized_lat) {
+  std::vector<std::string> out;
+  auto add = [&out](std::string lexeme) {
+    if (std::find(out.begin(), out.end(), lexeme) == out.end()) out.push_back(std::move(lexeme));
+  };
+  for (absl::string_view text : {normalized_ar, normalized_lat}) {
+    std::vector<absl::string_view> words = absl::StrSplit(text, ' ', absl::SkipEmpty());
+    for (size_t i = 0; i < words.size(); ++i) {
+      add(std::string(words[i]));
+      for (size_t j = 0; j < words.size(); ++j) {
+        if (i != j) add(absl::StrCat(words[i], "_", words[j]));
+      }
     }
   }
   return out;

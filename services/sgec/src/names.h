@@ -3,6 +3,7 @@
 // Name normalisation for matching (search and duplicate detection), and script checks.
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 
@@ -19,6 +20,12 @@ std::string NormalizeName(absl::string_view text);
 // and y dropped, c/q -> k, doubled letters single, "el"/"al" articles dropped. Arabic: alef, waw,
 // yaa and hamza dropped, doubled letters single, the article "ال" dropped. Spaces are ignored.
 std::string NameKey(absl::string_view normalized);
+
+// The lexemes indexed for name search (acts.name_words): every word of the two normalised names,
+// and every ordered pair of words of one script joined by '_' ("mohamed_alaoui",
+// "alaoui_mohamed"), so that a query of two words finds its acts through one short posting list.
+std::vector<std::string> NameLexemes(absl::string_view normalized_ar,
+                                     absl::string_view normalized_lat);
 
 // True when every letter is Arabic (spaces, hyphens and diacritics allowed) and there is one.
 bool IsArabicScript(absl::string_view text);

@@ -139,7 +139,8 @@ WITH i AS (
   ON CONFLICT (bureau_code, year) DO UPDATE SET last_number = act_counters.last_number + 1
   RETURNING last_number
 ), w AS (
-  INSERT INTO name_words (word) SELECT unnest($25::text[]) WHERE EXISTS (SELECT 1 FROM n)
+  INSERT INTO name_words (word)
+  SELECT w FROM unnest($25::text[]) AS w WHERE strpos(w, '_') = 0 AND EXISTS (SELECT 1 FROM n)
   ON CONFLICT DO NOTHING
 ), d AS (
   UPDATE declarations SET state = 4, doc = $24, updated_at = to_timestamp($23::numeric / 1000000)
@@ -184,7 +185,8 @@ VALUES ($1, $2::uuid, $3, $4, $5, to_timestamp($6::numeric / 1000000)))sql"};
 // The current view's search columns after a rectification or a death; $9 the name words,
 // $10/$11 the name keys.
 inline constexpr pg::Query kUpdateActView{"sgec_update_act_view", R"sql(
-WITH w AS (INSERT INTO name_words (word) SELECT unnest($9::text[]) ON CONFLICT DO NOTHING)
+WITH w AS (INSERT INTO name_words (word)
+           SELECT w FROM unnest($9::text[]) AS w WHERE strpos(w, '_') = 0 ON CONFLICT DO NOTHING)
 UPDATE acts SET given_ar = $2, family_ar = $3, given_fr = $4, family_fr = $5, name_ar_norm = $6,
   name_lat_norm = $7, deceased = $8, name_words = array_to_tsvector($9::text[]),
   name_key_ar = $10, name_key_lat = $11
@@ -213,20 +215,27 @@ inline constexpr pg::Query kSearchByReference{
     "WHERE bureau_code = $1 AND year = $6 AND number = $7 AND ($5::int = 0 OR kind = $5::int)" ZP_SGEC_SCOPE};
 
 // Names: each word of the query ($12) becomes the set of register words similar to it (at least
-// 0.5, pg_trgm); an act matches when its names hold one word of each set (tsquery on
-// acts.name_words); results are ranked by the similarity of the whole name to the query ($1).
+// 0.5, pg_trgm, eight at most, and the word itself). Two adjacent query words become the pairs of
+// their alternatives (acts.name_words holds every ordered pair of a name's words), so that
+// "mohamed alaoui" reads one short posting list; a one-word query uses its alternatives alone.
+// Results are ranked by the similarity of the whole name to the query ($1).
 // $5 kind; $6/$7 birth-date range; $8 commune; $9/$10 cursor (score, id); $11 limit.
 // COLUMN is name_ar_norm or name_lat_norm.
 #define ZP_SGEC_NAME_SEARCH(COLUMN)                                                             \
-  "WITH expansions AS ("                                                                        \
-  "  SELECT coalesce((SELECT string_agg(quote_literal(word), ' | ') FROM ("                     \
-  "    SELECT word FROM name_words WHERE word % w AND similarity(word, w) >= 0.5"               \
-  "    ORDER BY similarity(word, w) DESC LIMIT 16) alt), quote_literal(w)) AS alternatives" \
-  "  FROM unnest($12::text[]) AS w"                                                             \
-  ")"                                                                                           \
+  "WITH words AS (SELECT w, ord FROM unnest($12::text[]) WITH ORDINALITY AS u(w, ord)),"       \
+  " alts AS ("                                                                                  \
+  "  SELECT ord, array_append(array(SELECT word FROM name_words"                                \
+  "    WHERE word % w AND word <> w AND similarity(word, w) >= 0.5"                             \
+  "    ORDER BY similarity(word, w) DESC LIMIT 8), w) AS alts FROM words),"                     \
+  " terms AS ("                                                                                 \
+  "  SELECT a.ord, string_agg(quote_literal(x || '_' || y), ' | ') AS q"                        \
+  "  FROM alts a JOIN alts b ON b.ord = a.ord + 1, unnest(a.alts) x, unnest(b.alts) y"          \
+  "  GROUP BY a.ord"                                                                            \
+  "  UNION ALL"                                                                                 \
+  "  SELECT ord, (SELECT string_agg(quote_literal(x), ' | ') FROM unnest(alts) x) FROM alts"    \
+  "  WHERE (SELECT count(*) FROM alts) = 1)"                                                    \
   "SELECT " ZP_SGEC_SUMMARY_COLUMNS ", similarity(" COLUMN ", $1)::float8 AS score FROM acts "  \
-  "WHERE name_words @@ (SELECT string_agg('(' || alternatives || ')', ' & ')::tsquery"          \
-  "                     FROM expansions)"                                                       \
+  "WHERE name_words @@ (SELECT string_agg('(' || q || ')', ' & ')::tsquery FROM terms)"        \
   " AND ($5::int = 0 OR kind = $5::int)" ZP_SGEC_SCOPE                                          \
   " AND ($6::date IS NULL OR event_date >= $6::date)"                                           \
   " AND ($7::date IS NULL OR event_date <= $7::date)"                                           \

@@ -148,16 +148,10 @@ Names NormalizedNames(const v1::PersonName& n) {
           NormalizeName(absl::StrCat(n.given_name().fr(), " ", n.family_name().fr()))};
 }
 
-// The distinct normalised words of a name in both scripts, as a text[] literal.
+// The search lexemes of a name (names.h), as a text[] literal.
 std::string WordsOf(const v1::PersonName& n) {
   Names names = NormalizedNames(n);
-  std::vector<std::string> words;
-  for (const std::string* text : {&names.ar, &names.lat}) {
-    for (absl::string_view w : absl::StrSplit(*text, ' ', absl::SkipEmpty())) {
-      if (std::find(words.begin(), words.end(), w) == words.end()) words.emplace_back(w);
-    }
-  }
-  return ArrayLiteral(words);
+  return ArrayLiteral(NameLexemes(names.ar, names.lat));
 }
 
 pg::Param DateParam(const common::v1::Date& date) {
