@@ -763,6 +763,99 @@ TEST_CASE("sgec: the audit chain verifies, and a row changed through SQL is repo
   CHECK(gap->reason() == "sequence");
 }
 
+TEST_CASE("sgec: bureaus: principal bureaus for every commune, others and consulates by the DGCT",
+          "[integration][sgec]") {
+  SgecFixture f;
+  v1::ListBureausRequest list;
+  list.set_commune_code(kAssilah);
+  auto assilah = f.registry().ListBureaus(f.Agent(), list);
+  REQUIRE(assilah.ok());
+  REQUIRE(assilah->bureaus_size() == 1);
+  CHECK(assilah->bureaus(0).code() == kAssilah);
+  CHECK(f.Count("SELECT count(*) FROM bureaus") > 1500);
+
+  // A province's cell pages through its communes' bureaus.
+  v1::ListBureausRequest province;
+  province.set_page_size(5);
+  std::set<std::string> seen;
+  for (int page = 0; page < 10; ++page) {
+    auto r = f.registry().ListBureaus(C(P("cell", {"province_cell"}, {"01.511"})), province);
+    REQUIRE(r.ok());
+    for (const auto& b : r->bureaus()) {
+      CHECK(b.commune_code().rfind("01.511.", 0) == 0);
+      CHECK(seen.insert(b.code()).second);
+    }
+    if (r->next_page_token().empty()) break;
+    province.set_page_token(r->next_page_token());
+  }
+  CHECK(seen.size() >= 10);
+
+  v1::CreateBureauRequest create;
+  create.set_request_id(core::NewUuidV7());
+  create.mutable_bureau()->set_code("C-FR-LYON");
+  create.mutable_bureau()->set_country_code("FR");
+  create.mutable_bureau()->mutable_name()->set_ar("القنصلية العامة للمملكة المغربية بليون");
+  create.mutable_bureau()->mutable_name()->set_fr("Consulat général du Maroc à Lyon");
+  CHECK(f.registry().CreateBureau(f.Officer(), create).status().code() ==
+        absl::StatusCode::kPermissionDenied);
+  Caller dgct = C(P("dgct", {"dgct"}, {"MA"}));
+  auto consulate = f.registry().CreateBureau(dgct, create);
+  REQUIRE(consulate.ok());
+  auto again = f.registry().CreateBureau(dgct, create);  // a retry: the same answer
+  REQUIRE(again.ok());
+  create.set_request_id(core::NewUuidV7());  // another request, same code
+  CHECK(Reason(f.registry().CreateBureau(dgct, create).status()) == reasons::kBureauExists);
+  create.set_request_id(core::NewUuidV7());
+  create.mutable_bureau()->set_code("bad code");
+  create.mutable_bureau()->set_country_code("MA");
+  auto bad = f.registry().CreateBureau(dgct, create);
+  CHECK(bad.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(core::FieldViolationsOf(bad.status()).size() == 2);
+
+  // A birth abroad, declared at the consulate by national staff, eleven months later.
+  auto req = f.BirthOf(60, kAssilah, 330);
+  req.set_bureau_code("C-FR-LYON");
+  req.mutable_birth()->mutable_place()->Clear();
+  req.mutable_birth()->mutable_place()->set_country_code("FR");
+  req.mutable_birth()->mutable_place()->set_city("Lyon");
+  CHECK(f.registry().DeclareBirth(f.Agent(), req).status().code() == absl::StatusCode::kNotFound);
+  auto d = f.registry().DeclareBirth(C(P("consul", {"civil_agent"}, {"MA"})), req);
+  INFO(d.status().ToString());
+  REQUIRE(d.ok());
+  CHECK(d->commune_code().empty());
+  CHECK(d->bureau_code() == "C-FR-LYON");
+}
+
+TEST_CASE("sgec: a bureau's queue lists its open declarations, oldest first, by pages",
+          "[integration][sgec]") {
+  SgecFixture f;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 7; ++i) ids.push_back(f.Declare(f.BirthOf(70 + i)).id());
+  f.Validate(ids[0]);
+  v1::ListDeclarationsRequest list;
+  list.set_bureau_code(kAssilah);
+  list.set_page_size(3);
+  std::vector<std::string> listed;
+  for (int page = 0; page < 5; ++page) {
+    auto r = f.registry().ListDeclarations(f.Officer(), list);
+    REQUIRE(r.ok());
+    for (const auto& d : r->declarations()) listed.push_back(d.id());
+    if (r->next_page_token().empty()) break;
+    list.set_page_token(r->next_page_token());
+  }
+  CHECK(listed == ids);
+  list.clear_page_token();
+  list.set_state(v1::VALIDATED);
+  auto validated = f.registry().ListDeclarations(f.Officer(), list);
+  REQUIRE(validated.ok());
+  REQUIRE(validated->declarations_size() == 1);
+  CHECK(validated->declarations(0).id() == ids[0]);
+  list.set_page_size(1001);
+  CHECK(core::FieldViolationsOf(f.registry().ListDeclarations(f.Officer(), list).status())
+            .front()
+            .field == "page_size");
+}
+
 // Runs a command and returns its standard output.
 std::string Output(const std::string& command) {
   std::string out;
