@@ -14,7 +14,7 @@ ZP_GATEWAY_METRICS=${ZP_GATEWAY_METRICS:-127.0.0.1:9100}
 SERVICES=(
   "sgec zp.sgec.v1.CivilRegistry 50101"
   "watiqa zp.watiqa.v1.WatiqaService 50102"
-  "chikaya zp.chikaya.v1.ChikayaService 50103"
+  "chikaya zp.chikaya.v1.Complaints 50103"
 )
 
 start_process() {  # start_process NAME COMMAND...

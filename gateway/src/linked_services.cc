@@ -1,5 +1,6 @@
 #include "gateway/src/linked_services.h"
 
+#include "zp/chikaya/v1/chikaya.pb.h"
 #include "zp/sgec/v1/sgec.pb.h"
 #include "zp/testing/v1/echo.pb.h"
 
@@ -8,6 +9,7 @@ namespace zp::gateway {
 std::vector<const google::protobuf::ServiceDescriptor*> LinkedServices() {
   std::vector<const google::protobuf::FileDescriptor*> files = {
       zp::sgec::v1::Act::descriptor()->file(),
+      zp::chikaya::v1::Complaint::descriptor()->file(),
       // Test-only: lets the end-to-end tests route to an echo service.
       zp::testing::v1::EchoRequest::descriptor()->file(),
   };

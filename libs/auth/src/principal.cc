@@ -37,6 +37,15 @@ absl::Status RequireRole(const Principal& principal,
       "ROLE_REQUIRED");
 }
 
+absl::StatusOr<std::string> ActingRole(const Principal& principal,
+                                       std::initializer_list<absl::string_view> allowed) {
+  for (absl::string_view role : allowed) {
+    if (principal.HasRole(role)) return std::string(role);
+  }
+  absl::Status denied = RequireRole(principal, allowed);
+  return denied.ok() ? absl::PermissionDeniedError("no allowed role") : denied;
+}
+
 bool CanAccessTerritory(const Principal& principal, absl::string_view code,
                         const territory::Referential& referential) {
   for (const std::string& scope : principal.territories) {

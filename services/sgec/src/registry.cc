@@ -16,6 +16,7 @@
 #include "services/sgec/src/queries.h"
 #include "services/sgec/src/rules.h"
 #include "zp/audit/audit.h"
+#include "zp/core/api.h"
 #include "zp/core/status.h"
 #include "zp/core/uuid.h"
 #include "zp/events/event.h"
@@ -30,8 +31,6 @@ using core::RuleError;
 using google::protobuf::util::TimeUtil;
 
 constexpr char kSource[] = "sgec";
-constexpr int kDefaultPageSize = 20;
-constexpr int kMaxPageSize = 1000;
 constexpr char kNational[] = "MA";
 
 // Staff who read registers in their territory.
@@ -39,13 +38,7 @@ constexpr std::initializer_list<absl::string_view> kReaders = {
     roles::kCivilAgent, roles::kCivilOfficer, roles::kProvinceCell,
     roles::kGovernor,   roles::kDgct,         roles::kAuditor};
 
-absl::StatusOr<std::string> ActingRole(const auth::Principal& p,
-                                       std::initializer_list<absl::string_view> allowed) {
-  for (absl::string_view role : allowed) {
-    if (p.HasRole(role)) return std::string(role);
-  }
-  return auth::RequireRole(p, allowed);  // PERMISSION_DENIED naming the roles
-}
+using auth::ActingRole;
 
 bool IsReader(const auth::Principal& p) {
   for (absl::string_view role : kReaders) {
@@ -54,31 +47,12 @@ bool IsReader(const auth::Principal& p) {
   return false;
 }
 
-absl::Status CheckRequestId(const std::string& request_id) {
-  if (request_id.empty()) {
-    return core::InvalidArgumentError("request_id", "required (HTTP: the Idempotency-Key header)");
-  }
-  if (!core::IsUuid(request_id)) {
-    return core::InvalidArgumentError("request_id", "must be a UUID");
-  }
-  return absl::OkStatus();
-}
+using core::CheckRequestId;
+using core::PageSize;
 
-absl::StatusOr<int> PageSize(int requested) {
-  if (requested < 0 || requested > kMaxPageSize) {
-    return core::InvalidArgumentError("page_size", absl::StrCat("between 0 and ", kMaxPageSize));
-  }
-  return requested == 0 ? kDefaultPageSize : requested;
-}
-
-std::string EncodeToken(absl::string_view raw) { return absl::WebSafeBase64Escape(raw); }
-
+std::string EncodeToken(absl::string_view raw) { return core::EncodePageToken(raw); }
 absl::StatusOr<std::string> DecodeToken(absl::string_view token) {
-  std::string raw;
-  if (!absl::WebSafeBase64Unescape(token, &raw)) {
-    return core::InvalidArgumentError("page_token", "not a token returned by this method");
-  }
-  return raw;
+  return core::DecodePageToken(token);
 }
 
 int64_t NowMicros(const core::Clock& clock) { return absl::ToUnixMicros(clock.Now()); }

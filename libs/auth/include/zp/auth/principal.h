@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "zp/territory/referential.h"
 
@@ -48,6 +49,11 @@ struct Principal {
 // PERMISSION_DENIED (reason ROLE_REQUIRED) unless the principal has one of `allowed`.
 absl::Status RequireRole(const Principal& principal,
                          std::initializer_list<absl::string_view> allowed);
+
+// The first of `allowed` that the principal holds (the role an action is taken under, for the
+// audit trail); PERMISSION_DENIED naming the roles otherwise.
+absl::StatusOr<std::string> ActingRole(const Principal& principal,
+                                       std::initializer_list<absl::string_view> allowed);
 
 // True when one of the principal's territory codes is `code` or one of its ancestors. A resource
 // outside the scope must be answered NOT_FOUND by the caller, never with its data.

@@ -1,0 +1,54 @@
+// zp-chikaya: complaints, observations and suggestions. Wiring only; the rules live in src/.
+#include <atomic>
+#include <iostream>
+#include <thread>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "services/chikaya/src/chikaya_service.h"
+#include "services/chikaya/src/desk.h"
+#include "services/chikaya/src/migrations.h"
+#include "services/chikaya/src/scheduler.h"
+#include "zp/log/log.h"
+#include "zp/rpc/signals.h"
+#include "zp/service/runtime.h"
+
+int main(int argc, char** argv) {
+  zp::rpc::BlockTerminationSignals();
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  bool help = false;
+  auto rt = zp::service::Runtime::Start(
+      {"chikaya", 50103, 50203, 9103, zp::chikaya::AllMigrations(),
+       {{"scheduler_interval", "60s", "how often deadlines are checked (one replica at a time)"}}},
+      argc, argv, &help);
+  if (!rt.ok()) {
+    std::cerr << "zp-chikaya: " << rt.status().message() << "\n";
+    return 1;
+  }
+  if (help) return 0;
+  auto interval = (*rt)->config().Duration("scheduler_interval");
+  if (!interval.ok()) {
+    std::cerr << "zp-chikaya: " << interval.status().message() << "\n";
+    return 1;
+  }
+  const zp::core::Clock& clock = zp::core::SystemClock::Instance();
+  zp::chikaya::Desk desk((*rt)->pool(), (*rt)->referential(), clock, &(*rt)->notifier());
+  zp::chikaya::Scheduler scheduler((*rt)->pool(), clock, &(*rt)->notifier());
+  absl::Notification stop;
+  std::thread deadlines([&] {
+    do {
+      auto pass = scheduler.RunOnce();
+      if (!pass.ok()) {
+        spdlog::warn("deadline scheduler: {}", pass.status().message());
+      } else if (pass->overdue + pass->escalated > 0) {
+        spdlog::info("deadline scheduler: {} overdue, {} escalated", pass->overdue,
+                     pass->escalated);
+      }
+    } while (!stop.WaitForNotificationWithTimeout(*interval));
+  });
+  zp::chikaya::ComplaintsService service(desk, (*rt)->verifier());
+  int code = (*rt)->Serve({&service});
+  stop.Notify();
+  deadlines.join();
+  return code;
+}

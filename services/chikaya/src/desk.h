@@ -1,0 +1,95 @@
+#pragma once
+
+// The complaints desk: submissions, the authority's answers, the submitter's follow-up. Each
+// operation checks the caller (role, territory, or submitter and tracking secret), applies the
+// rules, and writes the change, its events (outbox) and its audit record in one transaction under
+// the call's request_id.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "zp/auth/principal.h"
+#include "zp/chikaya/v1/chikaya.pb.h"
+#include "zp/core/clock.h"
+#include "zp/events/outbox.h"
+#include "zp/pg/pool.h"
+#include "zp/territory/referential.h"
+
+namespace zp::chikaya {
+
+namespace reasons {
+inline constexpr char kInvalidState[] = "INVALID_STATE";
+inline constexpr char kReopenWindowClosed[] = "REOPEN_WINDOW_CLOSED";
+inline constexpr char kAlreadyRated[] = "ALREADY_RATED";
+inline constexpr char kSameAuthority[] = "SAME_AUTHORITY";
+}  // namespace reasons
+
+inline constexpr int kReopenDays = 30;
+inline constexpr size_t kMaxDescription = 4000;  // characters
+
+// The caller: a verified principal, or nobody (anonymous submitters).
+struct Caller {
+  std::optional<auth::Principal> principal;
+  std::string traceparent;
+};
+
+class Desk {
+ public:
+  Desk(pg::Pool& pool, std::shared_ptr<const territory::Referential> referential,
+       const core::Clock& clock, events::OutboxNotifier* notifier = nullptr);
+
+  absl::StatusOr<v1::ListCategoriesResponse> ListCategories(const Caller& c,
+                                                            const v1::ListCategoriesRequest& r);
+  absl::StatusOr<v1::SubmitResponse> Submit(const Caller& c, const v1::SubmitRequest& r);
+  absl::StatusOr<v1::Complaint> GetComplaint(const Caller& c, const v1::GetComplaintRequest& r);
+  absl::StatusOr<v1::Complaint> TrackComplaint(const Caller& c,
+                                               const v1::TrackComplaintRequest& r);
+  absl::StatusOr<v1::ListComplaintsResponse> ListComplaints(const Caller& c,
+                                                            const v1::ListComplaintsRequest& r);
+
+  absl::StatusOr<v1::Complaint> Acknowledge(const Caller& c, const v1::TransitionRequest& r);
+  absl::StatusOr<v1::Complaint> Assign(const Caller& c, const v1::AssignRequest& r);
+  absl::StatusOr<v1::Complaint> StartWork(const Caller& c, const v1::TransitionRequest& r);
+  absl::StatusOr<v1::Complaint> Resolve(const Caller& c, const v1::ResolveRequest& r);
+  absl::StatusOr<v1::Complaint> Reject(const Caller& c, const v1::RejectRequest& r);
+  absl::StatusOr<v1::RedirectResponse> Redirect(const Caller& c, const v1::RedirectRequest& r);
+
+  absl::StatusOr<v1::Complaint> Reopen(const Caller& c, const v1::SubmitterActionRequest& r);
+  absl::StatusOr<v1::Complaint> Close(const Caller& c, const v1::SubmitterActionRequest& r);
+  absl::StatusOr<v1::Complaint> Rate(const Caller& c, const v1::RateRequest& r);
+
+ private:
+  // Inserts a new complaint (deadlines from now), its event and its audit record.
+  absl::Status Insert(pg::Transaction& tx, const Caller& c, const std::string& role,
+                      const std::string& request_id, const std::string& method,
+                      v1::Complaint& doc, const std::string& tracking_hash, absl::Time now);
+  absl::Status Record(pg::Transaction& tx, const Caller& c, const std::string& role,
+                      const std::string& request_id, const std::string& method,
+                      const v1::Complaint& doc, const google::protobuf::Message& event);
+  // Changes the complaint in the step's transaction; `tracking_hash` is the submitter's.
+  using Change = std::function<absl::Status(pg::Transaction& tx, v1::Complaint& doc,
+                                            const std::string& role,
+                                            const std::string& tracking_hash)>;
+  // A transition by staff of the complaint's authority (or its supervision cell).
+  absl::StatusOr<v1::Complaint> StaffStep(const Caller& c, const std::string& request_id,
+                                          const std::string& id, const std::string& method,
+                                          const google::protobuf::Message& request,
+                                          std::initializer_list<v1::State> from, v1::State to,
+                                          const Change& change);
+  // A step of the submitter (by account or by tracking secret).
+  absl::StatusOr<v1::Complaint> SubmitterStep(const Caller& c, const std::string& request_id,
+                                              const std::string& id, const std::string& secret,
+                                              const std::string& method,
+                                              const google::protobuf::Message& request,
+                                              const Change& change);
+
+  pg::Pool& pool_;
+  std::shared_ptr<const territory::Referential> referential_;
+  const core::Clock& clock_;
+  events::Outbox outbox_;
+};
+
+}  // namespace zp::chikaya

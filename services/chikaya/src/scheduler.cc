@@ -1,0 +1,96 @@
+#include "services/chikaya/src/scheduler.h"
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "zp/audit/audit.h"
+#include "zp/chikaya/v1/chikaya.pb.h"
+#include "zp/chikaya/v1/events.pb.h"
+#include "zp/core/status.h"
+#include "zp/events/event.h"
+
+namespace zp::chikaya {
+namespace {
+
+constexpr int64_t kLeaderKey = 0x63686b7363686564;  // "chksched"
+
+constexpr pg::Query kTryLead{"chk_sched_lead", "SELECT pg_try_advisory_xact_lock($1::bigint)"};
+
+// Open complaints past a deadline, not yet marked: the missed deadline is the earliest of the
+// acknowledge deadline (while unacknowledged) and the answer deadline.
+constexpr pg::Query kNewlyOverdue{"chk_sched_overdue", R"sql(
+SELECT c.id, c.doc,
+       (extract(epoch FROM CASE WHEN c.state IN (1, 9) AND c.acknowledge_due < c.answer_due
+                                THEN c.acknowledge_due ELSE c.answer_due END) * 1000000)::bigint,
+       CASE WHEN c.state IN (1, 9) AND c.acknowledge_due < to_timestamp($1::numeric / 1000000)
+            THEN 'acknowledge' ELSE 'answer' END
+FROM complaints c
+WHERE NOT c.overdue AND c.state IN (1, 2, 3, 4, 9)
+  AND ((c.state IN (1, 9) AND c.acknowledge_due < to_timestamp($1::numeric / 1000000))
+       OR c.answer_due < to_timestamp($1::numeric / 1000000))
+ORDER BY c.id LIMIT $2
+FOR UPDATE)sql"};
+
+// Marked overdue, still open, `escalation_days` after the missed deadline, not yet at level 2.
+constexpr pg::Query kToEscalate{"chk_sched_escalate", R"sql(
+SELECT c.id, c.doc, 0::bigint, 'answer'
+FROM complaints c JOIN deadlines d ON d.kind = c.kind
+WHERE c.overdue AND c.escalation_level = 1 AND c.state IN (1, 2, 3, 4, 9)
+  AND c.overdue_since + d.escalation_days * interval '1 day' < to_timestamp($1::numeric / 1000000)
+ORDER BY c.id LIMIT $2
+FOR UPDATE OF c)sql"};
+
+constexpr pg::Query kMark{"chk_sched_mark", R"sql(
+UPDATE complaints SET overdue = true, escalation_level = $2,
+  overdue_since = coalesce(overdue_since, to_timestamp($3::numeric / 1000000)), doc = $4
+WHERE id = $1::uuid)sql"};
+
+}  // namespace
+
+Scheduler::Scheduler(pg::Pool& pool, const core::Clock& clock, events::OutboxNotifier* notifier,
+                     int batch)
+    : pool_(pool), clock_(clock), outbox_(events::TopicFor("chikaya"), notifier), batch_(batch) {}
+
+absl::StatusOr<SchedulerPass> Scheduler::RunOnce() {
+  SchedulerPass pass;
+  absl::Status status = pg::RunInTransaction(pool_, [&](pg::Transaction& tx) -> absl::Status {
+    pass = SchedulerPass{};
+    ASSIGN_OR_RETURN(pg::Result lead, tx.Exec(kTryLead, {kLeaderKey}));
+    pass.leader = lead.Bool(0, 0);
+    if (!pass.leader) return absl::OkStatus();  // another replica is on it
+    const absl::Time now = clock_.Now();
+    const std::string now_us = absl::StrCat(absl::ToUnixMicros(now));
+    for (int level : {1, 2}) {
+      ASSIGN_OR_RETURN(pg::Result rows,
+                       tx.Exec(level == 1 ? kNewlyOverdue : kToEscalate, {now_us, batch_}));
+      for (int i = 0; i < rows.rows(); ++i) {
+        v1::Complaint doc;
+        if (!doc.ParseFromString(rows.Bytes(i, 1))) {
+          return absl::DataLossError("complaint document does not parse");
+        }
+        doc.set_overdue(true);
+        doc.set_escalation_level(level);
+        RETURN_IF_ERROR(tx.Exec(kMark, {doc.id(), level, absl::StrCat(rows.Int(i, 2)),
+                                        pg::Param::Bytes(doc.SerializeAsString())})
+                            .status());
+        v1::ComplaintOverdue event;
+        event.set_complaint_id(doc.id());
+        event.set_kind(doc.kind());
+        event.set_authority_code(doc.authority_code());
+        event.set_escalation_level(level);
+        event.set_deadline(std::string(rows.Text(i, 3)));
+        events::EventContext ec{"chikaya", "system:scheduler", doc.authority_code(), "", ""};
+        RETURN_IF_ERROR(outbox_.Append(tx, events::NewEvent(ec, doc.id(), event, clock_)));
+        audit::Record record{"system:scheduler", "system", "chikaya.Escalate",
+                             absl::StrCat("complaints/", doc.id()), doc.authority_code(), "",
+                             audit::ChangeDigest(doc), now};
+        RETURN_IF_ERROR(audit::Append(tx, record));
+        ++(level == 1 ? pass.overdue : pass.escalated);
+      }
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return pass;
+}
+
+}  // namespace zp::chikaya

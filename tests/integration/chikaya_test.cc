@@ -1,0 +1,380 @@
+// CHIKAYA against a real PostgreSQL: submissions, every transition by role, redirect, reopen,
+// ratings, anonymous tracking, territory isolation.
+#include "absl/strings/str_cat.h"
+#include "catch2/catch.hpp"
+#include "services/chikaya/src/desk.h"
+#include "services/chikaya/src/migrations.h"
+#include "services/chikaya/src/scheduler.h"
+
+#include <thread>
+#include "zp/core/clock.h"
+#include "zp/core/status.h"
+#include "zp/core/uuid.h"
+#include "zp/pg/migrations.h"
+#include "zp/pg/test_database.h"
+
+namespace zp::chikaya {
+namespace {
+
+constexpr char kAssilah[] = "01.511.01.01";     // commune, province 01.511
+constexpr char kTanger[] = "01.511.01.0";       // commune, same province
+constexpr char kCasablanca[] = "06.141.01.0";   // another region
+
+std::string Reason(const absl::Status& s) { return core::ReasonOf(s).value_or(""); }
+std::string Field(const absl::Status& s) {
+  auto v = core::FieldViolationsOf(s);
+  return v.empty() ? "" : v.front().field;
+}
+
+Caller As(const std::string& subject, std::initializer_list<const char*> roles,
+          std::initializer_list<const char*> territories = {}) {
+  auth::Principal p;
+  p.subject = subject;
+  for (const char* r : roles) p.roles.emplace_back(r);
+  for (const char* t : territories) p.territories.emplace_back(t);
+  return Caller{p, ""};
+}
+
+const Caller kAnonymous{std::nullopt, ""};
+
+class ChikayaFixture {
+ public:
+  ChikayaFixture() {
+    auto db = pg::TestDatabase::Create();
+    REQUIRE(db.ok());
+    db_ = *std::move(db);
+    pool_ = std::make_unique<pg::Pool>(db_->pool_options(4));
+    auto conn = pg::Connection::Open(db_->server_url(), db_->overrides());
+    REQUIRE(conn.ok());
+    REQUIRE(pg::ApplyMigrations(**conn, AllMigrations()).ok());
+    clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 3, 1, 9, 0, 0), absl::UTCTimeZone()));
+    desk_ = std::make_unique<Desk>(*pool_, *territory::Referential::LoadEmbedded(), clock_);
+  }
+
+  Desk& desk() { return *desk_; }
+  pg::Pool& pool() { return *pool_; }
+
+  int64_t Count(const std::string& sql) {
+    auto conn = pool_->Acquire();
+    REQUIRE(conn.ok());
+    auto r = (*conn)->Exec(sql);
+    REQUIRE(r.ok());
+    return r->Int(0, 0);
+  }
+
+  v1::SubmitRequest Request(const std::string& authority = kAssilah) {
+    v1::SubmitRequest r;
+    r.set_request_id(core::NewUuidV7());
+    r.set_kind(v1::COMPLAINT);
+    r.set_category("lighting");
+    r.set_authority_code(authority);
+    r.set_subject("Éclairage en panne — الإنارة معطلة");
+    r.set_description("La rue Ibn Battouta est sans éclairage depuis une semaine.");
+    r.mutable_location()->set_latitude(35.4650);
+    r.mutable_location()->set_longitude(-6.0344);
+    return r;
+  }
+
+  v1::Complaint Submit(const Caller& who, const std::string& authority = kAssilah) {
+    auto r = desk_->Submit(who, Request(authority));
+    INFO(r.status().ToString());
+    REQUIRE(r.ok());
+    return r->complaint();
+  }
+
+  template <typename Req>
+  Req Step(const std::string& id) {
+    Req r;
+    r.set_request_id(core::NewUuidV7());
+    r.set_id(id);
+    return r;
+  }
+
+  core::ManualClock clock_;
+
+ private:
+  std::unique_ptr<pg::TestDatabase> db_;
+  std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<Desk> desk_;
+};
+
+const Caller kCitizen = As("citizen-1", {"citizen"});
+const Caller kAgent = As("agent-assilah", {"agent"}, {kAssilah});
+const Caller kOtherAgent = As("agent-tanger", {"agent"}, {kTanger});
+const Caller kCell = As("cell-tanger-assilah", {"province_cell"}, {"01.511"});
+const Caller kOtherCell = As("cell-casablanca", {"province_cell"}, {"06.141"});
+
+TEST_CASE("chikaya: submissions are validated field by field", "[integration][chikaya]") {
+  ChikayaFixture f;
+  auto r = f.Request();
+  r.set_description(std::string(4001, 'x'));
+  CHECK(Field(f.desk().Submit(kCitizen, r).status()) == "description");
+  r = f.Request();
+  std::string arabic;
+  for (int i = 0; i < 4000; ++i) arabic += "ب";  // 4,000 characters, 8,000 bytes: accepted
+  r.set_description(arabic);
+  CHECK(f.desk().Submit(kCitizen, r).ok());
+  r = f.Request();
+  r.mutable_location()->set_latitude(48.85);  // Paris
+  CHECK(Field(f.desk().Submit(kCitizen, r).status()) == "location");
+  r = f.Request();
+  r.set_category("potholes-on-mars");
+  CHECK(Field(f.desk().Submit(kCitizen, r).status()) == "category");
+  r = f.Request("06.141.01.00");  // not a local authority
+  CHECK(Field(f.desk().Submit(kCitizen, r).status()) == "authority_code");
+  r = f.Request();
+  CHECK(Field(f.desk().Submit(kAnonymous, r).status()) == "contact");
+  CHECK(f.desk().Submit(kAgent, f.Request()).status().code() ==
+        absl::StatusCode::kPermissionDenied);
+}
+
+TEST_CASE("chikaya: Arabic, French and emoji round-trip intact", "[integration][chikaya]") {
+  ChikayaFixture f;
+  auto r = f.Request();
+  const std::string text =
+      "الإنارة العمومية معطلة منذ أسبوع في زنقة ابن بطوطة 🚧 — l'éclairage est en panne, merci 🙏";
+  r.set_description(text);
+  auto submitted = f.desk().Submit(kCitizen, r);
+  REQUIRE(submitted.ok());
+  v1::GetComplaintRequest get;
+  get.set_id(submitted->complaint().id());
+  auto read = f.desk().GetComplaint(kCitizen, get);
+  REQUIRE(read.ok());
+  CHECK(read->description() == text);
+  CHECK(read->reference().rfind("CHK-2026-", 0) == 0);
+  CHECK(read->state() == v1::SUBMITTED);
+  CHECK(read->submitter_kind() == v1::CITIZEN);
+}
+
+TEST_CASE("chikaya: each transition by its role; others refused", "[integration][chikaya]") {
+  ChikayaFixture f;
+  v1::Complaint c = f.Submit(kCitizen);
+  auto ack = f.Step<v1::TransitionRequest>(c.id());
+  CHECK(f.desk().Acknowledge(kCitizen, ack).status().code() ==
+        absl::StatusCode::kPermissionDenied);
+  CHECK(f.desk().Acknowledge(kOtherAgent, ack).status().code() == absl::StatusCode::kNotFound);
+  CHECK(f.desk().Acknowledge(kOtherCell, ack).status().code() == absl::StatusCode::kNotFound);
+  auto start_early = f.Step<v1::TransitionRequest>(c.id());
+  CHECK(Reason(f.desk().StartWork(kAgent, start_early).status()) == reasons::kInvalidState);
+  auto acked = f.desk().Acknowledge(kAgent, ack);
+  REQUIRE(acked.ok());
+  CHECK(acked->state() == v1::ACKNOWLEDGED);
+  CHECK(acked->has_acknowledge_time());
+
+  auto assign = f.Step<v1::AssignRequest>(c.id());
+  CHECK(Field(f.desk().Assign(kAgent, assign).status()) == "assignee");
+  assign.set_assignee("agent-voirie");
+  auto assigned = f.desk().Assign(kAgent, assign);
+  REQUIRE(assigned.ok());
+  CHECK(assigned->assignee() == "agent-voirie");
+  // The province's supervision cell reassigns.
+  auto reassign = f.Step<v1::AssignRequest>(c.id());
+  reassign.set_assignee("agent-eclairage");
+  REQUIRE(f.desk().Assign(kCell, reassign).ok());
+  REQUIRE(f.desk().StartWork(kAgent, f.Step<v1::TransitionRequest>(c.id())).ok());
+
+  auto resolve = f.Step<v1::ResolveRequest>(c.id());
+  CHECK(Field(f.desk().Resolve(kAgent, resolve).status()) == "response");
+  resolve.set_response("Les lampadaires ont été remplacés le 3 mars.");
+  auto resolved = f.desk().Resolve(kAgent, resolve);
+  REQUIRE(resolved.ok());
+  CHECK(resolved->state() == v1::RESOLVED);
+  CHECK(f.desk().Resolve(kAgent, resolve)->id() == c.id());  // a retry: the same answer
+
+  // The submitter rates (once) and closes; nobody else can.
+  auto rate = f.Step<v1::RateRequest>(c.id());
+  rate.set_rating(6);
+  CHECK(Field(f.desk().Rate(kCitizen, rate).status()) == "rating");
+  rate.set_rating(4);
+  CHECK(f.desk().Rate(As("citizen-2", {"citizen"}), rate).status().code() ==
+        absl::StatusCode::kNotFound);
+  auto rated = f.desk().Rate(kCitizen, rate);
+  REQUIRE(rated.ok());
+  CHECK(rated->rating() == 4);
+  rate.set_request_id(core::NewUuidV7());
+  CHECK(Reason(f.desk().Rate(kCitizen, rate).status()) == reasons::kAlreadyRated);
+  auto closed = f.desk().Close(kCitizen, f.Step<v1::SubmitterActionRequest>(c.id()));
+  REQUIRE(closed.ok());
+  CHECK(closed->state() == v1::CLOSED);
+  CHECK(Reason(f.desk().Reopen(kCitizen, f.Step<v1::SubmitterActionRequest>(c.id())).status()) ==
+        reasons::kInvalidState);
+}
+
+TEST_CASE("chikaya: rejection needs a reason; redirection creates a complaint at the other "
+          "authority", "[integration][chikaya]") {
+  ChikayaFixture f;
+  v1::Complaint c = f.Submit(kCitizen);
+  auto reject = f.Step<v1::RejectRequest>(c.id());
+  CHECK(Field(f.desk().Reject(kAgent, reject).status()) == "reason");
+
+  auto redirect = f.Step<v1::RedirectRequest>(c.id());
+  redirect.set_authority_code(kAssilah);
+  redirect.set_reason("relève de la commune de Tanger");
+  CHECK(Reason(f.desk().Redirect(kAgent, redirect).status()) == reasons::kSameAuthority);
+  redirect.set_request_id(core::NewUuidV7());
+  redirect.set_authority_code(kTanger);
+  auto moved = f.desk().Redirect(kAgent, redirect);
+  REQUIRE(moved.ok());
+  CHECK(moved->original().state() == v1::REDIRECTED);
+  CHECK(moved->redirected().state() == v1::SUBMITTED);
+  CHECK(moved->redirected().authority_code() == kTanger);
+  CHECK(moved->redirected().redirected_from() == c.id());
+  CHECK(moved->original().redirected_to() == moved->redirected().id());
+  CHECK(moved->redirected().submitter() == "citizen-1");
+
+  // Tanger's agent now handles it; Assilah's does not see the new one.
+  v1::GetComplaintRequest get;
+  get.set_id(moved->redirected().id());
+  CHECK(f.desk().GetComplaint(kOtherAgent, get).ok());
+  CHECK(f.desk().GetComplaint(kAgent, get).status().code() == absl::StatusCode::kNotFound);
+  CHECK(f.desk().GetComplaint(kCitizen, get).ok());
+  auto rejected = f.Step<v1::RejectRequest>(moved->redirected().id());
+  rejected.set_reason("hors compétence communale: relève de l'ONEE");
+  auto done = f.desk().Reject(kOtherAgent, rejected);
+  REQUIRE(done.ok());
+  CHECK(done->state() == v1::REJECTED);
+}
+
+TEST_CASE("chikaya: reopening within 30 days of the answer, not after", "[integration][chikaya]") {
+  ChikayaFixture f;
+  for (int days : {29, 31}) {
+    INFO(days);
+    v1::Complaint c = f.Submit(kCitizen);
+    REQUIRE(f.desk().Acknowledge(kAgent, f.Step<v1::TransitionRequest>(c.id())).ok());
+    auto resolve = f.Step<v1::ResolveRequest>(c.id());
+    resolve.set_response("Réparé.");
+    REQUIRE(f.desk().Resolve(kAgent, resolve).ok());
+    f.clock_.Advance(absl::Hours(24) * days);
+    auto reopened = f.desk().Reopen(kCitizen, f.Step<v1::SubmitterActionRequest>(c.id()));
+    if (days < 30) {
+      REQUIRE(reopened.ok());
+      CHECK(reopened->state() == v1::REOPENED);
+      CHECK(f.desk().Acknowledge(kAgent, f.Step<v1::TransitionRequest>(c.id())).ok());
+    } else {
+      CHECK(Reason(reopened.status()) == reasons::kReopenWindowClosed);
+    }
+  }
+}
+
+TEST_CASE("chikaya: anonymous submitters follow with reference and tracking secret",
+          "[integration][chikaya]") {
+  ChikayaFixture f;
+  auto r = f.Request();
+  r.mutable_contact()->set_phone("+212 600 000 000");
+  auto submitted = f.desk().Submit(kAnonymous, r);
+  REQUIRE(submitted.ok());
+  CHECK(submitted->complaint().submitter_kind() == v1::ANONYMOUS);
+  const std::string secret = submitted->tracking_secret();
+  CHECK(secret.size() == 24);
+  v1::TrackComplaintRequest track;
+  track.set_reference(submitted->complaint().reference());
+  track.set_tracking_secret(secret);
+  CHECK(f.desk().TrackComplaint(kAnonymous, track).ok());
+  track.set_tracking_secret("wrong");
+  CHECK(f.desk().TrackComplaint(kAnonymous, track).status().code() ==
+        absl::StatusCode::kNotFound);
+
+  const std::string id = submitted->complaint().id();
+  REQUIRE(f.desk().Acknowledge(kAgent, f.Step<v1::TransitionRequest>(id)).ok());
+  auto resolve = f.Step<v1::ResolveRequest>(id);
+  resolve.set_response("Réparé.");
+  REQUIRE(f.desk().Resolve(kAgent, resolve).ok());
+  auto rate = f.Step<v1::RateRequest>(id);
+  rate.set_rating(5);
+  CHECK(f.desk().Rate(kAnonymous, rate).status().code() == absl::StatusCode::kNotFound);
+  rate.set_tracking_secret(secret);
+  CHECK(f.desk().Rate(kAnonymous, rate).ok());
+}
+
+TEST_CASE("chikaya: nobody sees an item outside their territory", "[integration][chikaya]") {
+  ChikayaFixture f;
+  v1::Complaint assilah = f.Submit(kCitizen, kAssilah);
+  v1::Complaint casa = f.Submit(As("citizen-2", {"citizen"}), kCasablanca);
+  v1::Complaint province = f.Submit(kCitizen, "01.511");
+  v1::GetComplaintRequest get;
+  get.set_id(assilah.id());
+  CHECK(f.desk().GetComplaint(kAgent, get).ok());
+  CHECK(f.desk().GetComplaint(kCell, get).ok());
+  CHECK(f.desk().GetComplaint(As("dg", {"dgct"}, {"MA"}), get).ok());
+  CHECK(f.desk().GetComplaint(kOtherAgent, get).status().code() == absl::StatusCode::kNotFound);
+  CHECK(f.desk().GetComplaint(kOtherCell, get).status().code() == absl::StatusCode::kNotFound);
+  CHECK(f.desk().GetComplaint(As("citizen-2", {"citizen"}), get).status().code() ==
+        absl::StatusCode::kNotFound);
+
+  v1::ListComplaintsRequest list;
+  auto by_cell = f.desk().ListComplaints(kCell, list);
+  REQUIRE(by_cell.ok());
+  CHECK(by_cell->complaints_size() == 2);  // Assilah's and the province's own
+  auto by_agent = f.desk().ListComplaints(kAgent, list);
+  REQUIRE(by_agent.ok());
+  REQUIRE(by_agent->complaints_size() == 1);
+  CHECK(by_agent->complaints(0).id() == assilah.id());
+  auto national = f.desk().ListComplaints(As("dg", {"dgct"}, {"MA"}), list);
+  REQUIRE(national.ok());
+  CHECK(national->complaints_size() == 3);
+  auto mine = f.desk().ListComplaints(kCitizen, list);
+  REQUIRE(mine.ok());
+  CHECK(mine->complaints_size() == 2);
+  (void)casa;
+  (void)province;
+}
+
+TEST_CASE("chikaya: overdue on day 61, escalated on day 76, once across two replicas",
+          "[integration][chikaya]") {
+  ChikayaFixture f;
+  v1::Complaint answered_late = f.Submit(kCitizen);
+  REQUIRE(f.desk().Acknowledge(kAgent, f.Step<v1::TransitionRequest>(answered_late.id())).ok());
+  v1::Complaint never_acknowledged = f.Submit(kCitizen, kTanger);
+  Scheduler a(f.pool(), f.clock_);
+  Scheduler b(f.pool(), f.clock_);
+  // Two replicas run their passes at the same moments.
+  auto both = [&] {
+    SchedulerPass pa, pb;
+    std::thread ta([&] { pa = *a.RunOnce(); });
+    std::thread tb([&] { pb = *b.RunOnce(); });
+    ta.join();
+    tb.join();
+    return SchedulerPass{pa.overdue + pb.overdue, pa.escalated + pb.escalated,
+                         pa.leader || pb.leader};
+  };
+  const absl::Time start = f.clock_.Now();
+  auto at_day = [&](int day) { f.clock_.Set(start + absl::Hours(24) * day + absl::Minutes(1)); };
+  auto overdue_events = [&](const std::string& id) {
+    return f.Count(absl::StrCat("SELECT count(*) FROM outbox WHERE event_type = "
+                                "'zp.chikaya.v1.ComplaintOverdue' AND key = '", id, "'"));
+  };
+  at_day(14);
+  CHECK(both().overdue == 0);
+  at_day(15);  // the unacknowledged one misses its 15-day acknowledgement deadline
+  auto day15 = both();
+  CHECK(day15.overdue == 1);
+  at_day(59);
+  auto day59 = both();
+  CHECK(day59.overdue == 0);
+  CHECK(day59.escalated == 1);  // the unacknowledged one, 15 days after its missed deadline
+  at_day(60);  // due at day 60 09:00; the pass at 09:01 marks it
+  CHECK(both().overdue == 1);
+  for (int i = 0; i < 3; ++i) CHECK(both().overdue == 0);  // marked once
+  v1::GetComplaintRequest get;
+  get.set_id(answered_late.id());
+  auto marked = f.desk().GetComplaint(kCell, get);
+  REQUIRE(marked.ok());
+  CHECK(marked->overdue());
+  CHECK(marked->escalation_level() == 1);
+  CHECK(overdue_events(answered_late.id()) == 1);
+  at_day(74);
+  CHECK(both().escalated == 0);
+  at_day(75);  // 60 + 15 days
+  CHECK(both().escalated == 1);
+  CHECK(both().escalated == 0);
+  CHECK(f.desk().GetComplaint(kCell, get)->escalation_level() == 2);
+  CHECK(overdue_events(answered_late.id()) == 2);  // level 1, then level 2: once each
+  CHECK(overdue_events(never_acknowledged.id()) == 2);
+  v1::ListComplaintsRequest overdue;
+  overdue.set_overdue_only(true);
+  CHECK(f.desk().ListComplaints(kCell, overdue)->complaints_size() == 2);
+  CHECK(f.desk().ListComplaints(kAgent, overdue)->complaints_size() == 1);
+}
+
+}  // namespace
+}  // namespace zp::chikaya
