@@ -9,6 +9,9 @@
 #include "services/chikaya/src/desk.h"
 #include "services/chikaya/src/migrations.h"
 #include "services/chikaya/src/scheduler.h"
+#include "services/chikaya/src/stats.h"
+#include "zp/events/consumer.h"
+#include "zp/events/event.h"
 #include "zp/log/log.h"
 #include "zp/rpc/signals.h"
 #include "zp/service/runtime.h"
@@ -46,9 +49,26 @@ int main(int argc, char** argv) {
       }
     } while (!stop.WaitForNotificationWithTimeout(*interval));
   });
+  // Statistics from the service's own events (exactly once per event: processed_events).
+  zp::events::ConsumerOptions stats_options;
+  stats_options.bootstrap_servers = (*rt)->kafka_bootstrap();
+  stats_options.group_id = "chikaya-stats";
+  stats_options.topics = {zp::events::TopicFor("chikaya")};
+  stats_options.registry = (*rt)->metrics().registry();
+  stats_options.service = "chikaya";
+  auto referential = (*rt)->referential();
+  zp::events::Consumer stats(stats_options, (*rt)->pool(),
+                             [&](zp::pg::Transaction& tx, const zp::events::v1::Event& e) {
+                               return zp::chikaya::ApplyToStats(tx, e, *referential);
+                             });
+  if (auto s = stats.Start(); !s.ok()) {
+    std::cerr << "zp-chikaya: statistics consumer: " << s.message() << "\n";
+    return 1;
+  }
   zp::chikaya::ComplaintsService service(desk, (*rt)->verifier());
   int code = (*rt)->Serve({&service});
   stop.Notify();
   deadlines.join();
+  stats.Stop();
   return code;
 }

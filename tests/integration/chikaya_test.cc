@@ -5,6 +5,7 @@
 #include "services/chikaya/src/desk.h"
 #include "services/chikaya/src/migrations.h"
 #include "services/chikaya/src/scheduler.h"
+#include "services/chikaya/src/stats.h"
 
 #include <thread>
 #include "zp/core/clock.h"
@@ -374,6 +375,118 @@ TEST_CASE("chikaya: overdue on day 61, escalated on day 76, once across two repl
   overdue.set_overdue_only(true);
   CHECK(f.desk().ListComplaints(kCell, overdue)->complaints_size() == 2);
   CHECK(f.desk().ListComplaints(kAgent, overdue)->complaints_size() == 1);
+}
+
+TEST_CASE("chikaya: statistics after a scripted scenario are the figures computed by hand",
+          "[integration][chikaya]") {
+  ChikayaFixture f;
+  const absl::Time start = f.clock_.Now();
+  auto at_day = [&](int day) { f.clock_.Set(start + absl::Hours(24) * day); };
+  auto ack = [&](const v1::Complaint& c, const Caller& who) {
+    REQUIRE(f.desk().Acknowledge(who, f.Step<v1::TransitionRequest>(c.id())).ok());
+  };
+  auto resolve = [&](const v1::Complaint& c) {
+    auto r = f.Step<v1::ResolveRequest>(c.id());
+    r.set_response("Fait.");
+    REQUIRE(f.desk().Resolve(kAgent, r).ok());
+  };
+  auto rate = [&](const v1::Complaint& c, int stars) {
+    auto r = f.Step<v1::RateRequest>(c.id());
+    r.set_rating(stars);
+    REQUIRE(f.desk().Rate(kCitizen, r).ok());
+  };
+  Scheduler scheduler(f.pool(), f.clock_);
+  v1::Complaint c1 = f.Submit(kCitizen);
+  v1::Complaint c2 = f.Submit(kCitizen);
+  v1::Complaint c3 = f.Submit(kCitizen, kTanger);
+  auto suggestion = f.Request();
+  suggestion.set_kind(v1::SUGGESTION);
+  suggestion.set_category("digital");
+  auto c4 = f.desk().Submit(kCitizen, suggestion)->complaint();
+  at_day(1);
+  ack(c4, kAgent);
+  at_day(2);
+  ack(c1, kAgent);
+  at_day(4);
+  ack(c2, kAgent);
+  at_day(5);
+  resolve(c4);
+  rate(c4, 2);
+  at_day(10);
+  resolve(c1);
+  rate(c1, 4);
+  at_day(16);
+  REQUIRE(scheduler.RunOnce()->overdue == 1);  // c3: not acknowledged within 15 days
+  at_day(61);
+  REQUIRE(scheduler.RunOnce()->overdue == 1);  // c2: not answered within 60 days
+  at_day(70);
+  auto reject = f.Step<v1::RejectRequest>(c2.id());
+  reject.set_reason("hors compétence");
+  REQUIRE(f.desk().Reject(kAgent, reject).ok());
+
+  // What the statistics consumer does with each event, in order.
+  {
+    auto conn = f.pool().Acquire();
+    REQUIRE(conn.ok());
+    auto rows = (*conn)->Exec("SELECT value FROM outbox ORDER BY id");
+    REQUIRE(rows.ok());
+    auto tx = pg::Transaction::Begin(f.pool());
+    REQUIRE(tx.ok());
+    auto ref = *territory::Referential::LoadEmbedded();
+    for (int i = 0; i < rows->rows(); ++i) {
+      events::v1::Event e;
+      REQUIRE(e.ParseFromString(rows->Bytes(i, 0)));
+      REQUIRE(ApplyToStats(*tx, e, *ref).ok());
+    }
+    REQUIRE(tx->Commit().ok());
+  }
+  auto stats = [&](const char* territory, v1::Kind kind) {
+    v1::StatsRequest r;
+    r.set_territory_code(territory);
+    r.set_period_from("2026-03");
+    r.set_period_to("2026-03");
+    r.set_kind(kind);
+    auto s = f.desk().Stats(As("dg", {"dgct"}, {"MA"}), r);
+    INFO(s.status().ToString());
+    REQUIRE(s.ok());
+    return *s;
+  };
+  // Complaints of the province (c1, c2 at Assilah; c3 at Tanger).
+  auto complaints = stats("01.511", v1::COMPLAINT);
+  CHECK(complaints.received() == 3);
+  CHECK(complaints.answered() == 2);
+  CHECK(complaints.answered_within_deadline_share() == Approx(0.5));
+  CHECK(complaints.overdue_now() == 1);  // c3; c2 was answered
+  CHECK(complaints.median_days_to_acknowledge() == Approx(2));  // 2 and 4 days
+  CHECK(complaints.median_days_to_answer() == Approx(10));      // 10 and 70 days
+  CHECK(complaints.mean_rating() == Approx(4));
+  // Every kind, nationally.
+  auto all = stats("MA", v1::KIND_UNSPECIFIED);
+  CHECK(all.received() == 4);
+  CHECK(all.answered() == 3);
+  CHECK(all.answered_within_deadline_share() == Approx(2.0 / 3));
+  CHECK(all.median_days_to_acknowledge() == Approx(2));  // 1, 2, 4
+  CHECK(all.median_days_to_answer() == Approx(10));      // 5, 10, 70
+  CHECK(all.mean_rating() == Approx(3));                 // 2 and 4
+  CHECK(all.rated() == 2);
+  // One authority; a month without complaints.
+  auto tanger = stats(kTanger, v1::KIND_UNSPECIFIED);
+  CHECK(tanger.received() == 1);
+  CHECK(tanger.answered() == 0);
+  CHECK(tanger.overdue_now() == 1);
+  v1::StatsRequest april;
+  april.set_territory_code("01.511");
+  april.set_period_from("2026-04");
+  april.set_period_to("2026-04");
+  CHECK(f.desk().Stats(kCell, april)->received() == 0);
+  // Who may ask.
+  april.set_territory_code("06.141");
+  CHECK(f.desk().Stats(kCell, april).status().code() == absl::StatusCode::kNotFound);
+  april.set_territory_code(kAssilah);
+  CHECK(f.desk().Stats(kAgent, april).ok());
+  CHECK(f.desk().Stats(kOtherAgent, april).status().code() == absl::StatusCode::kNotFound);
+  april.set_period_to("2026-13");
+  CHECK(Field(f.desk().Stats(kAgent, april).status()) == "period_to");
 }
 
 }  // namespace

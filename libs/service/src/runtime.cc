@@ -58,6 +58,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Start(ServiceSpec spec, int ar
     ASSIGN_OR_RETURN(std::string from_file, core::ReadFile(c.String("kafka_bootstrap_file")));
     bootstrap = std::string(absl::StripAsciiWhitespace(from_file));
   }
+  rt->bootstrap_ = bootstrap;
   rt->notifier_ = std::make_unique<events::OutboxNotifier>(pg_url, pool_options.overrides);
   events::RelayOptions relay;
   relay.conninfo = pg_url;

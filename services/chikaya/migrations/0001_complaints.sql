@@ -63,3 +63,22 @@ CREATE INDEX complaints_submitter ON complaints (submitter, id) WHERE submitter 
 -- The scheduler's work: open complaints by their next deadline.
 CREATE INDEX complaints_open_ack ON complaints (acknowledge_due) WHERE state IN (1, 9);
 CREATE INDEX complaints_open_answer ON complaints (answer_due) WHERE state IN (1, 2, 3, 4, 9);
+
+-- Statistics, kept current from the service's own events (stats.h): one row per territory level
+-- (the authority, its province, its region, and MA) x month of submission x kind, so that any
+-- level reads a few rows. Histograms count days (index 1 = day 0, the last bucket 120 days and
+-- more) to give medians.
+CREATE TABLE complaint_stats (
+  territory        text     NOT NULL,
+  period           text     NOT NULL,  -- YYYY-MM of submission
+  kind             smallint NOT NULL,
+  received         bigint   NOT NULL DEFAULT 0,
+  answered         bigint   NOT NULL DEFAULT 0,
+  answered_within  bigint   NOT NULL DEFAULT 0,
+  overdue_now      bigint   NOT NULL DEFAULT 0,
+  ack_hist         bigint[] NOT NULL DEFAULT array_fill(0::bigint, ARRAY[121]),
+  answer_hist      bigint[] NOT NULL DEFAULT array_fill(0::bigint, ARRAY[121]),
+  rating_sum       bigint   NOT NULL DEFAULT 0,
+  rating_count     bigint   NOT NULL DEFAULT 0,
+  PRIMARY KEY (territory, period, kind)
+);

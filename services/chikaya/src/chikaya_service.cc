@@ -43,6 +43,7 @@ ZP_CHIKAYA_METHOD(Redirect, RedirectRequest, RedirectResponse)
 ZP_CHIKAYA_METHOD(Reopen, SubmitterActionRequest, Complaint)
 ZP_CHIKAYA_METHOD(Close, SubmitterActionRequest, Complaint)
 ZP_CHIKAYA_METHOD(Rate, RateRequest, Complaint)
+ZP_CHIKAYA_METHOD(Stats, StatsRequest, StatsResponse)
 
 #undef ZP_CHIKAYA_METHOD
 

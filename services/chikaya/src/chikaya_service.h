@@ -31,6 +31,7 @@ class ComplaintsService final : public v1::Complaints::Service {
   ZP_CHIKAYA_DECLARE(Reopen, SubmitterActionRequest, Complaint)
   ZP_CHIKAYA_DECLARE(Close, SubmitterActionRequest, Complaint)
   ZP_CHIKAYA_DECLARE(Rate, RateRequest, Complaint)
+  ZP_CHIKAYA_DECLARE(Stats, StatsRequest, StatsResponse)
 #undef ZP_CHIKAYA_DECLARE
 
  private:

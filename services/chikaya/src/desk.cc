@@ -1,5 +1,7 @@
 #include "services/chikaya/src/desk.h"
 
+#include "services/chikaya/src/stats.h"
+
 #include <functional>
 #include <vector>
 
@@ -192,26 +194,6 @@ absl::StatusOr<std::string> StaffRole(const Caller& c, const v1::Complaint& doc,
     return std::string(roles::kProvinceCell);
   }
   return absl::Status(absl::StatusCode::kNotFound, "");
-}
-
-struct Parents {
-  std::string province;
-  std::string region;
-};
-
-// The province (or prefecture) and region of a local authority.
-Parents ParentsOf(const territory::Referential& ref, const std::string& code) {
-  Parents out;
-  std::vector<const territory::Territory*> chain = ref.Ancestors(code);
-  chain.insert(chain.begin(), ref.Find(code));
-  for (const territory::Territory* t : chain) {
-    if (t == nullptr) continue;
-    if (t->level == territory::Level::kProvince || t->level == territory::Level::kPrefecture) {
-      if (out.province.empty()) out.province = t->code;
-    }
-    if (t->level == territory::Level::kRegion) out.region = t->code;
-  }
-  return out;
 }
 
 }  // namespace
@@ -450,6 +432,8 @@ v1::ComplaintStateChanged Changed(const v1::Complaint& before, const v1::Complai
   *e.mutable_time() = Stamp(now);
   *e.mutable_create_time() = after.create_time();
   e.set_within_deadline(absl::ToUnixMicros(now) <= Micros(after.answer_due_time()));
+  e.set_was_overdue(before.overdue());
+  e.set_first_answer(!before.has_resolve_time());
   return e;
 }
 
@@ -524,6 +508,7 @@ absl::StatusOr<v1::Complaint> Desk::SubmitterStep(const Caller& c, const std::st
           rated.set_kind(after.kind());
           rated.set_authority_code(after.authority_code());
           rated.set_rating(after.rating());
+          *rated.mutable_create_time() = after.create_time();
           return Record(tx, c, "submitter", request_id, method, after, rated).ok()
                      ? absl::StatusOr<v1::Complaint>(after)
                      : absl::InternalError("audit failed");
@@ -625,6 +610,24 @@ absl::StatusOr<v1::RedirectResponse> Desk::Redirect(const Caller& c,
   ASSIGN_OR_RETURN(auto redirected, Load(pool_, kGet, original->redirected_to()));
   if (redirected.has_value()) *out.mutable_redirected() = redirected->doc;
   return out;
+}
+
+absl::StatusOr<v1::StatsResponse> Desk::Stats(const Caller& c, const v1::StatsRequest& r) {
+  if (!c.principal.has_value()) return absl::UnauthenticatedError("a bearer token is required");
+  const auth::Principal& p = *c.principal;
+  const bool national = r.territory_code() == kNational;
+  const territory::Territory* t = referential_->Find(r.territory_code());
+  if (t == nullptr || (!national && !t->IsLocalAuthority())) {
+    return core::InvalidArgumentError("territory_code",
+                                      "a local authority, province, region, or MA");
+  }
+  bool allowed = false;
+  if (HasAny(p, kAgents)) allowed = Holds(p, r.territory_code());
+  if (HasAny(p, kSupervisors) || HasAny(p, kReaders)) {
+    allowed = allowed || auth::CanAccessTerritory(p, r.territory_code(), *referential_);
+  }
+  if (!allowed) return absl::NotFoundError(absl::StrCat("territory ", r.territory_code()));
+  return ReadStats(pool_, r);
 }
 
 absl::StatusOr<v1::Complaint> Desk::Reopen(const Caller& c, const v1::SubmitterActionRequest& r) {

@@ -61,6 +61,8 @@ class Desk {
   absl::StatusOr<v1::Complaint> Close(const Caller& c, const v1::SubmitterActionRequest& r);
   absl::StatusOr<v1::Complaint> Rate(const Caller& c, const v1::RateRequest& r);
 
+  absl::StatusOr<v1::StatsResponse> Stats(const Caller& c, const v1::StatsRequest& r);
+
  private:
   // Inserts a new complaint (deadlines from now), its event and its audit record.
   absl::Status Insert(pg::Transaction& tx, const Caller& c, const std::string& role,

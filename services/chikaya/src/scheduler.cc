@@ -78,6 +78,7 @@ absl::StatusOr<SchedulerPass> Scheduler::RunOnce() {
         event.set_authority_code(doc.authority_code());
         event.set_escalation_level(level);
         event.set_deadline(std::string(rows.Text(i, 3)));
+        *event.mutable_create_time() = doc.create_time();
         events::EventContext ec{"chikaya", "system:scheduler", doc.authority_code(), "", ""};
         RETURN_IF_ERROR(outbox_.Append(tx, events::NewEvent(ec, doc.id(), event, clock_)));
         audit::Record record{"system:scheduler", "system", "chikaya.Escalate",

@@ -47,6 +47,7 @@ class Runtime {
   metrics::Metrics& metrics() { return *metrics_; }
   std::shared_ptr<const territory::Referential> referential() const { return referential_; }
   const core::Config& config() const { return *config_; }
+  const std::string& kafka_bootstrap() const { return bootstrap_; }
 
   // Serves until SIGTERM or SIGINT, then drains and stops the relay. Returns the exit code.
   int Serve(const std::vector<grpc::Service*>& services,
@@ -62,6 +63,7 @@ class Runtime {
   std::unique_ptr<events::OutboxNotifier> notifier_;
   std::unique_ptr<events::OutboxRelay> relay_;
   std::shared_ptr<const territory::Referential> referential_;
+  std::string bootstrap_;
 };
 
 }  // namespace zp::service
