@@ -22,7 +22,9 @@ int main(int argc, char** argv) {
   bool help = false;
   auto rt = zp::service::Runtime::Start(
       {"chikaya", 50103, 50203, 9103, zp::chikaya::AllMigrations(),
-       {{"scheduler_interval", "60s", "how often deadlines are checked (one replica at a time)"}}},
+       {{"scheduler_interval", "60s", "how often deadlines are checked (one replica at a time)"},
+        {"topic", "zp.chikaya.v1", "the Kafka topic of the service's events"},
+        {"stats_group", "chikaya-stats", "Kafka consumer group of the statistics"}}},
       argc, argv, &help);
   if (!rt.ok()) {
     std::cerr << "zp-chikaya: " << rt.status().message() << "\n";
@@ -35,8 +37,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   const zp::core::Clock& clock = zp::core::SystemClock::Instance();
-  zp::chikaya::Desk desk((*rt)->pool(), (*rt)->referential(), clock, &(*rt)->notifier());
-  zp::chikaya::Scheduler scheduler((*rt)->pool(), clock, &(*rt)->notifier());
+  const std::string topic = (*rt)->config().String("topic");
+  zp::chikaya::Desk desk((*rt)->pool(), (*rt)->referential(), clock, &(*rt)->notifier(), topic);
+  zp::chikaya::Scheduler scheduler((*rt)->pool(), clock, &(*rt)->notifier(), topic);
   absl::Notification stop;
   std::thread deadlines([&] {
     do {
@@ -52,8 +55,8 @@ int main(int argc, char** argv) {
   // Statistics from the service's own events (exactly once per event: processed_events).
   zp::events::ConsumerOptions stats_options;
   stats_options.bootstrap_servers = (*rt)->kafka_bootstrap();
-  stats_options.group_id = "chikaya-stats";
-  stats_options.topics = {zp::events::TopicFor("chikaya")};
+  stats_options.group_id = (*rt)->config().String("stats_group");
+  stats_options.topics = {topic};
   stats_options.registry = (*rt)->metrics().registry();
   stats_options.service = "chikaya";
   auto referential = (*rt)->referential();

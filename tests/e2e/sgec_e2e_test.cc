@@ -4,7 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
-#include "tests/support/gateway_process.h"
+#include "tests/support/service_stack.h"
 #include "tests/support/http_client.h"
 #include "tests/support/secrets.h"
 #include "tests/support/subprocess.h"
@@ -52,52 +52,9 @@ std::string BirthJson(const std::string& commune, const std::string& given_fr,
     "declarant":{"name":{"givenName":{"ar":"خديجة","fr":"Khadija"},"familyName":{"ar":"الصقلي","fr":"Sekkali"}},"relation":"MOTHER"}}})");
 }
 
-class SgecStack {
+class SgecStack : public ServiceStack {
  public:
-  SgecStack() {
-    const int grpc_port = FreePort();
-    std::vector<std::string> argv = {
-        BinaryDir() + "/services/sgec/zp-sgec",
-        "--grpc_address", absl::StrCat("127.0.0.1:", grpc_port),
-        "--partner_address", absl::StrCat("127.0.0.1:", FreePort()),
-        "--metrics_address", absl::StrCat("127.0.0.1:", FreePort()),
-        "--partner_cert", secrets_.tls("server.crt"), "--partner_key", secrets_.tls("server.key"),
-        "--partner_ca", secrets_.tls("partners-ca.crt"), "--jwks_file", secrets_.jwks(),
-        "--pg_url", PgServerUrl(), "--pg_database", UniqueName("zp_sgec_e2e_"),
-        "--kafka_bootstrap", KafkaBootstrap(), "--log_level", "warn"};
-    service_ = std::make_unique<Subprocess>(argv, std::map<std::string, std::string>{},
-                                            secrets_.dir + "/sgec.log");
-    gateway_ = std::make_unique<GatewayProcess>(
-        secrets_, absl::StrCat("zp.sgec.v1.CivilRegistry=127.0.0.1:", grpc_port));
-    REQUIRE(Eventually([&] { return HttpCall(gateway_->http(), "GET", "/readyz").status == 200; },
-                       absl::Seconds(30)));
-  }
-
-  std::string Token(std::vector<std::string> roles, std::vector<std::string> territories,
-                    std::string idcs = "") {
-    auth::TokenClaims claims;
-    claims.subject = UniqueName("user-");
-    claims.roles = std::move(roles);
-    claims.territories = std::move(territories);
-    claims.idcs = std::move(idcs);
-    return *secrets_.Signer()->Sign(claims);
-  }
-
-  HttpResult Call(const std::string& method, const std::string& path, const std::string& token,
-                  const std::string& body = "", std::string idempotency_key = "") {
-    std::map<std::string, std::string> headers = {{"Content-Type", "application/json"}};
-    if (!token.empty()) headers["Authorization"] = "Bearer " + token;
-    if (method == "POST" && idempotency_key != "none") {
-      headers["Idempotency-Key"] =
-          idempotency_key.empty() ? core::NewUuidV7() : std::move(idempotency_key);
-    }
-    return HttpCall(gateway_->https(), method, path, headers, body);
-  }
-
- private:
-  Secrets secrets_;
-  std::unique_ptr<Subprocess> service_;
-  std::unique_ptr<GatewayProcess> gateway_;
+  SgecStack() : ServiceStack("sgec", "zp.sgec.v1.CivilRegistry") {}
 };
 
 TEST_CASE("sgec e2e: a birth declared, validated and registered over HTTPS", "[e2e][sgec]") {

@@ -8,7 +8,10 @@
 #include "services/chikaya/src/stats.h"
 
 #include <thread>
+#include "tests/support/test_env.h"
 #include "zp/core/clock.h"
+#include "zp/events/consumer.h"
+#include "zp/events/relay.h"
 #include "zp/core/status.h"
 #include "zp/core/uuid.h"
 #include "zp/pg/migrations.h"
@@ -49,7 +52,8 @@ class ChikayaFixture {
     REQUIRE(conn.ok());
     REQUIRE(pg::ApplyMigrations(**conn, AllMigrations()).ok());
     clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 3, 1, 9, 0, 0), absl::UTCTimeZone()));
-    desk_ = std::make_unique<Desk>(*pool_, *territory::Referential::LoadEmbedded(), clock_);
+    desk_ = std::make_unique<Desk>(*pool_, *territory::Referential::LoadEmbedded(), clock_,
+                                   nullptr, topic_);
   }
 
   Desk& desk() { return *desk_; }
@@ -91,9 +95,13 @@ class ChikayaFixture {
     return r;
   }
 
+  const pg::TestDatabase& db() const { return *db_; }
+  const std::string& topic() const { return topic_; }
+
   core::ManualClock clock_;
 
  private:
+  std::string topic_ = testing::UniqueName("zp.chikaya.test.");
   std::unique_ptr<pg::TestDatabase> db_;
   std::unique_ptr<pg::Pool> pool_;
   std::unique_ptr<Desk> desk_;
@@ -487,6 +495,56 @@ TEST_CASE("chikaya: statistics after a scripted scenario are the figures compute
   CHECK(f.desk().Stats(kOtherAgent, april).status().code() == absl::StatusCode::kNotFound);
   april.set_period_to("2026-13");
   CHECK(Field(f.desk().Stats(kAgent, april).status()) == "period_to");
+}
+
+TEST_CASE("chikaya: events reach Kafka; the statistics consumer keeps Stats current, once each",
+          "[integration][chikaya]") {
+  ChikayaFixture f;
+  events::RelayOptions relay_options;
+  relay_options.conninfo = f.db().server_url();
+  relay_options.overrides = f.db().overrides();
+  relay_options.bootstrap_servers = testing::KafkaBootstrap();
+  relay_options.poll_interval = absl::Milliseconds(100);
+  events::OutboxRelay relay(relay_options);
+  relay.Start();
+  events::ConsumerOptions consumer_options;
+  consumer_options.bootstrap_servers = testing::KafkaBootstrap();
+  consumer_options.group_id = testing::UniqueName("chikaya-stats-");
+  consumer_options.topics = {f.topic()};
+  auto ref = *territory::Referential::LoadEmbedded();
+  events::Consumer consumer(consumer_options, f.pool(),
+                            [&](pg::Transaction& tx, const events::v1::Event& e) {
+                              return ApplyToStats(tx, e, *ref);
+                            });
+  REQUIRE(consumer.Start().ok());
+  v1::Complaint c = f.Submit(kCitizen);
+  REQUIRE(f.desk().Acknowledge(kAgent, f.Step<v1::TransitionRequest>(c.id())).ok());
+  v1::StatsRequest r;
+  r.set_territory_code("MA");
+  r.set_period_from("2026-01");
+  r.set_period_to("2026-12");
+  Caller dgct = As("dg", {"dgct"}, {"MA"});
+  CHECK(testing::Eventually([&] { return f.desk().Stats(dgct, r)->received() == 1; },
+                            absl::Seconds(20)));
+  CHECK(testing::Eventually([&] { return consumer.stats().applied == 2; }, absl::Seconds(20)));
+  CHECK(f.desk().Stats(dgct, r)->received() == 1);
+  consumer.Stop();
+  relay.Stop();
+
+  // kcat reads the same events: keyed by the complaint, typed by their payload.
+  std::string out;
+  FILE* pipe = popen(absl::StrCat("kcat -b ", testing::KafkaBootstrap(), " -t ", f.topic(),
+                                  " -C -o beginning -e -q -f '%k|%s\\n' 2>/dev/null")
+                         .c_str(),
+                     "r");
+  REQUIRE(pipe != nullptr);
+  char buf[4096];
+  size_t n = 0;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  pclose(pipe);
+  CHECK(out.find(c.id() + "|") != std::string::npos);
+  CHECK(out.find("zp.chikaya.v1.ComplaintSubmitted") != std::string::npos);
+  CHECK(out.find("zp.chikaya.v1.ComplaintStateChanged") != std::string::npos);
 }
 
 }  // namespace

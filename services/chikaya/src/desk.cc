@@ -162,11 +162,11 @@ absl::Status InvalidState(v1::State state) {
 }  // namespace
 
 Desk::Desk(pg::Pool& pool, std::shared_ptr<const territory::Referential> referential,
-           const core::Clock& clock, events::OutboxNotifier* notifier)
+           const core::Clock& clock, events::OutboxNotifier* notifier, std::string topic)
     : pool_(pool),
       referential_(std::move(referential)),
       clock_(clock),
-      outbox_(events::TopicFor(kSource), notifier) {}
+      outbox_(std::move(topic), notifier) {}
 
 namespace {
 

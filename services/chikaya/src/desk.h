@@ -38,8 +38,10 @@ struct Caller {
 
 class Desk {
  public:
+  // `topic`: where events go (default zp.chikaya.v1; tests use their own).
   Desk(pg::Pool& pool, std::shared_ptr<const territory::Referential> referential,
-       const core::Clock& clock, events::OutboxNotifier* notifier = nullptr);
+       const core::Clock& clock, events::OutboxNotifier* notifier = nullptr,
+       std::string topic = "zp.chikaya.v1");
 
   absl::StatusOr<v1::ListCategoriesResponse> ListCategories(const Caller& c,
                                                             const v1::ListCategoriesRequest& r);

@@ -47,8 +47,8 @@ WHERE id = $1::uuid)sql"};
 }  // namespace
 
 Scheduler::Scheduler(pg::Pool& pool, const core::Clock& clock, events::OutboxNotifier* notifier,
-                     int batch)
-    : pool_(pool), clock_(clock), outbox_(events::TopicFor("chikaya"), notifier), batch_(batch) {}
+                     std::string topic, int batch)
+    : pool_(pool), clock_(clock), outbox_(std::move(topic), notifier), batch_(batch) {}
 
 absl::StatusOr<SchedulerPass> Scheduler::RunOnce() {
   SchedulerPass pass;

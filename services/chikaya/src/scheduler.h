@@ -23,7 +23,7 @@ struct SchedulerPass {
 class Scheduler {
  public:
   Scheduler(pg::Pool& pool, const core::Clock& clock, events::OutboxNotifier* notifier = nullptr,
-            int batch = 500);
+            std::string topic = "zp.chikaya.v1", int batch = 500);
   absl::StatusOr<SchedulerPass> RunOnce();
 
  private:

@@ -1,0 +1,95 @@
+// The zp-chikaya binary behind zp-gateway: a citizen files a complaint with JSON over HTTPS, an
+// agent answers it, the province's supervision cell reads the statistics.
+#include <catch2/catch.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "tests/support/service_stack.h"
+#include "tests/support/test_env.h"
+
+namespace zp::testing {
+namespace {
+
+google::protobuf::Struct Json(const std::string& body) {
+  google::protobuf::Struct s;
+  INFO(body);
+  REQUIRE(google::protobuf::util::JsonStringToMessage(body, &s).ok());
+  return s;
+}
+
+std::string Str(const google::protobuf::Struct& s, const std::string& key) {
+  auto it = s.fields().find(key);
+  return it == s.fields().end() ? "" : it->second.string_value();
+}
+
+const char kComplaint[] = R"({"kind":"COMPLAINT","category":"lighting",
+  "authorityCode":"01.511.01.01","subject":"Éclairage en panne",
+  "description":"الإنارة العمومية معطلة منذ أسبوع 🚧 — rue Ibn Battouta",
+  "location":{"latitude":35.465,"longitude":-6.034}})";
+
+TEST_CASE("chikaya e2e: filed by a citizen, answered by an agent, counted for the province",
+          "[e2e][chikaya]") {
+  // A topic and a consumer group of its own: the statistics count this test's events only.
+  ServiceStack s("chikaya", "zp.chikaya.v1.Complaints",
+                 {"--scheduler_interval", "1s", "--topic", UniqueName("zp.chikaya.e2e."),
+                  "--stats_group", UniqueName("chikaya-stats-e2e-")});
+  const std::string citizen = s.Token({"citizen"}, {}, "", "citizen-e2e");
+  const std::string agent = s.Token({"agent"}, {"01.511.01.01"});
+  const std::string cell = s.Token({"province_cell"}, {"01.511"});
+
+  auto categories = s.Call("GET", "/v1/chikaya/categories?kind=COMPLAINT", "");
+  REQUIRE(categories.status == 200);
+  CHECK(categories.body.find("lighting") != std::string::npos);
+
+  auto filed = s.Call("POST", "/v1/chikaya/complaints", citizen, kComplaint);
+  REQUIRE(filed.status == 200);
+  const auto complaint = Json(filed.body).fields().at("complaint").struct_value();
+  const std::string id = Str(complaint, "id");
+  CHECK(Str(complaint, "state") == "SUBMITTED");
+  CHECK(Str(complaint, "description").find("🚧") != std::string::npos);
+
+  // Anonymous: no token, a contact, and a tracking secret in the answer.
+  auto anonymous = s.Call("POST", "/v1/chikaya/complaints", "",
+                          R"({"kind":"SUGGESTION","category":"digital",
+                              "authorityCode":"01.511","subject":"Paiement en ligne",
+                              "description":"Payer les taxes en ligne.",
+                              "contact":{"email":"a@example.ma"}})");
+  REQUIRE(anonymous.status == 200);
+  CHECK(Str(Json(anonymous.body), "trackingSecret").size() == 24);
+  auto no_contact = s.Call("POST", "/v1/chikaya/complaints", "",
+                           R"({"kind":"SUGGESTION","category":"digital","authorityCode":"01.511",
+                               "subject":"x","description":"y"})");
+  CHECK(no_contact.status == 400);
+  CHECK(no_contact.body.find("contact") != std::string::npos);
+
+  CHECK(s.Call("POST", "/v1/chikaya/complaints/" + id + ":acknowledge",
+               s.Token({"agent"}, {"01.511.01.0"}), "{}")
+            .status == 404);
+  REQUIRE(s.Call("POST", "/v1/chikaya/complaints/" + id + ":acknowledge", agent, "{}").status ==
+          200);
+  auto resolved = s.Call("POST", "/v1/chikaya/complaints/" + id + ":resolve", agent,
+                         R"({"response":"Les lampadaires ont été remplacés."})");
+  REQUIRE(resolved.status == 200);
+  CHECK(Str(Json(resolved.body), "state") == "RESOLVED");
+  REQUIRE(s.Call("POST", "/v1/chikaya/complaints/" + id + ":rate", citizen, R"({"rating":5})")
+              .status == 200);
+
+  // The statistics follow through Kafka and the service's own consumer.
+  const std::string stats_path =
+      "/v1/chikaya/stats?territoryCode=01.511&periodFrom=2026-01&periodTo=2099-12";
+  CHECK(Eventually(
+      [&] {
+        absl::SleepFor(absl::Milliseconds(250));  // polite polling: the gateway rate-limits
+        auto st = s.Call("GET", stats_path, cell);
+        if (st.status != 200) return false;
+        auto j = Json(st.body);
+        return Str(j, "received") == "2" && Str(j, "answered") == "1" &&
+               j.fields().at("meanRating").number_value() == 5;
+      },
+      absl::Seconds(30)));
+  CHECK(s.Call("GET", stats_path, agent).status == 404);  // an agent reads its authority only
+}
+
+}  // namespace
+}  // namespace zp::testing

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/support/gateway_process.h"
+#include "tests/support/http_client.h"
+#include "tests/support/secrets.h"
+#include "tests/support/subprocess.h"
+
+namespace zp::testing {
+
+// A service binary (build/services/<name>/zp-<name>) on free ports with a database of its own,
+// behind a zp-gateway that routes `proto_service` to it; ready when the gateway's /readyz is.
+class ServiceStack {
+ public:
+  ServiceStack(const std::string& name, const std::string& proto_service,
+               const std::vector<std::string>& extra_flags = {});
+
+  // A token signed by the test issuer; a fresh subject unless given.
+  std::string Token(std::vector<std::string> roles, std::vector<std::string> territories = {},
+                    std::string idcs = "", std::string subject = "");
+
+  // An HTTPS call through the gateway. POST carries a fresh Idempotency-Key unless one is given
+  // ("none": no key).
+  HttpResult Call(const std::string& method, const std::string& path, const std::string& token,
+                  const std::string& body = "", std::string idempotency_key = "");
+
+ private:
+  Secrets secrets_;
+  std::unique_ptr<Subprocess> service_;
+  std::unique_ptr<GatewayProcess> gateway_;
+};
+
+}  // namespace zp::testing
