@@ -8,6 +8,7 @@
 #include "services/chikaya/src/stats.h"
 
 #include <thread>
+#include "tests/support/subprocess.h"
 #include "tests/support/test_env.h"
 #include "zp/core/clock.h"
 #include "zp/events/consumer.h"
@@ -532,16 +533,9 @@ TEST_CASE("chikaya: events reach Kafka; the statistics consumer keeps Stats curr
   relay.Stop();
 
   // kcat reads the same events: keyed by the complaint, typed by their payload.
-  std::string out;
-  FILE* pipe = popen(absl::StrCat("kcat -b ", testing::KafkaBootstrap(), " -t ", f.topic(),
-                                  " -C -o beginning -e -q -f '%k|%s\\n' 2>/dev/null")
-                         .c_str(),
-                     "r");
-  REQUIRE(pipe != nullptr);
-  char buf[4096];
-  size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  pclose(pipe);
+  const std::string out = testing::CommandOutput(
+      absl::StrCat("kcat -b ", testing::KafkaBootstrap(), " -t ", f.topic(),
+                   " -C -o beginning -e -q -f '%k|%s\\n' 2>/dev/null"));
   CHECK(out.find(c.id() + "|") != std::string::npos);
   CHECK(out.find("zp.chikaya.v1.ComplaintSubmitted") != std::string::npos);
   CHECK(out.find("zp.chikaya.v1.ComplaintStateChanged") != std::string::npos);

@@ -12,6 +12,7 @@
 #include "services/sgec/src/migrations.h"
 #include "services/sgec/src/registry.h"
 #include "services/sgec/src/rules.h"
+#include "tests/support/subprocess.h"
 #include "tests/support/test_env.h"
 #include "zp/core/clock.h"
 #include "zp/core/status.h"
@@ -856,18 +857,6 @@ TEST_CASE("sgec: a bureau's queue lists its open declarations, oldest first, by 
             .field == "page_size");
 }
 
-// Runs a command and returns its standard output.
-std::string Output(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buf[4096];
-  size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  pclose(pipe);
-  return out;
-}
-
 int Occurrences(const std::string& haystack, const std::string& needle) {
   int count = 0;
   for (size_t pos = haystack.find(needle); pos != std::string::npos;
@@ -900,7 +889,7 @@ TEST_CASE("sgec: events reach devkafka through the relay and kcat reads them",
   // kcat prints each message as "<key>|<value>"; the value is a zp.events.v1.Event whose type
   // names the payload.
   const std::string out =
-      Output(absl::StrCat("kcat -b ", testing::KafkaBootstrap(),
+      testing::CommandOutput(absl::StrCat("kcat -b ", testing::KafkaBootstrap(),
                           " -t zp.sgec.v1 -C -o beginning -e -q -f '%k|%s\\n' 2>/dev/null"));
   CHECK(Occurrences(out, act->id() + "|") == 1);
   CHECK(Occurrences(out, d.id() + "|") == 1);

@@ -1,5 +1,7 @@
 #include "tests/support/subprocess.h"
 
+#include <cstdio>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -81,6 +83,17 @@ int RunCommand(const std::string& command, const std::map<std::string, std::stri
   }
   int status = std::system((prefix + command).c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string CommandOutput(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buf[4096];
+  size_t n = 0;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  pclose(pipe);
+  return out;
 }
 
 }  // namespace zp::testing

@@ -31,4 +31,7 @@ class Subprocess {
 // Runs a shell command with extra environment variables; returns its exit code.
 int RunCommand(const std::string& command, const std::map<std::string, std::string>& env = {});
 
+// Runs a shell command and returns its standard output.
+std::string CommandOutput(const std::string& command);
+
 }  // namespace zp::testing

@@ -4,13 +4,27 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "zp/audit/audit.h"
 #include "zp/core/files.h"
+#include "zp/pg/idempotency.h"
 #include "zp/core/status.h"
 #include "zp/events/event.h"
 #include "zp/log/log.h"
 #include "zp/rpc/server.h"
 
 namespace zp::service {
+
+std::vector<pg::Migration> ServiceMigrations(const std::string& component,
+                                             const std::vector<core::EmbeddedFile>& own) {
+  std::vector<pg::Migration> all = events::Migrations();
+  for (auto& m : pg::IdempotencyMigrations()) all.push_back(m);
+  for (auto& m : audit::Migrations()) all.push_back(m);
+  auto files = pg::MigrationsFromFiles(component, own);
+  if (files.ok()) {
+    for (auto& m : *files) all.push_back(m);
+  }
+  return all;
+}
 
 absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Start(ServiceSpec spec, int argc,
                                                         const char* const* argv, bool* help) {

@@ -107,18 +107,7 @@ size_t Characters(absl::string_view text) {
   return n;
 }
 
-std::string Quoted(const std::vector<std::string>& items) {
-  std::vector<std::string> q;
-  for (const std::string& item : items) {
-    std::string e;
-    for (char ch : item) {
-      if (ch == '"' || ch == '\\') e.push_back('\\');
-      e.push_back(ch);
-    }
-    q.push_back(absl::StrCat("\"", e, "\""));
-  }
-  return absl::StrCat("{", absl::StrJoin(q, ","), "}");
-}
+std::string Quoted(const std::vector<std::string>& items) { return pg::TextArray(items); }
 
 absl::Time AddDays(absl::Time from, int days, bool business_days) {
   if (!business_days) return from + absl::Hours(24) * days;

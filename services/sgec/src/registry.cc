@@ -63,19 +63,7 @@ google::protobuf::Timestamp Timestamp(int64_t micros) {
 
 std::string Serialize(const google::protobuf::Message& m) { return m.SerializeAsString(); }
 
-// A PostgreSQL text[] literal, each element quoted.
-std::string ArrayLiteral(const std::vector<std::string>& items) {
-  std::vector<std::string> quoted;
-  for (const std::string& item : items) {
-    std::string q;
-    for (char ch : item) {
-      if (ch == '"' || ch == '\\') q.push_back('\\');
-      q.push_back(ch);
-    }
-    quoted.push_back(absl::StrCat("\"", q, "\""));
-  }
-  return absl::StrCat("{", absl::StrJoin(quoted, ","), "}");
-}
+std::string ArrayLiteral(const std::vector<std::string>& items) { return pg::TextArray(items); }
 
 // The caller's territories as SQL parameters: codes and "<code>.%" prefixes; NULL when national.
 struct Scope {

@@ -65,6 +65,9 @@ std::string SqlStateOf(const absl::Status& status);
 std::string ConstraintOf(const absl::Status& status);
 
 // One libpq connection. Not thread-safe: one user at a time (the pool guarantees it).
+// A PostgreSQL text[] literal of `items`, each element quoted (for `$n::text[]` parameters).
+std::string TextArray(const std::vector<std::string>& items);
+
 // Creates database `name` on the server at `server_url` unless it exists (local runs; in
 // Kubernetes the operator creates it). `name`: [a-z0-9_]+.
 absl::Status EnsureDatabase(const std::string& server_url, const std::string& name);

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "zp/auth/jwt.h"
 #include "zp/core/config.h"
+#include "zp/core/embedded_file.h"
 #include "zp/events/outbox.h"
 #include "zp/events/relay.h"
 #include "zp/metrics/metrics.h"
@@ -23,6 +24,11 @@ class Service;
 }
 
 namespace zp::service {
+
+// A service's migrations, in order: outbox and processed events, idempotency, audit, then its own
+// files (component = the service's name).
+std::vector<pg::Migration> ServiceMigrations(const std::string& component,
+                                             const std::vector<core::EmbeddedFile>& own);
 
 struct ServiceSpec {
   std::string name;  // "sgec": database zp_sgec, topic zp.sgec.v1
