@@ -5,7 +5,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 export CCACHE_DIR ?= $(CURDIR)/.cache/ccache
 
-.PHONY: all deps configure build test run stop status bench bench-gateway bench-sgec fmt clean
+.PHONY: all deps configure build test run stop status bench bench-gateway bench-sgec bench-chikaya fmt clean
 
 all: build
 
@@ -43,6 +43,9 @@ bench-gateway: build
 
 bench-sgec: build
 	@tests/bench/run.sh sgec
+
+bench-chikaya: build
+	@tests/bench/run.sh chikaya
 
 fmt:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

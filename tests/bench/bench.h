@@ -18,6 +18,7 @@ struct BenchOptions {
 int RelayBench(const BenchOptions& options);
 int PoolBench(const BenchOptions& options);
 int SgecBench(const BenchOptions& options);
+int ChikayaBench(const BenchOptions& options);
 
 // Runs a pgbench command line and returns its "tps = ..." figure (excluding connection time).
 double PgbenchTps(const std::string& command);

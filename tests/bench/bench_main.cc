@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
   };
   auto config = zp::core::Config::Parse(settings, argc, argv);
   if (!config.ok() || config->args().empty()) {
-    std::cerr << "usage: zp_bench relay|pool|sgec [flags]\n" << (config.ok() ? config->Usage() : "");
+    std::cerr << "usage: zp_bench relay|pool|sgec|chikaya [flags]\n" << (config.ok() ? config->Usage() : "");
     return 2;
   }
   zp::log::Init("bench", "warn");
@@ -51,6 +51,9 @@ int main(int argc, char** argv) {
   }
   if (which == "sgec") {
     return zp::bench::SgecBench(options);
+  }
+  if (which == "chikaya") {
+    return zp::bench::ChikayaBench(options);
   }
   std::cerr << "unknown benchmark " << which << "\n";
   return 2;

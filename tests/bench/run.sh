@@ -13,6 +13,12 @@ trap '"$stack" stop all' EXIT
 bench=$ZP_BUILD_DIR/tests/bench/zp_bench
 url=postgresql://zp@127.0.0.1:$ZP_PG_PORT/postgres
 echo
+if [ "${1:-}" = chikaya ]; then  # make bench-chikaya: the service and the gateway as processes
+  export ZP_TEST_PG_URL=$url ZP_TEST_REDIS_ADDRESS=127.0.0.1:$ZP_REDIS_PORT
+  export ZP_TEST_KAFKA_BOOTSTRAP=$(cat "$ZP_RUN_DIR/kafka.bootstrap")
+  "$bench" chikaya --seconds "${ZP_BENCH_SECONDS:-10}" --acts "${ZP_BENCH_COMPLAINTS:-1000000}"
+  exit
+fi
 if [ "${1:-}" = sgec ]; then  # make bench-sgec
   "$bench" sgec --pg_url "$url" --kafka_bootstrap "$(cat "$ZP_RUN_DIR/kafka.bootstrap")" --clients "${ZP_BENCH_CLIENTS:-8}" \
     --seconds "${ZP_BENCH_SECONDS:-10}" --acts "${ZP_BENCH_ACTS:-1000000}" \

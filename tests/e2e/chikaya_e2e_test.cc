@@ -34,6 +34,7 @@ TEST_CASE("chikaya e2e: filed by a citizen, answered by an agent, counted for th
   ServiceStack s("chikaya", "zp.chikaya.v1.Complaints",
                  {"--scheduler_interval", "1s", "--topic", UniqueName("zp.chikaya.e2e."),
                   "--stats_group", UniqueName("chikaya-stats-e2e-")});
+  REQUIRE(s.WaitReady());
   const std::string citizen = s.Token({"citizen"}, {}, "", "citizen-e2e");
   const std::string agent = s.Token({"agent"}, {"01.511.01.01"});
   const std::string cell = s.Token({"province_cell"}, {"01.511"});

@@ -44,6 +44,7 @@ class Stack {
     gateway_ = std::make_unique<GatewayProcess>(
         secrets_, absl::StrCat("zp.testing.v1.EchoService=127.0.0.1:", server_->port()),
         extra_flags);
+    REQUIRE(gateway_->WaitHealthy());
     https_ = gateway_->https();
     http_ = gateway_->http();
     metrics_port_ = gateway_->metrics_port();

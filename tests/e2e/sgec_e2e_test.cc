@@ -54,7 +54,7 @@ std::string BirthJson(const std::string& commune, const std::string& given_fr,
 
 class SgecStack : public ServiceStack {
  public:
-  SgecStack() : ServiceStack("sgec", "zp.sgec.v1.CivilRegistry") {}
+  SgecStack() : ServiceStack("sgec", "zp.sgec.v1.CivilRegistry") { REQUIRE(WaitReady()); }
 };
 
 TEST_CASE("sgec e2e: a birth declared, validated and registered over HTTPS", "[e2e][sgec]") {

@@ -1,7 +1,5 @@
 #include "tests/support/gateway_process.h"
 
-#include <catch2/catch.hpp>
-
 #include "absl/strings/str_cat.h"
 #include "tests/support/test_env.h"
 
@@ -32,8 +30,10 @@ GatewayProcess::GatewayProcess(const Secrets& secrets, const std::string& upstre
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   process_ = std::make_unique<Subprocess>(argv, std::map<std::string, std::string>{},
                                           secrets.dir + "/gateway.log");
-  REQUIRE(Eventually([&] { return HttpCall(http_, "GET", "/healthz").status == 200; },
-                     absl::Seconds(20)));
+}
+
+bool GatewayProcess::WaitHealthy(absl::Duration timeout) const {
+  return Eventually([&] { return HttpCall(http_, "GET", "/healthz").status == 200; }, timeout);
 }
 
 }  // namespace zp::testing

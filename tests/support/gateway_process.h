@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "tests/support/http_client.h"
 #include "tests/support/secrets.h"
 #include "tests/support/subprocess.h"
@@ -11,11 +12,13 @@
 namespace zp::testing {
 
 // The zp-gateway binary on free ports (HTTPS, plain HTTP, metrics), with the test secrets, a
-// rate-limit key prefix of its own, and `upstreams` ("service=host:port,..."). Ready on return.
+// rate-limit key prefix of its own, and `upstreams` ("service=host:port,..."). Call
+// WaitHealthy() before use.
 class GatewayProcess {
  public:
   GatewayProcess(const Secrets& secrets, const std::string& upstreams,
                  const std::vector<std::string>& extra_flags = {});
+  bool WaitHealthy(absl::Duration timeout = absl::Seconds(20)) const;
   const HttpTarget& https() const { return https_; }
   const HttpTarget& http() const { return http_; }
   int metrics_port() const { return metrics_port_; }

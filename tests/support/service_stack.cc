@@ -1,7 +1,5 @@
 #include "tests/support/service_stack.h"
 
-#include <catch2/catch.hpp>
-
 #include "absl/strings/str_cat.h"
 #include "tests/support/test_env.h"
 #include "zp/core/uuid.h"
@@ -9,8 +7,10 @@
 namespace zp::testing {
 
 ServiceStack::ServiceStack(const std::string& name, const std::string& proto_service,
-                           const std::vector<std::string>& extra_flags) {
+                           const std::vector<std::string>& extra_flags,
+                           const std::vector<std::string>& gateway_flags) {
   const int grpc_port = FreePort();
+  database_ = UniqueName(absl::StrCat("zp_", name, "_e2e_"));
   std::vector<std::string> argv = {
       BinaryDir() + "/services/" + name + "/zp-" + name,
       "--grpc_address", absl::StrCat("127.0.0.1:", grpc_port),
@@ -18,15 +18,18 @@ ServiceStack::ServiceStack(const std::string& name, const std::string& proto_ser
       "--metrics_address", absl::StrCat("127.0.0.1:", FreePort()),
       "--partner_cert", secrets_.tls("server.crt"), "--partner_key", secrets_.tls("server.key"),
       "--partner_ca", secrets_.tls("partners-ca.crt"), "--jwks_file", secrets_.jwks(),
-      "--pg_url", PgServerUrl(), "--pg_database", UniqueName(absl::StrCat("zp_", name, "_e2e_")),
+      "--pg_url", PgServerUrl(), "--pg_database", database_,
       "--kafka_bootstrap", KafkaBootstrap(), "--log_level", "warn"};
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   service_ = std::make_unique<Subprocess>(argv, std::map<std::string, std::string>{},
                                           secrets_.dir + "/" + name + ".log");
   gateway_ = std::make_unique<GatewayProcess>(
-      secrets_, absl::StrCat(proto_service, "=127.0.0.1:", grpc_port));
-  REQUIRE(Eventually([&] { return HttpCall(gateway_->http(), "GET", "/readyz").status == 200; },
-                     absl::Seconds(30)));
+      secrets_, absl::StrCat(proto_service, "=127.0.0.1:", grpc_port), gateway_flags);
+}
+
+bool ServiceStack::WaitReady(absl::Duration timeout) const {
+  return Eventually([&] { return HttpCall(gateway_->http(), "GET", "/readyz").status == 200; },
+                    timeout);
 }
 
 std::string ServiceStack::Token(std::vector<std::string> roles,

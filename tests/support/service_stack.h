@@ -12,11 +12,17 @@
 namespace zp::testing {
 
 // A service binary (build/services/<name>/zp-<name>) on free ports with a database of its own,
-// behind a zp-gateway that routes `proto_service` to it; ready when the gateway's /readyz is.
+// behind a zp-gateway that routes `proto_service` to it. Call WaitReady() before use (true when
+// the gateway's /readyz is: the service answers and its database too).
 class ServiceStack {
  public:
   ServiceStack(const std::string& name, const std::string& proto_service,
-               const std::vector<std::string>& extra_flags = {});
+               const std::vector<std::string>& extra_flags = {},
+               const std::vector<std::string>& gateway_flags = {});
+  bool WaitReady(absl::Duration timeout = absl::Seconds(30)) const;
+  const HttpTarget& https() const { return gateway_->https(); }
+  const HttpTarget& http() const { return gateway_->http(); }
+  const std::string& database() const { return database_; }
 
   // A token signed by the test issuer; a fresh subject unless given.
   std::string Token(std::vector<std::string> roles, std::vector<std::string> territories = {},
@@ -29,6 +35,7 @@ class ServiceStack {
 
  private:
   Secrets secrets_;
+  std::string database_;
   std::unique_ptr<Subprocess> service_;
   std::unique_ptr<GatewayProcess> gateway_;
 };
