@@ -61,17 +61,16 @@ TEST_CASE("sgec e2e: a birth declared, validated and registered over HTTPS", "[e
   SgecStack s;
   const std::string agent = s.Token({"civil_agent"}, {"01.511.01.01"});
   const std::string officer = s.Token({"civil_officer"}, {"01.511.01.01"});
-  const std::string today = R"({"year":2026,"month":1,"day":1})";
-
-  auto declared = s.Call("POST", "/v1/sgec/declarations:birth", agent,
-                         BirthJson("01.511.01.01", "Yassine", today));
-  INFO(declared.body);
-  // The service's clock is the real one: 2026-01-01 may be late by now; late declarations need
-  // a judgment. Either way the answer names the rule.
-  if (declared.status == 400) {
-    CHECK(declared.body.find("LATE_DECLARATION_REQUIRES_JUDGMENT") != std::string::npos);
-    CHECK(declared.body.find("birth.judgment") != std::string::npos);
-  }
+  // Forty days after the birth, without a court judgment: refused, naming the rule and the field.
+  const absl::CivilDay forty_days_ago = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) - 40;
+  auto declared = s.Call(
+      "POST", "/v1/sgec/declarations:birth", agent,
+      BirthJson("01.511.01.01", "Yassine",
+                absl::StrCat(R"({"year":)", forty_days_ago.year(), R"(,"month":)",
+                             forty_days_ago.month(), R"(,"day":)", forty_days_ago.day(), "}")));
+  CHECK(declared.status == 400);
+  CHECK(declared.body.find("LATE_DECLARATION_REQUIRES_JUDGMENT") != std::string::npos);
+  CHECK(declared.body.find("birth.judgment") != std::string::npos);
   // A birth of yesterday is on time.
   absl::CivilDay yesterday = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) - 1;
   const std::string date = absl::StrCat(R"({"year":)", yesterday.year(), R"(,"month":)",

@@ -2,6 +2,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/string_view.h"
 #include "zp/core/status.h"
 
@@ -175,6 +177,16 @@ std::string TextArray(const std::vector<std::string>& items) {
     out.push_back('"');
   }
   out.push_back('}');
+  return out;
+}
+
+std::vector<std::string> ParseSimpleArray(absl::string_view text) {
+  absl::ConsumePrefix(&text, "{");
+  absl::ConsumeSuffix(&text, "}");
+  std::vector<std::string> out;
+  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    out.emplace_back(part);
+  }
   return out;
 }
 

@@ -107,8 +107,6 @@ size_t Characters(absl::string_view text) {
   return n;
 }
 
-std::string Quoted(const std::vector<std::string>& items) { return pg::TextArray(items); }
-
 absl::Time AddDays(absl::Time from, int days, bool business_days) {
   if (!business_days) return from + absl::Hours(24) * days;
   absl::Time t = from;
@@ -380,8 +378,8 @@ absl::StatusOr<v1::ListComplaintsResponse> Desk::ListComplaints(
       if (HasAny(p, kSupervisors) || HasAny(p, kReaders)) below.push_back(absl::StrCat(t, ".%"));
     }
     if (!national) {
-      codes = Quoted(exact);
-      prefixes = Quoted(below);
+      codes = pg::TextArray(exact);
+      prefixes = pg::TextArray(below);
     }
   }
   pg::Param after = nullptr;
@@ -498,9 +496,8 @@ absl::StatusOr<v1::Complaint> Desk::SubmitterStep(const Caller& c, const std::st
           rated.set_authority_code(after.authority_code());
           rated.set_rating(after.rating());
           *rated.mutable_create_time() = after.create_time();
-          return Record(tx, c, "submitter", request_id, method, after, rated).ok()
-                     ? absl::StatusOr<v1::Complaint>(after)
-                     : absl::InternalError("audit failed");
+          RETURN_IF_ERROR(Record(tx, c, "submitter", request_id, method, after, rated));
+          return after;
         }
         RETURN_IF_ERROR(
             Record(tx, c, "submitter", request_id, method, after, Changed(before, after, now)));

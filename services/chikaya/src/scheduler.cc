@@ -31,6 +31,7 @@ ORDER BY c.id LIMIT $2
 FOR UPDATE)sql"};
 
 // Marked overdue, still open, `escalation_days` after the missed deadline, not yet at level 2.
+// Same columns as kNewlyOverdue; the deadline column is unused here (kMark keeps overdue_since).
 constexpr pg::Query kToEscalate{"chk_sched_escalate", R"sql(
 SELECT c.id, c.doc, 0::bigint, 'answer'
 FROM complaints c JOIN deadlines d ON d.kind = c.kind

@@ -50,10 +50,8 @@ int Bucket(const google::protobuf::Timestamp& from, const google::protobuf::Time
 }
 
 std::vector<int64_t> ParseArray(absl::string_view text) {
-  absl::ConsumePrefix(&text, "{");
-  absl::ConsumeSuffix(&text, "}");
   std::vector<int64_t> out;
-  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+  for (const std::string& part : pg::ParseSimpleArray(text)) {
     int64_t n = 0;
     (void)absl::SimpleAtoi(part, &n);
     out.push_back(n);

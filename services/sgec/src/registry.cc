@@ -50,10 +50,6 @@ bool IsReader(const auth::Principal& p) {
 using core::CheckRequestId;
 using core::PageSize;
 
-std::string EncodeToken(absl::string_view raw) { return core::EncodePageToken(raw); }
-absl::StatusOr<std::string> DecodeToken(absl::string_view token) {
-  return core::DecodePageToken(token);
-}
 
 int64_t NowMicros(const core::Clock& clock) { return absl::ToUnixMicros(clock.Now()); }
 
@@ -62,8 +58,6 @@ google::protobuf::Timestamp Timestamp(int64_t micros) {
 }
 
 std::string Serialize(const google::protobuf::Message& m) { return m.SerializeAsString(); }
-
-std::string ArrayLiteral(const std::vector<std::string>& items) { return pg::TextArray(items); }
 
 // The caller's territories as SQL parameters: codes and "<code>.%" prefixes; NULL when national.
 struct Scope {
@@ -84,8 +78,8 @@ absl::StatusOr<Scope> ScopeOf(const auth::Principal& p, bool citizens_allowed) {
       prefixes.push_back(absl::StrCat(t, ".%"));
     }
     if (codes.empty()) codes.push_back("");  // no territory: sees nothing
-    scope.codes = ArrayLiteral(codes);
-    scope.prefixes = ArrayLiteral(prefixes);
+    scope.codes = pg::TextArray(codes);
+    scope.prefixes = pg::TextArray(prefixes);
     return scope;
   }
   if (citizens_allowed && p.HasRole(roles::kCitizen)) {
@@ -113,7 +107,7 @@ Names NormalizedNames(const v1::PersonName& n) {
 // The search lexemes of a name (names.h), as a text[] literal.
 std::string WordsOf(const v1::PersonName& n) {
   Names names = NormalizedNames(n);
-  return ArrayLiteral(NameLexemes(names.ar, names.lat));
+  return pg::TextArray(NameLexemes(names.ar, names.lat));
 }
 
 pg::Param DateParam(const common::v1::Date& date) {
@@ -121,16 +115,6 @@ pg::Param DateParam(const common::v1::Date& date) {
   return DateText(date);
 }
 
-std::vector<std::string> ParseUuidArray(absl::string_view text) {
-  std::vector<std::string> out;
-  absl::string_view inner = text;
-  absl::ConsumePrefix(&inner, "{");
-  absl::ConsumeSuffix(&inner, "}");
-  for (absl::string_view part : absl::StrSplit(inner, ',', absl::SkipEmpty())) {
-    out.emplace_back(part);
-  }
-  return out;
-}
 
 // A declaration as loaded, with the columns that live beside its document.
 struct DeclarationRow {
@@ -150,7 +134,7 @@ absl::StatusOr<std::optional<DeclarationRow>> LoadDeclaration(Db& db, const pg::
     return absl::DataLossError("declaration document does not parse");
   }
   row.territory = std::string(r.Text(0, 1));
-  row.cleared = ParseUuidArray(r.Text(0, 2));
+  row.cleared = pg::ParseSimpleArray(r.Text(0, 2));
   return std::optional<DeclarationRow>(std::move(row));
 }
 
@@ -304,7 +288,7 @@ absl::Status SaveDeclaration(pg::Transaction& tx, const DeclarationRow& row, int
       .Exec(sql::kUpdateDeclaration,
             {row.doc.id(), static_cast<int>(row.doc.state()),
              static_cast<int>(row.doc.duplicate_status()), pg::Param::Bytes(Serialize(row.doc)),
-             absl::StrCat(now), ArrayLiteral(row.cleared)})
+             absl::StrCat(now), pg::TextArray(row.cleared)})
       .status();
 }
 
@@ -469,13 +453,13 @@ absl::StatusOr<v1::ListBureausResponse> Registry::ListBureaus(const Caller& c,
   } else {
     ASSIGN_OR_RETURN(scope, ScopeOf(c.principal, false));
   }
-  ASSIGN_OR_RETURN(std::string after, DecodeToken(r.page_token()));
+  ASSIGN_OR_RETURN(std::string after, core::DecodePageToken(r.page_token()));
   ASSIGN_OR_RETURN(pg::Result rows, pool_.Exec(sql::kListBureaus, {r.commune_code(), scope.codes,
                                                                    scope.prefixes, after,
                                                                    size + 1}));
   v1::ListBureausResponse out;
   for (int i = 0; i < rows.rows() && i < size; ++i) *out.add_bureaus() = BureauFromRow(rows, i);
-  if (rows.rows() > size) out.set_next_page_token(EncodeToken(out.bureaus(size - 1).code()));
+  if (rows.rows() > size) out.set_next_page_token(core::EncodePageToken(out.bureaus(size - 1).code()));
   return out;
 }
 
@@ -623,7 +607,7 @@ absl::StatusOr<v1::ListDeclarationsResponse> Registry::ListDeclarations(
   }
   pg::Param after = nullptr;
   if (!r.page_token().empty()) {
-    ASSIGN_OR_RETURN(std::string raw, DecodeToken(r.page_token()));
+    ASSIGN_OR_RETURN(std::string raw, core::DecodePageToken(r.page_token()));
     if (!core::IsUuid(raw)) {
       return core::InvalidArgumentError("page_token", "not a token returned by this method");
     }
@@ -638,7 +622,7 @@ absl::StatusOr<v1::ListDeclarationsResponse> Registry::ListDeclarations(
       return absl::DataLossError("declaration document does not parse");
     }
   }
-  if (rows.rows() > size) out.set_next_page_token(EncodeToken(out.declarations(size - 1).id()));
+  if (rows.rows() > size) out.set_next_page_token(core::EncodePageToken(out.declarations(size - 1).id()));
   return out;
 }
 
@@ -987,7 +971,7 @@ namespace {
 std::string QueryWords(const std::string& text) {
   std::vector<std::string> words = absl::StrSplit(text, ' ', absl::SkipEmpty());
   if (words.size() > 8) words.resize(8);
-  return ArrayLiteral(words);
+  return pg::TextArray(words);
 }
 
 }  // namespace
@@ -1039,7 +1023,7 @@ absl::StatusOr<v1::SearchActsResponse> Registry::SearchActs(const Caller& c,
       pg::Param after_score = nullptr;
       pg::Param after_id = nullptr;
       if (!r.page_token().empty()) {
-        ASSIGN_OR_RETURN(std::string raw, DecodeToken(r.page_token()));
+        ASSIGN_OR_RETURN(std::string raw, core::DecodePageToken(r.page_token()));
         std::vector<std::string> parts = absl::StrSplit(raw, '|');
         double score = 0;
         if (parts.size() != 2 || !absl::SimpleAtod(parts[0], &score) || !core::IsUuid(parts[1])) {
@@ -1090,7 +1074,7 @@ absl::StatusOr<v1::SearchActsResponse> Registry::SearchActs(const Caller& c,
     s->set_score(score);
   }
   if (by_name && rows->rows() > size) {
-    out.set_next_page_token(EncodeToken(absl::StrCat(last_score, "|", out.results(size - 1).id())));
+    out.set_next_page_token(core::EncodePageToken(absl::StrCat(last_score, "|", out.results(size - 1).id())));
   }
   return out;
 }

@@ -67,6 +67,9 @@ std::string ConstraintOf(const absl::Status& status);
 // One libpq connection. Not thread-safe: one user at a time (the pool guarantees it).
 // A PostgreSQL text[] literal of `items`, each element quoted (for `$n::text[]` parameters).
 std::string TextArray(const std::vector<std::string>& items);
+// The elements of an array in PostgreSQL's text output ("{a,b}") whose elements need no quoting
+// (numbers, UUIDs).
+std::vector<std::string> ParseSimpleArray(absl::string_view text);
 
 // Creates database `name` on the server at `server_url` unless it exists (local runs; in
 // Kubernetes the operator creates it). `name`: [a-z0-9_]+.
