@@ -18,6 +18,11 @@ constexpr pg::Query kInsertAndNotify{
     "WITH row AS (INSERT INTO outbox (event_id, topic, key, event_type, traceparent, value) "
     "VALUES ($1, $2, $3, $4, $5, $6) RETURNING 1) SELECT pg_notify('zp_outbox', '') FROM row"};
 
+constexpr pg::Query kInsertMany{
+    "zp_outbox_insert_many",
+    "INSERT INTO outbox (event_id, topic, key, event_type, traceparent, value) "
+    "SELECT e, $2, k, t, p, v FROM unnest($1::uuid[], $3::text[], $4::text[], $5::text[], "
+    "$6::bytea[]) AS u(e, k, t, p, v)"};
 constexpr pg::Query kNotify{"zp_outbox_notify", "SELECT pg_notify('zp_outbox', '')"};
 
 }  // namespace
@@ -39,6 +44,33 @@ absl::Status Outbox::Append(pg::Transaction& tx, const zp::events::v1::Event& ev
       .Exec(query, {event.id(), topic_, event.subject(), event.type(), event.traceparent(),
                     pg::Param::Bytes(event.SerializeAsString())})
       .status();
+}
+
+absl::Status Outbox::AppendAll(pg::Transaction& tx,
+                               const std::vector<zp::events::v1::Event>& events) const {
+  if (events.empty()) return absl::OkStatus();
+  std::vector<std::string> ids, keys, types, traces, values;
+  for (const auto& event : events) {
+    if (event.id().empty() || event.subject().empty() || event.type().empty()) {
+      return absl::InvalidArgumentError("outbox: an event needs an id, a subject and a type");
+    }
+    ids.push_back(event.id());
+    keys.push_back(event.subject());
+    types.push_back(event.type());
+    traces.push_back(event.traceparent());
+    values.push_back(pg::ByteaText(event.SerializeAsString()));
+  }
+  const bool first = tx.FirstTime(kOutboxChannel);
+  RETURN_IF_ERROR(tx.Exec(kInsertMany, {pg::TextArray(ids), topic_, pg::TextArray(keys),
+                                        pg::TextArray(types), pg::TextArray(traces),
+                                        pg::TextArray(values)})
+                      .status());
+  if (!first) return absl::OkStatus();
+  if (notifier_ != nullptr) {
+    tx.AfterCommit([n = notifier_] { n->Poke(); });
+    return absl::OkStatus();
+  }
+  return tx.Exec(kNotify).status();
 }
 
 OutboxNotifier::OutboxNotifier(std::string conninfo, std::map<std::string, std::string> overrides,

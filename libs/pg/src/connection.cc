@@ -1,5 +1,7 @@
 #include "zp/pg/connection.h"
 
+#include "absl/strings/escaping.h"
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -165,16 +167,42 @@ bool Connection::Broken() const {
   return PQstatus(conn_.get()) != CONNECTION_OK || PQtransactionStatus(conn_.get()) != PQTRANS_IDLE;
 }
 
+std::string ByteaText(absl::string_view bytes) {
+  return absl::StrCat("\\x", absl::BytesToHexString(bytes));
+}
+
+namespace {
+
+void AppendArrayElement(std::string& out, absl::string_view item) {
+  out.push_back('"');
+  for (char ch : item) {
+    if (ch == '"' || ch == '\\') out.push_back('\\');
+    out.push_back(ch);
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
 std::string TextArray(const std::vector<std::string>& items) {
   std::string out = "{";
   for (size_t i = 0; i < items.size(); ++i) {
     if (i > 0) out.push_back(',');
-    out.push_back('"');
-    for (char ch : items[i]) {
-      if (ch == '"' || ch == '\\') out.push_back('\\');
-      out.push_back(ch);
+    AppendArrayElement(out, items[i]);
+  }
+  out.push_back('}');
+  return out;
+}
+
+std::string TextArray(const std::vector<std::optional<std::string>>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    if (items[i].has_value()) {
+      AppendArrayElement(out, *items[i]);
+    } else {
+      out.append("NULL");
     }
-    out.push_back('"');
   }
   out.push_back('}');
   return out;

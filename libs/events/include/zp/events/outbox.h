@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -55,6 +56,8 @@ class Outbox {
   explicit Outbox(std::string topic, OutboxNotifier* notifier = nullptr)
       : topic_(std::move(topic)), notifier_(notifier) {}
   absl::Status Append(pg::Transaction& tx, const zp::events::v1::Event& event) const;
+  // Many events in one statement (bulk work such as imports).
+  absl::Status AppendAll(pg::Transaction& tx, const std::vector<zp::events::v1::Event>& events) const;
   const std::string& topic() const { return topic_; }
 
  private:

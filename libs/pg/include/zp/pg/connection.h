@@ -67,6 +67,10 @@ std::string ConstraintOf(const absl::Status& status);
 // One libpq connection. Not thread-safe: one user at a time (the pool guarantees it).
 // A PostgreSQL text[] literal of `items`, each element quoted (for `$n::text[]` parameters).
 std::string TextArray(const std::vector<std::string>& items);
+// The same, with NULL elements.
+std::string TextArray(const std::vector<std::optional<std::string>>& items);
+// Bytes in bytea's text input form ("\\x" + hex), for elements of TextArray cast to bytea[].
+std::string ByteaText(absl::string_view bytes);
 // The elements of an array in PostgreSQL's text output ("{a,b}") whose elements need no quoting
 // (numbers, UUIDs).
 std::vector<std::string> ParseSimpleArray(absl::string_view text);

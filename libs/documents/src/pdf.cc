@@ -1,0 +1,199 @@
+#include "zp/documents/pdf.h"
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <pango/pangocairo.h>
+#include <qrencode.h>
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+
+namespace zp::documents {
+namespace {
+
+constexpr double kWidth = 595.28;  // A4 in points
+constexpr double kHeight = 841.89;
+constexpr double kMargin = 42;
+constexpr double kGutter = 18;
+constexpr double kColumn = (kWidth - 2 * kMargin - kGutter) / 2;
+constexpr double kFooterHeight = 140;
+// Arabic in a Naskh face (Amiri, fonts-hosny-amiri), French in DejaVu Sans; fontconfig falls back
+// to any face that has the glyphs.
+constexpr char kArabicFont[] = "Amiri";
+constexpr char kLatinFont[] = "DejaVu Sans";
+
+struct SurfaceDeleter {
+  void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
+};
+struct CairoDeleter {
+  void operator()(cairo_t* c) const { cairo_destroy(c); }
+};
+struct LayoutDeleter {
+  void operator()(PangoLayout* l) const { g_object_unref(l); }
+};
+struct FontDeleter {
+  void operator()(PangoFontDescription* f) const { pango_font_description_free(f); }
+};
+struct QrDeleter {
+  void operator()(QRcode* q) const { QRcode_free(q); }
+};
+
+cairo_status_t Append(void* closure, const unsigned char* data, unsigned int length) {
+  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+enum class Side { kLatin, kArabic };
+
+class Page {
+ public:
+  explicit Page(cairo_t* cr) : cr_(cr) {}
+
+  // Draws `text` in a box of `width` at (x, y_) and returns its height. Arabic paragraphs take
+  // their direction from their text (right to left) and align to the box's right edge.
+  double Text(const std::string& text, Side side, double size, bool bold, double x, double width,
+              PangoAlignment align, double y) {
+    if (text.empty()) return 0;
+    std::unique_ptr<PangoLayout, LayoutDeleter> layout(pango_cairo_create_layout(cr_));
+    std::unique_ptr<PangoFontDescription, FontDeleter> font(pango_font_description_new());
+    pango_font_description_set_family(font.get(), side == Side::kArabic ? kArabicFont : kLatinFont);
+    pango_font_description_set_absolute_size(
+        font.get(), (side == Side::kArabic ? size * 1.1 : size) * PANGO_SCALE);
+    pango_font_description_set_weight(font.get(), bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_layout_set_font_description(layout.get(), font.get());
+    pango_layout_set_width(layout.get(), static_cast<int>(width * PANGO_SCALE));
+    pango_layout_set_wrap(layout.get(), PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_auto_dir(layout.get(), TRUE);
+    if (side == Side::kArabic && align == PANGO_ALIGN_LEFT) align = PANGO_ALIGN_RIGHT;
+    // With auto_dir, LEFT and RIGHT are swapped in right-to-left paragraphs: ask for the side
+    // meant, in the paragraph's own terms.
+    if (side == Side::kArabic && align == PANGO_ALIGN_RIGHT) align = PANGO_ALIGN_LEFT;
+    pango_layout_set_alignment(layout.get(), align);
+    pango_layout_set_text(layout.get(), text.data(), static_cast<int>(text.size()));
+    cairo_move_to(cr_, x, y);
+    pango_cairo_show_layout(cr_, layout.get());
+    int w = 0, h = 0;
+    pango_layout_get_size(layout.get(), &w, &h);
+    return static_cast<double>(h) / PANGO_SCALE;
+  }
+
+  // French on the left column, Arabic on the right one, on one band; returns the band's height.
+  double Row(const std::string& fr, const std::string& ar, double size, bool bold, double y) {
+    const double left = Text(fr, Side::kLatin, size, bold, kMargin, kColumn, PANGO_ALIGN_LEFT, y);
+    const double right = Text(ar, Side::kArabic, size, bold, kMargin + kColumn + kGutter, kColumn,
+                              PANGO_ALIGN_RIGHT, y);
+    return std::max(left, right);
+  }
+
+  void Rule(double y, double width = 0.6) {
+    cairo_set_line_width(cr_, width);
+    cairo_move_to(cr_, kMargin, y);
+    cairo_line_to(cr_, kWidth - kMargin, y);
+    cairo_stroke(cr_);
+  }
+
+  // The QR code of `text` at (x, y), `size` points wide including its quiet zone.
+  absl::Status Qr(const std::string& text, double x, double y, double size) {
+    std::unique_ptr<QRcode, QrDeleter> qr(
+        QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1));
+    if (qr == nullptr) return absl::InternalError("QR code: cannot encode the verification URL");
+    const int quiet = 4;
+    const double module = size / (qr->width + 2 * quiet);
+    for (int row = 0; row < qr->width; ++row) {
+      for (int col = 0; col < qr->width; ++col) {
+        if (qr->data[row * qr->width + col] & 1) {
+          cairo_rectangle(cr_, x + (col + quiet) * module, y + (row + quiet) * module, module,
+                          module);
+        }
+      }
+    }
+    cairo_fill(cr_);
+    return absl::OkStatus();
+  }
+
+ private:
+  cairo_t* cr_;
+};
+
+std::string Either(const std::string& a, const std::string& b) { return a.empty() ? b : a; }
+
+}  // namespace
+
+absl::StatusOr<std::string> RenderPdf(const PdfLayout& layout) {
+  std::string out;
+  std::unique_ptr<cairo_surface_t, SurfaceDeleter> surface(
+      cairo_pdf_surface_create_for_stream(Append, &out, kWidth, kHeight));
+  if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
+    return absl::InternalError("PDF: cannot create the surface");
+  }
+  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE,
+                                 absl::StrCat(layout.title.fr, " / ", layout.title.ar).c_str());
+  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "zeropapier");
+  std::unique_ptr<cairo_t, CairoDeleter> holder(cairo_create(surface.get()));
+  cairo_t* cr = holder.get();
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  Page page(cr);
+
+  double y = kMargin;
+  for (const Bilingual& line : layout.header) y += page.Row(line.fr, line.ar, 9, true, y) + 1;
+  y += 6;
+  page.Rule(y, 1.2);
+  y += 14;
+  y += page.Text(layout.title.ar, Side::kArabic, 17, true, kMargin, kWidth - 2 * kMargin,
+                 PANGO_ALIGN_CENTER, y) + 2;
+  y += page.Text(layout.title.fr, Side::kLatin, 15, true, kMargin, kWidth - 2 * kMargin,
+                 PANGO_ALIGN_CENTER, y) + 14;
+
+  auto ensure_room = [&](double needed) {
+    if (y + needed <= kHeight - kMargin - kFooterHeight) return;
+    cairo_show_page(cr);
+    y = kMargin;
+  };
+  for (const PdfSection& section : layout.sections) {
+    ensure_room(40);
+    y += page.Row(section.title.fr, section.title.ar, 10.5, true, y) + 1;
+    page.Rule(y);
+    y += 5;
+    for (const PdfLine& line : section.lines) {
+      ensure_room(18);
+      const std::string fr = absl::StrCat(line.label.fr, " : ", Either(line.value.fr, line.value.ar));
+      const std::string ar = absl::StrCat(line.label.ar, ": ", Either(line.value.ar, line.value.fr));
+      y += page.Row(fr, ar, 9, false, y) + 1;
+    }
+    for (const Bilingual& paragraph : section.paragraphs) {
+      ensure_room(30);
+      y += page.Row(paragraph.fr, paragraph.ar, 9, false, y) + 5;
+    }
+    y += 6;
+  }
+
+  // Footer of the last page: the QR code, the code in clear, where and when it was issued.
+  const double top = kHeight - kMargin - kFooterHeight + 10;
+  page.Rule(top - 6, 1.2);
+  const double qr_size = 110;
+  if (auto s = page.Qr(layout.verification_url, kMargin - 8, top, qr_size); !s.ok()) return s;
+  const double x = kMargin + qr_size + 4;
+  const double width = kWidth - kMargin - x;
+  double fy = top + 6;
+  fy += page.Text("رمز التحقق", Side::kArabic, 10, true, x, width, PANGO_ALIGN_RIGHT, fy);
+  page.Text("Code de vérification", Side::kLatin, 10, true, x, width, PANGO_ALIGN_LEFT, fy - 14);
+  fy += page.Text(layout.verification_code, Side::kLatin, 16, true, x, width, PANGO_ALIGN_CENTER,
+                  fy) + 4;
+  fy += page.Text(layout.verification_url, Side::kLatin, 7.5, false, x, width, PANGO_ALIGN_CENTER,
+                  fy) + 4;
+  fy += page.Text(layout.issued.ar, Side::kArabic, 8.5, false, x, width, PANGO_ALIGN_RIGHT, fy);
+  fy += page.Text(layout.issued.fr, Side::kLatin, 8.5, false, x, width, PANGO_ALIGN_LEFT, fy) + 3;
+  page.Text(layout.footnote, Side::kLatin, 6, false, x, width, PANGO_ALIGN_LEFT, fy);
+
+  cairo_show_page(cr);
+  holder.reset();
+  cairo_surface_finish(surface.get());
+  if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
+    return absl::InternalError("PDF: rendering failed");
+  }
+  surface.reset();
+  return out;
+}
+
+}  // namespace zp::documents
