@@ -1,5 +1,7 @@
 #include "gateway/src/gateway.h"
 
+#include "zp/api/v1/httpbody.pb.h"
+
 #include <boost/asio/post.hpp>
 
 #include "absl/strings/ascii.h"
@@ -146,6 +148,12 @@ Gateway::Gateway(GatewayOptions options, std::unique_ptr<RouteTable> routes, Ups
         *redis, options_.rate_limit_prefix + ":user", options_.user_limit);
     anonymous_limiter_ = std::make_unique<redis::RateLimiter>(
         *redis, options_.rate_limit_prefix + ":ip", options_.anonymous_limit);
+    for (const Route& route : routes_->routes()) {
+      if (route.rate_limit_burst == 0 || method_limiters_.count(route.grpc_path) > 0) continue;
+      method_limiters_[route.grpc_path] = std::make_unique<redis::RateLimiter>(
+          *redis, absl::StrCat(options_.rate_limit_prefix, ":m:", route.grpc_path),
+          redis::RateLimit{route.rate_limit_burst, route.rate_limit_per_second});
+    }
   }
   auto& registry = *metrics_.registry();
   requests_ = &prometheus::BuildCounter()
@@ -365,6 +373,11 @@ void Gateway::Handle(IncomingRequest in, std::shared_ptr<Exchange> exchange) {
     redis::RateLimiter& limiter = ctx->authenticated ? *user_limiter_ : *anonymous_limiter_;
     std::string key = ctx->authenticated ? ctx->principal.subject : ctx->in.client_ip;
     absl::StatusOr<redis::RateDecision> decision = limiter.Take(key);
+    auto own = method_limiters_.find(ctx->match.route->grpc_path);
+    if (own != method_limiters_.end() && (!decision.ok() || decision->allowed)) {
+      absl::StatusOr<redis::RateDecision> method_decision = own->second->Take(ctx->in.client_ip);
+      if (method_decision.ok() || decision.ok()) decision = method_decision;
+    }
     if (!decision.ok()) {
       // Redis away: keep serving, and say so in the metrics.
       rate_limit_errors_->Increment();
@@ -445,6 +458,25 @@ void Gateway::Call(std::shared_ptr<Context> ctx) {
                                ->New());
                        if (!response->ParseFromString(reply.body)) {
                          return Fail(ctx, absl::InternalError("malformed upstream response"));
+                       }
+                       // zp.api.v1.HttpBody: the bytes as they are, with their content type.
+                       if (const auto* raw = dynamic_cast<const api::v1::HttpBody*>(response.get())) {
+                         Response res{http::status::ok, ctx->in.message.version()};
+                         res.set(http::field::content_type, raw->content_type().empty()
+                                                                ? "application/octet-stream"
+                                                                : raw->content_type());
+                         std::string name;
+                         for (char c : raw->file_name()) {
+                           if (absl::ascii_isalnum(c) || c == '.' || c == '-' || c == '_') {
+                             name.push_back(c);
+                           }
+                         }
+                         if (!name.empty()) {
+                           res.set(http::field::content_disposition,
+                                   absl::StrCat("inline; filename=\"", name, "\""));
+                         }
+                         res.body() = raw->data();
+                         return Finish(ctx, std::move(res));
                        }
                        absl::StatusOr<std::string> json = ResponseToJson(r, *response);
                        if (!json.ok()) {

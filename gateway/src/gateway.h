@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/asio/thread_pool.hpp>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -66,6 +67,8 @@ class Gateway {
   const auth::JwtVerifier* verifier_;
   std::unique_ptr<redis::RateLimiter> user_limiter_;
   std::unique_ptr<redis::RateLimiter> anonymous_limiter_;
+  // Methods with a limit of their own (zp.api.v1.rate_limit), by gRPC path.
+  std::map<std::string, std::unique_ptr<redis::RateLimiter>> method_limiters_;
   metrics::Metrics& metrics_;
   std::string openapi_;
   // Blocking work (Redis) runs here, never on an I/O thread.

@@ -77,6 +77,15 @@ absl::Status AddRule(const MethodDescriptor* method, const google::api::HttpRule
   route.grpc_path = absl::StrCat("/", method->service()->full_name(), "/", method->name());
   route.is_public = method->options().GetExtension(zp::api::v1::public_);
   route.server_streaming = method->server_streaming();
+  if (method->options().HasExtension(zp::api::v1::rate_limit)) {
+    const auto& limit = method->options().GetExtension(zp::api::v1::rate_limit);
+    if (limit.burst() < 1 || limit.per_second() <= 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(method->full_name(), ": rate_limit needs burst >= 1 and per_second > 0"));
+    }
+    route.rate_limit_burst = limit.burst();
+    route.rate_limit_per_second = limit.per_second();
+  }
   const FieldDescriptor* request_id = input->FindFieldByName("request_id");
   route.has_request_id = request_id != nullptr &&
                          request_id->type() == FieldDescriptor::TYPE_STRING &&

@@ -22,6 +22,9 @@ struct Route {
   bool is_public = false;
   bool server_streaming = false;
   bool has_request_id = false;  // the request message has a string field request_id
+  // (zp.api.v1.rate_limit): a bucket per client IP for this method; 0: none.
+  int64_t rate_limit_burst = 0;
+  double rate_limit_per_second = 0;
 };
 
 enum class MatchOutcome { kMatched, kNoRoute, kWrongMethod, kBadPath };
