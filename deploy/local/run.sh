@@ -42,6 +42,10 @@ fi
 "$here/secrets.sh"
 cd "$ZP_ROOT"
 
+# Services that sign documents: their keys (secrets.sh) and the URL printed in QR codes.
+export ZP_DOCUMENT_KEY_FILE=${ZP_DOCUMENT_KEY_FILE:-$ZP_RUN_DIR/documents/sgec.pem}
+export ZP_DOCUMENT_VERIFICATION_URL=${ZP_DOCUMENT_VERIFICATION_URL:-https://$ZP_GATEWAY_HTTPS/v1/sgec/verify/}
+
 upstreams=()
 for entry in "${SERVICES[@]}"; do
   read -r name proto port <<<"$entry"

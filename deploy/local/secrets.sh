@@ -5,6 +5,7 @@
 #   tls/server.{crt,key}  certificate for localhost / 127.0.0.1 (gateway HTTPS, partner ports)
 #   tls/partners-ca.crt   CA of the partners' client certificates
 #   tls/partners/<name>.{crt,key}  one client certificate per partner (CN = tgr, barid, add)
+#   documents/<service>.pem  the key a service signs its documents with (ECDSA P-256)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 zpctl=$ZP_BUILD_DIR/tools/zpctl/zpctl
@@ -46,4 +47,13 @@ extendedKeyUsage=serverAuth"
 for partner in tgr barid add; do
   new_cert partners-ca "$tls/partners/$partner" "$partner" "extendedKeyUsage=clientAuth"
 done
-say "secrets: keys and certificates in $ZP_RUN_DIR (jwt/, tls/)"
+# Document signing keys (ECDSA P-256), one per service that issues signed documents.
+documents=$ZP_RUN_DIR/documents
+mkdir -p "$documents"
+for service in sgec; do
+  if [ ! -f "$documents/$service.pem" ]; then
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$documents/$service.pem" 2>/dev/null
+    chmod 600 "$documents/$service.pem"
+  fi
+done
+say "secrets: keys and certificates in $ZP_RUN_DIR (jwt/, tls/, documents/)"

@@ -14,6 +14,10 @@ struct Secrets {
   ~Secrets();
   std::string tls(const std::string& name) const { return dir + "/tls/" + name; }
   std::string jwks() const { return dir + "/jwt/jwks.json"; }
+  // The key with which service `name` signs documents.
+  std::string document_key(const std::string& name) const {
+    return dir + "/documents/" + name + ".pem";
+  }
   // Signs tokens with the folder's JWT key (the one jwks() publishes).
   std::unique_ptr<auth::JwtSigner> Signer() const;
 

@@ -21,8 +21,10 @@ ServiceStack::ServiceStack(const std::string& name, const std::string& proto_ser
       "--pg_url", PgServerUrl(), "--pg_database", database_,
       "--kafka_bootstrap", KafkaBootstrap(), "--log_level", "warn"};
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
-  service_ = std::make_unique<Subprocess>(argv, std::map<std::string, std::string>{},
-                                          secrets_.dir + "/" + name + ".log");
+  // A service that signs documents finds its key here (others ignore the setting).
+  service_ = std::make_unique<Subprocess>(
+      argv, std::map<std::string, std::string>{{"ZP_DOCUMENT_KEY_FILE", secrets_.document_key(name)}},
+      secrets_.dir + "/" + name + ".log");
   gateway_ = std::make_unique<GatewayProcess>(
       secrets_, absl::StrCat(proto_service, "=127.0.0.1:", grpc_port), gateway_flags);
 }

@@ -160,8 +160,8 @@ RETURNING number)sql"};
 
 #define ZP_SGEC_ACT_COLUMNS                                                                  \
   "id, kind, bureau_code, year, number, territory, coalesce(idcs, ''), subject_idcs, "       \
-  "father_idcs, mother_idcs, declaration_id, deceased, original, registered_by, "            \
-  "(extract(epoch FROM registered_at) * 1000000)::bigint"
+  "father_idcs, mother_idcs, coalesce(declaration_id::text, ''), deceased, original, "       \
+  "registered_by, (extract(epoch FROM registered_at) * 1000000)::bigint, origin, scan_reference"
 
 inline constexpr pg::Query kGetAct{"sgec_get_act",
                                    "SELECT " ZP_SGEC_ACT_COLUMNS " FROM acts WHERE id = $1::uuid"};

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "zp/auth/principal.h"
 #include "zp/core/clock.h"
+#include "zp/documents/documents.h"
 #include "zp/events/outbox.h"
 #include "zp/pg/pool.h"
 #include "zp/sgec/v1/sgec.pb.h"
@@ -21,6 +22,22 @@ namespace zp::sgec {
 struct Caller {
   auth::Principal principal;
   std::string traceparent;
+};
+
+// The records of one ImportHistoricalActs call, as they arrive.
+class RecordStream {
+ public:
+  virtual ~RecordStream() = default;
+  // False at the end of the stream (or when it broke off: see Cancelled).
+  virtual bool Next(v1::ImportHistoricalActsRequest* request) = 0;
+  virtual bool Cancelled() const { return false; }
+};
+
+struct ImportOptions {
+  int batch_size = 1000;  // records per transaction
+  // Before each batch, the import waits while the outbox holds this many unpublished events: the
+  // relay's batches drain it, and a long import never floods the outbox (or Kafka behind it).
+  int64_t outbox_limit = 50000;
 };
 
 class Registry {
@@ -58,6 +75,29 @@ class Registry {
   absl::StatusOr<v1::SearchActsResponse> SearchActs(const Caller& c,
                                                     const v1::SearchActsRequest& r);
 
+  // Signed copies (registry_documents.cc). `signer` signs them; the verification URL printed in
+  // the QR code is `verification_base_url` followed by the code. Without it, they are UNAVAILABLE.
+  void EnableDocuments(const documents::Signer& signer, std::string verification_base_url);
+  absl::StatusOr<documents::v1::Document> IssueCopy(const Caller& c, const v1::IssueCopyRequest& r);
+  absl::StatusOr<documents::v1::Document> GetDocument(const Caller& c,
+                                                      const v1::GetDocumentRequest& r);
+  absl::StatusOr<api::v1::HttpBody> GetDocumentPdf(const Caller& c,
+                                                   const v1::GetDocumentRequest& r);
+  absl::StatusOr<documents::v1::Document> RevokeDocument(const Caller& c,
+                                                         const v1::RevokeDocumentRequest& r);
+  // Public: `c` may be anonymous.
+  absl::StatusOr<documents::v1::Verification> VerifyDocument(const Caller& c,
+                                                             const v1::VerifyDocumentRequest& r);
+  absl::StatusOr<auth::v1::JsonWebKeySet> ListDocumentKeys(const Caller& c,
+                                                           const v1::ListDocumentKeysRequest& r);
+
+  // The historical-records import (registry_import.cc): batches of records, each batch in one
+  // transaction; see the service README for the record format and outcomes.
+  void set_import_options(ImportOptions options) { import_options_ = options; }
+  absl::StatusOr<v1::ImportSummary> ImportHistoricalActs(const Caller& c, RecordStream& stream);
+  absl::StatusOr<v1::ImportReport> GetImportReport(const Caller& c,
+                                                   const v1::GetImportReportRequest& r);
+
   absl::StatusOr<v1::VerifyAuditChainResponse> VerifyAuditChain(
       const Caller& c, const v1::VerifyAuditChainRequest& r);
 
@@ -68,11 +108,19 @@ class Registry {
                                           const google::protobuf::Message& request,
                                           v1::Declaration declaration);
 
+  absl::Status DocumentsEnabled() const;
+  // The document `id` with the act it copies, when the caller may read that act.
+  absl::StatusOr<std::pair<documents::v1::Document, std::string>> ReadableDocument(
+      const Caller& c, const std::string& id);
+
   pg::Pool& pool_;
   std::shared_ptr<const territory::Referential> referential_;
   const core::Clock& clock_;
   events::Outbox outbox_;
   std::function<std::string()> idcs_source_;
+  std::unique_ptr<documents::Documents> documents_;
+  ImportOptions import_options_;
+  std::string verification_base_url_;
 };
 
 }  // namespace zp::sgec

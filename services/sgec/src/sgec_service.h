@@ -41,6 +41,23 @@ class CivilRegistryService final : public v1::CivilRegistry::Service {
                           v1::Act* resp) override;
   grpc::Status SearchActs(grpc::ServerContext* ctx, const v1::SearchActsRequest* req,
                           v1::SearchActsResponse* resp) override;
+  grpc::Status IssueCopy(grpc::ServerContext* ctx, const v1::IssueCopyRequest* req,
+                         documents::v1::Document* resp) override;
+  grpc::Status GetDocument(grpc::ServerContext* ctx, const v1::GetDocumentRequest* req,
+                           documents::v1::Document* resp) override;
+  grpc::Status GetDocumentPdf(grpc::ServerContext* ctx, const v1::GetDocumentRequest* req,
+                              api::v1::HttpBody* resp) override;
+  grpc::Status RevokeDocument(grpc::ServerContext* ctx, const v1::RevokeDocumentRequest* req,
+                              documents::v1::Document* resp) override;
+  grpc::Status VerifyDocument(grpc::ServerContext* ctx, const v1::VerifyDocumentRequest* req,
+                              documents::v1::Verification* resp) override;
+  grpc::Status ListDocumentKeys(grpc::ServerContext* ctx, const v1::ListDocumentKeysRequest* req,
+                                auth::v1::JsonWebKeySet* resp) override;
+  grpc::Status ImportHistoricalActs(grpc::ServerContext* ctx,
+                                    grpc::ServerReader<v1::ImportHistoricalActsRequest>* reader,
+                                    v1::ImportSummary* resp) override;
+  grpc::Status GetImportReport(grpc::ServerContext* ctx, const v1::GetImportReportRequest* req,
+                               v1::ImportReport* resp) override;
   grpc::Status VerifyAuditChain(grpc::ServerContext* ctx, const v1::VerifyAuditChainRequest* req,
                                 v1::VerifyAuditChainResponse* resp) override;
 
@@ -48,7 +65,8 @@ class CivilRegistryService final : public v1::CivilRegistry::Service {
   template <typename Request, typename Response>
   grpc::Status Handle(grpc::ServerContext* ctx, const Request* req, Response* resp,
                       absl::StatusOr<Response> (Registry::*method)(const Caller&,
-                                                                  const Request&));
+                                                                  const Request&),
+                      bool public_method = false);
 
   Registry& registry_;
   const auth::JwtVerifier& verifier_;

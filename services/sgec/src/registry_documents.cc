@@ -1,0 +1,174 @@
+// Signed copies of acts (libs/documents): issue, read, render, revoke, verify.
+#include "absl/strings/strip.h"
+#include "google/protobuf/util/json_util.h"
+#include "services/sgec/src/copies.h"
+#include "services/sgec/src/registry.h"
+#include "services/sgec/src/registry_internal.h"
+
+namespace zp::sgec {
+
+using namespace internal;  // NOLINT: the registry's own helpers
+
+namespace {
+
+constexpr pg::Query kGetBureauOfAct{"sgec_bureau_of_act", R"sql(
+SELECT b.code, b.commune_code, b.country_code, b.territory, b.name_ar, b.name_fr
+FROM bureaus b WHERE b.code = $1)sql"};
+
+std::string DocumentName(const std::string& id) { return absl::StrCat("documents/", id); }
+
+absl::StatusOr<v1::CopyContent> ContentOf(const documents::v1::Document& d) {
+  documents::v1::SignedContent signed_content;
+  auto s = google::protobuf::util::JsonStringToMessage(d.canonical_content(), &signed_content);
+  v1::CopyContent content;
+  if (!s.ok() || !signed_content.content().UnpackTo(&content)) {
+    return absl::DataLossError(absl::StrCat("document ", d.id(), ": content does not parse"));
+  }
+  return content;
+}
+
+}  // namespace
+
+void Registry::EnableDocuments(const documents::Signer& signer, std::string verification_base_url) {
+  documents_ = std::make_unique<documents::Documents>(signer);
+  verification_base_url_ = std::move(verification_base_url);
+}
+
+absl::Status Registry::DocumentsEnabled() const {
+  if (documents_ == nullptr) return absl::UnavailableError("this instance issues no documents");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<documents::v1::Document> Registry::IssueCopy(const Caller& c,
+                                                            const v1::IssueCopyRequest& r) {
+  RETURN_IF_ERROR(DocumentsEnabled());
+  ASSIGN_OR_RETURN(std::string role,
+                   ActingRole(c.principal,
+                              {roles::kCivilAgent, roles::kCivilOfficer, roles::kCitizen}));
+  RETURN_IF_ERROR(CheckRequestId(r.request_id()));
+  if (r.kind() != v1::FULL_COPY && r.kind() != v1::EXTRACT) {
+    return core::InvalidArgumentError("kind", "FULL_COPY or EXTRACT");
+  }
+  if (!core::IsUuid(r.act_id())) return NotFound("act", r.act_id());
+  Context ctx{c, role, r.request_id(), "IssueCopy"};
+  return pg::RunIdempotent<documents::v1::Document>(
+      pool_, ctx.method, c.principal.subject, r.request_id(), r,
+      [&](pg::Transaction& tx) -> absl::StatusOr<documents::v1::Document> {
+        ASSIGN_OR_RETURN(auto row, LoadAct(tx, sql::kGetAct, r.act_id()));
+        const bool allowed =
+            row.has_value() && (role == roles::kCitizen
+                                    ? CanRead(c.principal, *row, *referential_)
+                                    : InTerritory(c.principal, row->territory, *referential_));
+        if (!allowed) return NotFound("act", r.act_id());
+        const v1::Act& act = row->act;
+        ASSIGN_OR_RETURN(pg::Result b, tx.Exec(kGetBureauOfAct, {act.bureau_code()}));
+        if (b.rows() == 0) return absl::DataLossError("the act's bureau is missing");
+        const v1::Bureau bureau = BureauFromRow(b, 0);
+        const v1::CopyContent content = BuildCopyContent(act, bureau, r.kind());
+        documents::IssueRequest issue;
+        issue.kind = CopyKindName(r.kind());
+        issue.subject = ActName(act.id());
+        issue.territory = row->territory;
+        issue.issuer.set_code(bureau.code());
+        *issue.issuer.mutable_name() = bureau.name();
+        issue.summary = CopySummary(content);
+        issue.content = &content;
+        issue.issued_by = c.principal.subject;
+        issue.time = clock_.Now();
+        issue.verification_base_url = verification_base_url_;
+        ASSIGN_OR_RETURN(documents::v1::Document d, documents_->Issue(tx, issue));
+        v1::DocumentIssued issued;
+        issued.set_document_id(d.id());
+        issued.set_act_id(act.id());
+        issued.set_copy_kind(r.kind());
+        issued.set_bureau_code(bureau.code());
+        issued.set_commune_code(act.commune_code());
+        RETURN_IF_ERROR(Emit(tx, outbox_, ctx, row->territory, d.id(), issued, clock_));
+        RETURN_IF_ERROR(Audit(tx, ctx, DocumentName(d.id()), row->territory, issued, clock_));
+        return d;
+      });
+}
+
+absl::StatusOr<std::pair<documents::v1::Document, std::string>> Registry::ReadableDocument(
+    const Caller& c, const std::string& id) {
+  RETURN_IF_ERROR(DocumentsEnabled());
+  ASSIGN_OR_RETURN(pg::PooledConnection conn, pool_.Acquire());
+  std::string territory;
+  ASSIGN_OR_RETURN(auto d, documents_->Get(*conn, id, &territory));
+  if (!d.has_value()) return NotFound("document", id);
+  const std::string act_id(absl::StripPrefix(d->subject(), "acts/"));
+  ASSIGN_OR_RETURN(auto row, LoadAct(*conn, sql::kGetAct, act_id));
+  if (!row.has_value() || !CanRead(c.principal, *row, *referential_)) {
+    return NotFound("document", id);
+  }
+  return std::make_pair(*std::move(d), row->territory);
+}
+
+absl::StatusOr<documents::v1::Document> Registry::GetDocument(const Caller& c,
+                                                              const v1::GetDocumentRequest& r) {
+  ASSIGN_OR_RETURN(auto found, ReadableDocument(c, r.id()));
+  found.first.set_verification_url(absl::StrCat(verification_base_url_,
+                                                found.first.verification_code()));
+  return std::move(found.first);
+}
+
+absl::StatusOr<api::v1::HttpBody> Registry::GetDocumentPdf(const Caller& c,
+                                                           const v1::GetDocumentRequest& r) {
+  ASSIGN_OR_RETURN(auto found, ReadableDocument(c, r.id()));
+  documents::v1::Document& d = found.first;
+  d.set_verification_url(absl::StrCat(verification_base_url_, d.verification_code()));
+  ASSIGN_OR_RETURN(v1::CopyContent content, ContentOf(d));
+  ASSIGN_OR_RETURN(std::string pdf, documents::RenderPdf(CopyLayout(d, content, *referential_)));
+  api::v1::HttpBody body;
+  body.set_content_type("application/pdf");
+  body.set_data(std::move(pdf));
+  body.set_file_name(absl::StrCat(d.verification_code(), ".pdf"));
+  return body;
+}
+
+absl::StatusOr<documents::v1::Document> Registry::RevokeDocument(
+    const Caller& c, const v1::RevokeDocumentRequest& r) {
+  RETURN_IF_ERROR(DocumentsEnabled());
+  ASSIGN_OR_RETURN(std::string role, ActingRole(c.principal, {roles::kCivilOfficer}));
+  RETURN_IF_ERROR(CheckRequestId(r.request_id()));
+  if (r.reason().empty()) return core::InvalidArgumentError("reason", "required");
+  Context ctx{c, role, r.request_id(), "RevokeDocument"};
+  return pg::RunIdempotent<documents::v1::Document>(
+      pool_, ctx.method, c.principal.subject, r.request_id(), r,
+      [&](pg::Transaction& tx) -> absl::StatusOr<documents::v1::Document> {
+        std::string territory;
+        ASSIGN_OR_RETURN(auto d, documents_->Get(tx.connection(), r.id(), &territory));
+        if (!d.has_value() || !InTerritory(c.principal, territory, *referential_)) {
+          return NotFound("document", r.id());
+        }
+        const absl::Time now = clock_.Now();
+        RETURN_IF_ERROR(documents_->Revoke(tx, d->id(), r.reason(), c.principal.subject, now));
+        d->set_status(documents::v1::REVOKED);
+        d->set_revocation_reason(r.reason());
+        *d->mutable_revoke_time() = Timestamp(absl::ToUnixMicros(now));
+        d->set_verification_url(absl::StrCat(verification_base_url_, d->verification_code()));
+        v1::DocumentRevoked revoked;
+        revoked.set_document_id(d->id());
+        revoked.set_act_id(std::string(absl::StripPrefix(d->subject(), "acts/")));
+        revoked.set_commune_code(territory == kNational ? "" : territory);
+        RETURN_IF_ERROR(Emit(tx, outbox_, ctx, territory, d->id(), revoked, clock_));
+        RETURN_IF_ERROR(Audit(tx, ctx, DocumentName(d->id()), territory, revoked, clock_));
+        return *std::move(d);
+      });
+}
+
+absl::StatusOr<documents::v1::Verification> Registry::VerifyDocument(
+    const Caller& c, const v1::VerifyDocumentRequest& r) {
+  RETURN_IF_ERROR(DocumentsEnabled());
+  ASSIGN_OR_RETURN(pg::PooledConnection conn, pool_.Acquire());
+  return documents_->Verify(*conn, r.code());
+}
+
+absl::StatusOr<auth::v1::JsonWebKeySet> Registry::ListDocumentKeys(
+    const Caller& c, const v1::ListDocumentKeysRequest& r) {
+  RETURN_IF_ERROR(DocumentsEnabled());
+  ASSIGN_OR_RETURN(pg::PooledConnection conn, pool_.Acquire());
+  return documents_->PublishedKeys(*conn);
+}
+
+}  // namespace zp::sgec
