@@ -13,6 +13,9 @@ void Usage() {
                "  token   mint a development JWT with the local key pair\n"
                "          zpctl token --roles civil_agent --territories 01.511.01.01 [--sub S]\n"
                "  jwks    print a JWKS for PEM public keys: zpctl jwks KID=FILE [KID=FILE...]\n"
+               "  sgec    civil registry: historical import and its report\n"
+               "          zpctl sgec import FILE.ndjson --token T [--address 127.0.0.1:50101]\n"
+               "          zpctl sgec report IMPORT_ID --token T\n"
                "\n`zpctl <command> --help` lists the flags of a command.\n";
 }
 
@@ -26,6 +29,9 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   if (command == "token") {
     return zp::zpctl::TokenCommand(argc - 1, argv + 1);
+  }
+  if (command == "sgec") {
+    return zp::zpctl::SgecCommand(argc - 1, argv + 1);
   }
   if (command == "jwks") {
     return zp::zpctl::JwksCommand(argc - 1, argv + 1);
