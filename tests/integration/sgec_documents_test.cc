@@ -1,0 +1,261 @@
+// Signed copies of civil-status acts against a real PostgreSQL: issue (full copy and extract),
+// who may, the published key, public verification of valid, revoked, unknown and tampered
+// documents, and the PDF read back with poppler.
+#include "absl/strings/ascii.h"
+#include "catch2/catch.hpp"
+#include "google/protobuf/util/json_util.h"
+#include "tests/integration/sgec_fixture.h"
+#include "tests/support/pdf_text.h"
+#include "zp/core/files.h"
+#include "zp/documents/codes.h"
+
+namespace zp::sgec {
+namespace {
+
+using namespace fixture;  // NOLINT: the fixture and its helpers
+
+v1::IssueCopyRequest CopyOf(const std::string& act_id, v1::CopyKind kind) {
+  v1::IssueCopyRequest r;
+  r.set_request_id(core::NewUuidV7());
+  r.set_act_id(act_id);
+  r.set_kind(kind);
+  return r;
+}
+
+v1::CopyContent ContentOf(const documents::v1::Document& d) {
+  documents::v1::SignedContent signed_content;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(d.canonical_content(), &signed_content).ok());
+  v1::CopyContent content;
+  REQUIRE(signed_content.content().UnpackTo(&content));
+  return content;
+}
+
+// A registered birth with a marriage mention.
+v1::Act MarriedPerson(SgecFixture& f, int n) {
+  v1::Act act = f.Registered(f.BirthOf(n));
+  v1::AddMentionRequest marriage;
+  marriage.set_request_id(core::NewUuidV7());
+  marriage.set_act_id(act.id());
+  auto* m = marriage.mutable_mention();
+  m->set_kind(v1::MENTION_MARRIAGE);
+  m->set_contract_reference("ADL-TNG-2026-0042");
+  SetDate(m->mutable_contract_date(), absl::CivilDay(2026, 6, 10));
+  SetDate(m->mutable_effective_date(), absl::CivilDay(2026, 6, 10));
+  SetName(m->mutable_spouse(), "سلمى", "Salma", "الفاسي", "El Fassi");
+  auto married = f.registry().AddMention(f.Officer(), marriage);
+  REQUIRE(married.ok());
+  return *married;
+}
+
+TEST_CASE("sgec documents: a full copy and an extract, signed with the published key",
+          "[integration][sgec][documents]") {
+  SgecFixture f;
+  v1::Act act = MarriedPerson(f, 1);
+  const auto& child = act.birth().child();
+
+  auto full = f.registry().IssueCopy(f.Officer(), CopyOf(act.id(), v1::FULL_COPY));
+  INFO(full.status().ToString());
+  REQUIRE(full.ok());
+  CHECK(full->kind() == "sgec.FULL_COPY");
+  CHECK(full->subject() == "acts/" + act.id());
+  CHECK(full->issuer().code() == kAssilah);
+  CHECK(full->status() == documents::v1::VALID);
+  CHECK(full->verification_code().size() == 12);
+  CHECK(full->verification_url() == "https://zeropapier.test/v/" + full->verification_code());
+  CHECK(full->content_sha256() == core::Sha256Hex(full->canonical_content()));
+
+  // The signature verifies with the key published under its kid.
+  auto keys = f.registry().ListDocumentKeys(Caller{}, {});
+  REQUIRE(keys.ok());
+  REQUIRE(keys->keys_size() == 1);
+  CHECK(keys->keys(0).kid() == full->kid());
+  CHECK(documents::VerifySignature(keys->keys(0), full->canonical_content(), full->signature()).ok());
+
+  // A full copy carries every field and every mention, without staff identities.
+  v1::CopyContent content = ContentOf(*full);
+  CHECK(content.copy_kind() == v1::FULL_COPY);
+  CHECK(content.act_reference() == act.reference());
+  CHECK(content.idcs() == act.idcs());
+  CHECK(content.birth().child().given_name().fr() == child.given_name().fr());
+  CHECK(content.birth().declarant().name().given_name().fr() ==
+        act.birth().declarant().name().given_name().fr());
+  REQUIRE(content.mentions_size() == 1);
+  CHECK(content.mentions(0).contract_reference() == "ADL-TNG-2026-0042");
+  CHECK(content.mentions(0).created_by().empty());
+
+  // An extract: names, birth date and place, parents' names, the reference; nothing else.
+  auto extract = f.registry().IssueCopy(f.Agent(), CopyOf(act.id(), v1::EXTRACT));
+  REQUIRE(extract.ok());
+  v1::CopyContent e = ContentOf(*extract);
+  CHECK(e.copy_kind() == v1::EXTRACT);
+  CHECK(e.person().family_name().ar() == child.family_name().ar());
+  CHECK(e.birth_date().year() == act.birth().birth_date().year());
+  CHECK(e.birth_place().commune_code() == kAssilah);
+  CHECK(e.mother().given_name().fr() == act.birth().mother().name().given_name().fr());
+  CHECK_FALSE(e.has_birth());
+  CHECK(e.mentions_size() == 0);
+  CHECK(extract->verification_code() != full->verification_code());
+
+  // The stored document is the issued one, byte for byte.
+  v1::GetDocumentRequest get;
+  get.set_id(full->id());
+  auto stored = f.registry().GetDocument(f.Officer(), get);
+  REQUIRE(stored.ok());
+  CHECK(stored->canonical_content() == full->canonical_content());
+  CHECK(stored->signature() == full->signature());
+
+  // A retry answers the first document; a new request issues another.
+  v1::IssueCopyRequest again = CopyOf(act.id(), v1::EXTRACT);
+  auto first = f.registry().IssueCopy(f.Officer(), again);
+  auto retried = f.registry().IssueCopy(f.Officer(), again);
+  REQUIRE(first.ok());
+  REQUIRE(retried.ok());
+  CHECK(retried->id() == first->id());
+  CHECK(f.Count("SELECT count(*) FROM documents") == 3);
+  CHECK(f.Count("SELECT count(*) FROM outbox WHERE event_type = 'zp.sgec.v1.DocumentIssued'") == 3);
+}
+
+TEST_CASE("sgec documents: who may issue and read copies", "[integration][sgec][documents]") {
+  SgecFixture f;
+  v1::Act act = f.Registered(f.BirthOf(2));
+  // The person (by IDCS) may have a copy; another citizen, another commune's staff may not.
+  Caller person = C(P("citizen-1", {"citizen"}, {"MA"}, act.idcs()));
+  auto own = f.registry().IssueCopy(person, CopyOf(act.id(), v1::EXTRACT));
+  INFO(own.status().ToString());
+  REQUIRE(own.ok());
+  Caller stranger = C(P("citizen-2", {"citizen"}, {"MA"}, "1234567897"));
+  CHECK(f.registry().IssueCopy(stranger, CopyOf(act.id(), v1::EXTRACT)).status().code() ==
+        absl::StatusCode::kNotFound);
+  CHECK(f.registry().IssueCopy(f.Agent(kCasablanca), CopyOf(act.id(), v1::EXTRACT)).status().code() ==
+        absl::StatusCode::kNotFound);
+  Caller facility = C(P("clinic", {"health_facility"}, {kAssilah}));
+  CHECK(f.registry().IssueCopy(facility, CopyOf(act.id(), v1::EXTRACT)).status().code() ==
+        absl::StatusCode::kPermissionDenied);
+  auto unspecified = f.registry().IssueCopy(f.Officer(), CopyOf(act.id(), v1::COPY_KIND_UNSPECIFIED));
+  CHECK(unspecified.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(core::FieldViolationsOf(unspecified.status()).at(0).field == "kind");
+
+  v1::GetDocumentRequest get;
+  get.set_id(own->id());
+  CHECK(f.registry().GetDocument(person, get).ok());
+  CHECK(f.registry().GetDocumentPdf(person, get).ok());
+  CHECK(f.registry().GetDocument(stranger, get).status().code() == absl::StatusCode::kNotFound);
+  CHECK(f.registry().GetDocumentPdf(f.Agent(kCasablanca), get).status().code() ==
+        absl::StatusCode::kNotFound);
+}
+
+TEST_CASE("sgec documents: verification of valid, unknown, revoked and tampered documents",
+          "[integration][sgec][documents]") {
+  SgecFixture f;
+  v1::Act act = f.Registered(f.BirthOf(3));
+  auto doc = f.registry().IssueCopy(f.Officer(), CopyOf(act.id(), v1::EXTRACT));
+  REQUIRE(doc.ok());
+  const Caller anonymous{};
+
+  // As printed, in lower case: authentic, with the summary and nothing more.
+  v1::VerifyDocumentRequest verify;
+  verify.set_code(absl::AsciiStrToLower(documents::FormatCode(doc->verification_code())));
+  auto v = f.registry().VerifyDocument(anonymous, verify);
+  INFO(v.status().ToString());
+  REQUIRE(v.ok());
+  CHECK(v->authentic());
+  CHECK(v->status() == documents::v1::VALID);
+  CHECK_FALSE(v->tampered());
+  CHECK(v->issuer().code() == kAssilah);
+  CHECK(v->issue_time().seconds() == doc->issue_time().seconds());
+  CHECK(v->summary().SerializeAsString() == doc->summary().SerializeAsString());
+  bool named = false;
+  for (const auto& line : v->summary().lines()) {
+    named = named || line.value().fr().find(act.birth().child().given_name().fr()) != std::string::npos;
+  }
+  CHECK(named);
+
+  // Unknown and malformed codes.
+  verify.set_code("ABCD-EFGH-JKMN");
+  CHECK(f.registry().VerifyDocument(anonymous, verify).status().code() ==
+        absl::StatusCode::kNotFound);
+  verify.set_code("ABCD-EFGH-JKM0");
+  auto malformed = f.registry().VerifyDocument(anonymous, verify);
+  CHECK(malformed.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(core::FieldViolationsOf(malformed.status()).at(0).field == "code");
+
+  // Revocation: an officer of the territory, once, with a reason.
+  v1::RevokeDocumentRequest revoke;
+  revoke.set_request_id(core::NewUuidV7());
+  revoke.set_id(doc->id());
+  CHECK(f.registry().RevokeDocument(f.Officer(), revoke).status().code() ==
+        absl::StatusCode::kInvalidArgument);  // no reason
+  revoke.set_reason("issued on a wrong request");
+  CHECK(f.registry().RevokeDocument(f.Agent(), revoke).status().code() ==
+        absl::StatusCode::kPermissionDenied);
+  CHECK(f.registry().RevokeDocument(f.Officer(kCasablanca), revoke).status().code() ==
+        absl::StatusCode::kNotFound);
+  auto revoked = f.registry().RevokeDocument(f.Officer(), revoke);
+  REQUIRE(revoked.ok());
+  CHECK(revoked->status() == documents::v1::REVOKED);
+  revoke.set_request_id(core::NewUuidV7());
+  CHECK(Reason(f.registry().RevokeDocument(f.Officer(), revoke).status()) ==
+        "DOCUMENT_ALREADY_REVOKED");
+  verify.set_code(doc->verification_code());
+  v = f.registry().VerifyDocument(anonymous, verify);
+  REQUIRE(v.ok());
+  CHECK_FALSE(v->authentic());
+  CHECK(v->status() == documents::v1::REVOKED);
+  CHECK(v->revocation_reason() == "issued on a wrong request");
+
+  // The stored content cannot be changed by the service's own SQL...
+  auto another = f.registry().IssueCopy(f.Officer(), CopyOf(act.id(), v1::FULL_COPY));
+  REQUIRE(another.ok());
+  CHECK_FALSE(f.Sql("UPDATE documents SET signature = 'x' WHERE id = '" + another->id() + "'").ok());
+  CHECK_FALSE(f.Sql("DELETE FROM documents WHERE id = '" + another->id() + "'").ok());
+  // ...and when someone with the owner's rights does, one changed byte fails verification.
+  REQUIRE(f.Sql("ALTER TABLE documents DISABLE TRIGGER documents_guarded").ok());
+  REQUIRE(f.Sql("UPDATE documents SET canonical = overlay(canonical placing "
+                "decode(CASE WHEN get_byte(canonical, 60) = 65 THEN '42' ELSE '41' END, 'hex') "
+                "from 61 for 1) WHERE id = '" + another->id() + "'")
+              .ok());
+  REQUIRE(f.Sql("ALTER TABLE documents ENABLE TRIGGER documents_guarded").ok());
+  verify.set_code(another->verification_code());
+  v = f.registry().VerifyDocument(anonymous, verify);
+  REQUIRE(v.ok());
+  CHECK_FALSE(v->authentic());
+  CHECK(v->tampered());
+  CHECK(v->summary().lines_size() == 0);  // nothing read from an unverified content is answered
+  v1::GetDocumentRequest get;
+  get.set_id(another->id());
+  CHECK(f.registry().GetDocument(f.Officer(), get).status().code() == absl::StatusCode::kDataLoss);
+}
+
+TEST_CASE("sgec documents: the PDF copy reads in Arabic and French, with its code",
+          "[integration][sgec][documents]") {
+  SgecFixture f;
+  v1::DeclareBirthRequest birth = f.BirthOf(4);
+  SetName(birth.mutable_birth()->mutable_child(), "يوسف", "Youssef", "العلوي", "Alaoui");
+  SetName(birth.mutable_birth()->mutable_mother()->mutable_name(), "فاطمة", "Fatima", "بناني",
+          "Bennani");
+  SetName(birth.mutable_birth()->mutable_declarant()->mutable_name(), "محمد", "Mohamed", "العلوي",
+          "Alaoui");
+  v1::Act act = f.Registered(birth);
+  auto doc = f.registry().IssueCopy(f.Officer(), CopyOf(act.id(), v1::FULL_COPY));
+  REQUIRE(doc.ok());
+  v1::GetDocumentRequest get;
+  get.set_id(doc->id());
+  auto pdf = f.registry().GetDocumentPdf(f.Officer(), get);
+  REQUIRE(pdf.ok());
+  CHECK(pdf->content_type() == "application/pdf");
+  zp::testing::PdfText text = zp::testing::ExtractPdfText(pdf->data());
+  INFO(text.layout);
+  for (const std::string& words :
+       {std::string("Youssef"), std::string("Alaoui"), std::string("Fatima Bennani"),
+        std::string("يوسف"), std::string("العلوي"), std::string("فاطمة بناني"),
+        std::string("Copie intégrale d'acte de naissance"), std::string("نسخة كاملة من رسم الولادة"),
+        act.reference(), documents::FormatCode(doc->verification_code()),
+        doc->verification_url(), std::string("Bureau d'état civil de Assilah")}) {
+    INFO(words);
+    CHECK(text.Contains(words));
+  }
+  CHECK_FALSE(zp::testing::KeepPdfPage(pdf->data(), "sgec-full-copy").empty());
+}
+
+}  // namespace
+}  // namespace zp::sgec

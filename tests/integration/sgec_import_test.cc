@@ -1,0 +1,266 @@
+// The historical-records import against a real PostgreSQL: the exact summary of a file with
+// valid, duplicate, conflicting and invalid records; a rerun that changes nothing; a stream broken
+// off halfway and rerun; the outbox kept bounded while the relay publishes to devkafka.
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include "catch2/catch.hpp"
+#include "services/sgec/src/idcs.h"
+#include "services/sgec/src/rules.h"
+#include "tests/integration/sgec_fixture.h"
+#include "tests/support/historical_records.h"
+#include "tests/support/test_env.h"
+#include "zp/events/relay.h"
+
+namespace zp::sgec {
+namespace {
+
+using namespace fixture;  // NOLINT: the fixture and its helpers
+using zp::testing::HistoricalBirth;
+using zp::testing::HistoricalDeath;
+
+// The records of a file, as a stream; `break_after` records, it breaks off (the client vanished).
+class VectorStream final : public RecordStream {
+ public:
+  VectorStream(std::vector<v1::HistoricalRecord> records, std::string import_id,
+               int break_after = -1)
+      : records_(std::move(records)), import_id_(std::move(import_id)), break_after_(break_after) {}
+  bool Next(v1::ImportHistoricalActsRequest* request) override {
+    if (broken() || next_ >= records_.size()) return false;
+    request->Clear();
+    if (next_ == 0) request->set_import_id(import_id_);
+    *request->mutable_record() = records_[next_++];
+    request->mutable_record()->set_line(static_cast<int64_t>(next_));
+    return true;
+  }
+  bool Cancelled() const override { return broken(); }
+
+ private:
+  bool broken() const { return break_after_ >= 0 && static_cast<int>(next_) >= break_after_; }
+  std::vector<v1::HistoricalRecord> records_;
+  std::string import_id_;
+  int break_after_;
+  size_t next_ = 0;
+};
+
+absl::StatusOr<v1::ImportSummary> Import(SgecFixture& f, const std::vector<v1::HistoricalRecord>& file,
+                                         const Caller& who, int break_after = -1) {
+  VectorStream stream(file, core::NewUuidV7(), break_after);
+  return f.registry().ImportHistoricalActs(who, stream);
+}
+
+// 20 births and 2 deaths of 1985 in Assilah, then: an identical copy of line 3 (already present),
+// line 5's key with another content (conflict), and one record for each kind of rejection.
+std::vector<v1::HistoricalRecord> MixedFile() {
+  std::vector<v1::HistoricalRecord> file;
+  for (int i = 1; i <= 20; ++i) file.push_back(HistoricalBirth(kAssilah, 1985, i, 100 + i));
+  file.push_back(HistoricalDeath(kAssilah, 1985, 1, 900));  // deaths are numbered apart
+  file.push_back(HistoricalDeath(kAssilah, 1985, 2, 901));
+  file.push_back(file[2]);                                   // line 23: already present
+  v1::HistoricalRecord conflict = file[4];                   // line 24: conflict
+  conflict.mutable_birth()->mutable_birth_date()->set_day(conflict.birth().birth_date().day() + 1);
+  file.push_back(conflict);
+  v1::HistoricalRecord r = HistoricalBirth(kAssilah, 1985, 30, 130);  // 25: Latin in Arabic field
+  r.mutable_birth()->mutable_child()->mutable_given_name()->set_ar("Omar");
+  file.push_back(r);
+  r = HistoricalBirth("99.999.99.99", 1985, 31, 131);  // 26: no such bureau
+  file.push_back(r);
+  r = HistoricalBirth(kCasablanca, 1985, 32, 132);  // 27: a bureau outside the importer's territory
+  file.push_back(r);
+  r = HistoricalBirth(kAssilah, 1985, 33, 133);  // 28: registered in another year than its number
+  r.mutable_registration_date()->set_year(1986);
+  file.push_back(r);
+  r = HistoricalBirth(kAssilah, 1985, 34, 134);  // 29: a father's IDCS that nobody has
+  r.mutable_birth()->mutable_father()->set_idcs(NewIdcs());
+  file.push_back(r);
+  r = v1::HistoricalRecord();  // 30: a line that did not parse
+  r.set_parse_error("line 30: Expected : between key:value pair.");
+  file.push_back(r);
+  r = HistoricalBirth(kAssilah, 1985, 35, 135);  // 31: a death's content on a birth
+  r.clear_birth();
+  *r.mutable_death() = HistoricalDeath(kAssilah, 1985, 35, 135).death();
+  file.push_back(r);
+  return file;
+}
+
+TEST_CASE("sgec import: a file with valid, duplicate, conflicting and invalid records",
+          "[integration][sgec][import]") {
+  SgecFixture f;
+  f.registry().set_import_options({/*batch_size=*/7, /*outbox_limit=*/100000});
+  const Caller officer = f.Officer();
+  auto summary = Import(f, MixedFile(), officer);
+  INFO(summary.status().ToString());
+  REQUIRE(summary.ok());
+  CHECK(summary->received() == 31);
+  CHECK(summary->accepted() == 22);
+  CHECK(summary->already_present() == 1);
+  CHECK(summary->conflicting() == 1);
+  CHECK(summary->rejected() == 7);
+  CHECK(summary->finished());
+
+  // The acts: REGISTERED with origin HISTORICAL, births with a valid IDCS, keys once each.
+  CHECK(f.Count("SELECT count(*) FROM acts WHERE origin = 2") == 22);
+  CHECK(f.Count("SELECT count(DISTINCT idcs) FROM acts WHERE kind = 1 AND idcs IS NOT NULL") == 20);
+  auto idcs = f.Sql("SELECT idcs FROM acts WHERE kind = 1");
+  REQUIRE(idcs.ok());
+  for (int i = 0; i < idcs->rows(); ++i) CHECK(IsValidIdcs(idcs->Text(i, 0)));
+  CHECK(f.Count("SELECT count(*) FROM acts WHERE year = 1985 AND number = 1") == 2);  // birth, death
+  // Live numbering of 1985 would continue after the paper register.
+  CHECK(f.Count("SELECT last_number FROM act_counters WHERE bureau_code = '01.511.01.01' "
+                "AND year = 1985") == 20);
+  // An event per act, in the outbox.
+  CHECK(f.Count("SELECT count(*) FROM outbox WHERE event_type = 'zp.sgec.v1.ActRegistered'") == 22);
+
+  // Every rejection and the conflict, with reasons, fields and lines.
+  v1::GetImportReportRequest get;
+  get.set_import_id(summary->import_id());
+  get.set_page_size(5);
+  std::vector<v1::ImportIssue> issues;
+  for (;;) {
+    auto page = f.registry().GetImportReport(officer, get);
+    REQUIRE(page.ok());
+    CHECK(page->summary().accepted() == 22);
+    for (const auto& issue : page->issues()) issues.push_back(issue);
+    if (page->next_page_token().empty()) break;
+    get.set_page_token(page->next_page_token());
+  }
+  REQUIRE(issues.size() == 8);
+  auto issue_at = [&](int64_t line) {
+    auto it = std::find_if(issues.begin(), issues.end(),
+                           [&](const v1::ImportIssue& i) { return i.line() == line; });
+    REQUIRE(it != issues.end());
+    return *it;
+  };
+  v1::ImportIssue conflict = issue_at(24);
+  CHECK(conflict.outcome() == v1::CONFLICTING_RECORD);
+  CHECK(conflict.reason() == "CONFLICTING_CONTENT");
+  CHECK(conflict.number() == 5);
+  CHECK_FALSE(conflict.existing_act_id().empty());
+  CHECK(conflict.record().birth().birth_date().day() == MixedFile()[23].birth().birth_date().day());
+  CHECK(issue_at(25).field() == "birth.child.given_name.ar");
+  CHECK(issue_at(26).reason() == "BUREAU_NOT_FOUND");
+  CHECK(issue_at(27).reason() == "BUREAU_NOT_FOUND");
+  CHECK(issue_at(28).field() == "registration_date");
+  CHECK(issue_at(29).reason() == reasons::kParentNotFound);
+  CHECK(issue_at(29).field() == "birth.father.idcs");
+  CHECK(issue_at(30).reason() == "UNPARSABLE_RECORD");
+  CHECK(issue_at(31).field() == "birth");
+  for (int64_t line : {25, 26, 27, 28, 29, 30, 31}) CHECK(issue_at(line).outcome() == v1::REJECTED_RECORD);
+
+  // The conflicting record is kept aside, the registered act unchanged.
+  CHECK(f.Count("SELECT count(*) FROM import_conflicts") == 1);
+  v1::GetActRequest get_act;
+  get_act.set_id(conflict.existing_act_id());
+  auto act = f.registry().GetAct(officer, get_act);
+  REQUIRE(act.ok());
+  CHECK(act->origin() == v1::HISTORICAL);
+  CHECK(act->birth().birth_date().day() == MixedFile()[4].birth().birth_date().day());
+  CHECK(act->scan_reference() == MixedFile()[4].scan_reference());
+  CHECK(act->declaration_id().empty());
+
+  // Imported acts are found like the others.
+  v1::SearchActsRequest search;
+  search.mutable_names()->set_text(MixedFile()[0].birth().child().given_name().fr() + " " +
+                                   MixedFile()[0].birth().child().family_name().fr());
+  auto found = f.registry().SearchActs(officer, search);
+  REQUIRE(found.ok());
+  REQUIRE(found->results_size() >= 1);
+  CHECK(found->results(0).reference() == "01.511.01.01/1985/1");
+
+  // Another territory's staff do not see the report; a civil agent may not import.
+  CHECK(f.registry().GetImportReport(f.Officer(kCasablanca), get).status().code() ==
+        absl::StatusCode::kNotFound);
+  CHECK(Import(f, MixedFile(), f.Agent()).status().code() == absl::StatusCode::kPermissionDenied);
+}
+
+TEST_CASE("sgec import: rerunning the same file changes nothing and says so",
+          "[integration][sgec][import]") {
+  SgecFixture f;
+  f.registry().set_import_options({/*batch_size=*/10, /*outbox_limit=*/100000});
+  REQUIRE(Import(f, MixedFile(), f.Officer()).ok());
+  const int64_t acts = f.Count("SELECT count(*) FROM acts");
+  const int64_t registered =
+      f.Count("SELECT count(*) FROM outbox WHERE event_type = 'zp.sgec.v1.ActRegistered'");
+  const int64_t idcs = f.Count("SELECT count(*) FROM idcs_registry");
+
+  auto rerun = Import(f, MixedFile(), f.Officer());
+  REQUIRE(rerun.ok());
+  CHECK(rerun->received() == 31);
+  CHECK(rerun->accepted() == 0);
+  CHECK(rerun->already_present() == 23);  // the 22 acts and the copy of line 3
+  CHECK(rerun->conflicting() == 1);
+  CHECK(rerun->rejected() == 7);
+  CHECK(f.Count("SELECT count(*) FROM acts") == acts);
+  CHECK(f.Count("SELECT count(*) FROM outbox WHERE event_type = 'zp.sgec.v1.ActRegistered'") ==
+        registered);
+  CHECK(f.Count("SELECT count(*) FROM idcs_registry") == idcs);
+  CHECK(f.Count("SELECT count(*) FROM import_conflicts") == 1);  // kept aside once
+}
+
+TEST_CASE("sgec import: a stream broken off halfway loses nothing; the rerun completes it",
+          "[integration][sgec][import]") {
+  SgecFixture f;
+  f.registry().set_import_options({/*batch_size=*/10, /*outbox_limit=*/100000});
+  std::vector<v1::HistoricalRecord> file;
+  for (int i = 1; i <= 95; ++i) file.push_back(HistoricalBirth(kAssilah, 1990, i, 5000 + i));
+  file.push_back(file[7]);  // a duplicate, to be reported as already present
+
+  auto broken = Import(f, file, f.Officer(), /*break_after=*/47);
+  CHECK(broken.status().code() == absl::StatusCode::kCancelled);
+  const int64_t committed = f.Count("SELECT count(*) FROM acts");
+  CHECK(committed == 40);  // four whole batches; the fifth was still being read
+  CHECK(f.Count("SELECT count(*) FROM imports WHERE NOT finished") == 1);
+
+  auto rerun = Import(f, file, f.Officer());
+  REQUIRE(rerun.ok());
+  CHECK(rerun->accepted() == 95 - committed);
+  CHECK(rerun->already_present() == committed + 1);
+  CHECK(f.Count("SELECT count(*) FROM acts") == 95);
+  CHECK(f.Count("SELECT count(DISTINCT (bureau_code, year, kind, number)) FROM acts") == 95);
+  CHECK(f.Count("SELECT count(*) FROM outbox WHERE event_type = 'zp.sgec.v1.ActRegistered'") == 95);
+  // The live numbering of 1990 continues at 96.
+  CHECK(f.Count("SELECT last_number FROM act_counters WHERE year = 1990") == 95);
+}
+
+TEST_CASE("sgec import: the outbox stays bounded while the relay publishes",
+          "[integration][sgec][import]") {
+  SgecFixture f;
+  constexpr int kLimit = 60;
+  constexpr int kBatch = 20;
+  f.registry().set_import_options({kBatch, kLimit});
+  events::RelayOptions options;
+  options.conninfo = f.db().server_url();
+  options.overrides = f.db().overrides();
+  options.bootstrap_servers = zp::testing::KafkaBootstrap();
+  options.batch_size = 25;
+  options.poll_interval = absl::Milliseconds(50);
+  events::OutboxRelay relay(options);
+  relay.Start();
+
+  std::vector<v1::HistoricalRecord> file;
+  for (int i = 1; i <= 400; ++i) file.push_back(HistoricalBirth(kAssilah, 1995, i, 8000 + i));
+  std::atomic<bool> done{false};
+  std::atomic<int64_t> peak{0};
+  std::thread watch([&] {
+    while (!done.load()) {
+      const int64_t n = f.Count("SELECT count(*) FROM outbox");
+      peak.store(std::max(peak.load(), n));
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+  });
+  auto summary = Import(f, file, f.Officer());
+  done.store(true);
+  watch.join();
+  REQUIRE(summary.ok());
+  CHECK(summary->accepted() == 400);
+  // Never more than the limit plus one batch's events (its acts and its progress event).
+  CHECK(peak.load() <= kLimit + kBatch + 1);
+  CHECK(peak.load() > 0);
+  REQUIRE(zp::testing::Eventually([&] { return f.Count("SELECT count(*) FROM outbox") == 0; },
+                                  absl::Seconds(30)));
+  relay.Stop();
+}
+
+}  // namespace
+}  // namespace zp::sgec
