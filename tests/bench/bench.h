@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -13,12 +14,14 @@ struct BenchOptions {
   int seconds = 10;
   int acts = 1000000;         // SGEC: acts generated in the database
   int registrations = 10000;  // SGEC: registrations measured through the service
+  int64_t records = 1000000;  // SGEC: historical records imported through zpctl
 };
 
 int RelayBench(const BenchOptions& options);
 int PoolBench(const BenchOptions& options);
 int SgecBench(const BenchOptions& options);
 int ChikayaBench(const BenchOptions& options);
+int ImportBench(const BenchOptions& options);
 
 // Runs a pgbench command line and returns its "tps = ..." figure (excluding connection time).
 double PgbenchTps(const std::string& command);

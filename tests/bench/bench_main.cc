@@ -27,10 +27,11 @@ int main(int argc, char** argv) {
       {"seconds", "10", "duration of each pool measurement"},
       {"acts", "1000000", "SGEC: acts generated in the database"},
       {"registrations", "10000", "SGEC: registrations measured through the service"},
+      {"records", "1000000", "SGEC: historical records imported through zpctl"},
   };
   auto config = zp::core::Config::Parse(settings, argc, argv);
   if (!config.ok() || config->args().empty()) {
-    std::cerr << "usage: zp_bench relay|pool|sgec|chikaya [flags]\n" << (config.ok() ? config->Usage() : "");
+    std::cerr << "usage: zp_bench relay|pool|sgec|chikaya|import [flags]\n" << (config.ok() ? config->Usage() : "");
     return 2;
   }
   zp::log::Init("bench", "warn");
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
   options.seconds = static_cast<int>(config->Int("seconds").value_or(10));
   options.acts = static_cast<int>(config->Int("acts").value_or(1000000));
   options.registrations = static_cast<int>(config->Int("registrations").value_or(10000));
+  options.records = config->Int("records").value_or(1000000);
   const std::string which = config->args()[0];
   if (which == "relay") {
     return zp::bench::RelayBench(options);
@@ -51,6 +53,9 @@ int main(int argc, char** argv) {
   }
   if (which == "sgec") {
     return zp::bench::SgecBench(options);
+  }
+  if (which == "import") {
+    return zp::bench::ImportBench(options);
   }
   if (which == "chikaya") {
     return zp::bench::ChikayaBench(options);

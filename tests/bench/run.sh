@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench` (relay, pool) and `make bench-sgec`: start a private stack (own ports, under .run/bench), runs the benchmarks, prints
+# `make bench` (relay, pool), `make bench-sgec` and `make bench-import`: start a private stack (own ports, under .run/bench), runs the benchmarks, prints
 # their figures and ratios, and stops the stack. Durable settings (fsync on), as in production.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -17,6 +17,12 @@ if [ "${1:-}" = chikaya ]; then  # make bench-chikaya: the service and the gatew
   export ZP_TEST_PG_URL=$url ZP_TEST_REDIS_ADDRESS=127.0.0.1:$ZP_REDIS_PORT
   export ZP_TEST_KAFKA_BOOTSTRAP=$(cat "$ZP_RUN_DIR/kafka.bootstrap")
   "$bench" chikaya --seconds "${ZP_BENCH_SECONDS:-10}" --acts "${ZP_BENCH_COMPLAINTS:-1000000}"
+  exit
+fi
+if [ "${1:-}" = import ]; then  # make bench-import
+  export ZP_TEST_PG_URL=$url
+  "$bench" import --pg_url "$url" --kafka_bootstrap "$(cat "$ZP_RUN_DIR/kafka.bootstrap")" \
+    --records "${ZP_BENCH_RECORDS:-1000000}"
   exit
 fi
 if [ "${1:-}" = sgec ]; then  # make bench-sgec

@@ -106,9 +106,8 @@ TEST_CASE("sgec import: a file with valid, duplicate, conflicting and invalid re
   REQUIRE(idcs.ok());
   for (int i = 0; i < idcs->rows(); ++i) CHECK(IsValidIdcs(idcs->Text(i, 0)));
   CHECK(f.Count("SELECT count(*) FROM acts WHERE year = 1985 AND number = 1") == 2);  // birth, death
-  // Live numbering of 1985 would continue after the paper register.
-  CHECK(f.Count("SELECT last_number FROM act_counters WHERE bureau_code = '01.511.01.01' "
-                "AND year = 1985") == 20);
+  // Past years' registers leave the live numbering (of the current year) alone.
+  CHECK(f.Count("SELECT count(*) FROM act_counters") == 0);
   // An event per act, in the outbox.
   CHECK(f.Count("SELECT count(*) FROM outbox WHERE event_type = 'zp.sgec.v1.ActRegistered'") == 22);
 
@@ -219,8 +218,25 @@ TEST_CASE("sgec import: a stream broken off halfway loses nothing; the rerun com
   CHECK(f.Count("SELECT count(*) FROM acts") == 95);
   CHECK(f.Count("SELECT count(DISTINCT (bureau_code, year, kind, number)) FROM acts") == 95);
   CHECK(f.Count("SELECT count(*) FROM outbox WHERE event_type = 'zp.sgec.v1.ActRegistered'") == 95);
-  // The live numbering of 1990 continues at 96.
-  CHECK(f.Count("SELECT last_number FROM act_counters WHERE year = 1990") == 95);
+}
+
+TEST_CASE("sgec import: the live register of the current year continues after its paper acts",
+          "[integration][sgec][import]") {
+  SgecFixture f;  // today: 2026-06-15
+  std::vector<v1::HistoricalRecord> file;
+  for (int i = 1; i <= 2; ++i) {
+    v1::HistoricalRecord r = HistoricalBirth(kAssilah, 2026, i, 7000 + i);
+    r.mutable_birth()->mutable_birth_date()->set_month(1);
+    r.mutable_registration_date()->set_month(1);
+    file.push_back(r);
+  }
+  auto summary = Import(f, file, f.Officer());
+  REQUIRE(summary.ok());
+  REQUIRE(summary->accepted() == 2);
+  v1::Act live = f.Registered(f.BirthOf(1));
+  CHECK(live.year() == 2026);
+  CHECK(live.number() == 3);
+  CHECK(live.origin() == v1::LIVE);
 }
 
 TEST_CASE("sgec import: the outbox stays bounded while the relay publishes",

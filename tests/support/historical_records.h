@@ -35,6 +35,11 @@ inline void RegisterName(sgec::v1::PersonName* name, int64_t given, int64_t fami
   name->mutable_family_name()->set_fr(RegisterWord(family, false));
 }
 
+// As in real registers, names repeat: given names come from 4,000 words and family names from
+// 40,000 (a person's names still differ from most others').
+inline int64_t GivenWord(int64_t person) { return person % 4000; }
+inline int64_t FamilyWord(int64_t person) { return 100000 + (person * 7919) % 40000; }
+
 // Birth number `number` of `year` in `bureau` (a commune code): born on a day of January to
 // November, registered a few days later.
 inline sgec::v1::HistoricalRecord HistoricalBirth(const std::string& bureau, int year,
@@ -51,14 +56,15 @@ inline sgec::v1::HistoricalRecord HistoricalBirth(const std::string& bureau, int
   r.mutable_registration_date()->set_day(day + 5);
   r.set_scan_reference(absl::StrCat("scan/", bureau, "/", year, "/N/", number, ".tif"));
   auto* b = r.mutable_birth();
-  RegisterName(b->mutable_child(), person, person + 7000000);
+  RegisterName(b->mutable_child(), GivenWord(person), FamilyWord(person));
   b->set_sex(person % 2 ? sgec::v1::MALE : sgec::v1::FEMALE);
   b->mutable_birth_date()->set_year(year);
   b->mutable_birth_date()->set_month(month);
   b->mutable_birth_date()->set_day(day);
   b->mutable_place()->set_commune_code(bureau);
-  RegisterName(b->mutable_father()->mutable_name(), person + 3000000, person + 7000000);
-  RegisterName(b->mutable_mother()->mutable_name(), person + 5000000, person + 9000000);
+  RegisterName(b->mutable_father()->mutable_name(), GivenWord(person + 1777), FamilyWord(person));
+  RegisterName(b->mutable_mother()->mutable_name(), GivenWord(person + 2999),
+               FamilyWord(person + 13));
   return r;
 }
 
@@ -74,7 +80,7 @@ inline sgec::v1::HistoricalRecord HistoricalDeath(const std::string& bureau, int
   r.mutable_registration_date()->set_month(12);
   r.mutable_registration_date()->set_day(2);
   auto* d = r.mutable_death();
-  RegisterName(d->mutable_deceased(), person, person + 7000000);
+  RegisterName(d->mutable_deceased(), GivenWord(person), FamilyWord(person));
   d->set_sex(sgec::v1::FEMALE);
   d->mutable_death_date()->set_year(year);
   d->mutable_death_date()->set_month(11);

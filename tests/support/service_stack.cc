@@ -11,6 +11,7 @@ ServiceStack::ServiceStack(const std::string& name, const std::string& proto_ser
                            const std::vector<std::string>& gateway_flags) {
   const int grpc_port = FreePort();
   database_ = UniqueName(absl::StrCat("zp_", name, "_e2e_"));
+  grpc_address_ = absl::StrCat("127.0.0.1:", grpc_port);
   std::vector<std::string> argv = {
       BinaryDir() + "/services/" + name + "/zp-" + name,
       "--grpc_address", absl::StrCat("127.0.0.1:", grpc_port),

@@ -23,6 +23,9 @@ class ServiceStack {
   const HttpTarget& https() const { return gateway_->https(); }
   const HttpTarget& http() const { return gateway_->http(); }
   const std::string& database() const { return database_; }
+  // The service's own gRPC address (behind the gateway), and its log.
+  const std::string& grpc_address() const { return grpc_address_; }
+  const Secrets& secrets() const { return secrets_; }
 
   // A token signed by the test issuer; a fresh subject unless given.
   std::string Token(std::vector<std::string> roles, std::vector<std::string> territories = {},
@@ -36,6 +39,7 @@ class ServiceStack {
  private:
   Secrets secrets_;
   std::string database_;
+  std::string grpc_address_;
   std::unique_ptr<Subprocess> service_;
   std::unique_ptr<GatewayProcess> gateway_;
 };

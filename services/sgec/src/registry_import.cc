@@ -7,8 +7,10 @@
 // for the batch. A record whose key is taken with identical content is "already present"; with
 // different content it is a conflict, kept aside in import_conflicts and never written over the
 // act. A stream that breaks off loses nothing committed, and rerunning the file completes it.
+#include <future>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_join.h"
@@ -70,10 +72,12 @@ constexpr pg::Query kInsertWords{"sgec_import_words", R"sql(
 INSERT INTO name_words (word) SELECT DISTINCT w FROM unnest($1::text[]) AS w
 ON CONFLICT DO NOTHING)sql"};
 
-// Live numbering of a (bureau, year) continues after the numbers taken in from paper.
+// Live numbering of the current year ($4) continues after the numbers taken in from its paper
+// register (live registrations number acts of the current year only).
 constexpr pg::Query kBumpCounters{"sgec_import_counters", R"sql(
 INSERT INTO act_counters (bureau_code, year, last_number)
-SELECT b, y, max(n) FROM unnest($1::text[], $2::int[], $3::int[]) AS u(b, y, n) GROUP BY b, y
+SELECT b, y, max(n) FROM unnest($1::text[], $2::int[], $3::int[]) AS u(b, y, n)
+WHERE y = $4 GROUP BY b, y
 ON CONFLICT (bureau_code, year)
 DO UPDATE SET last_number = greatest(act_counters.last_number, excluded.last_number))sql"};
 
@@ -121,6 +125,7 @@ ORDER BY i.ordinal LIMIT $3)sql"};
 constexpr int kMaxScanReference = 512;
 constexpr int kMaxNumber = 10000000;
 constexpr int kFirstYear = 1900;
+constexpr size_t kMaxKnownWords = 2000000;
 
 struct Key {
   std::string bureau;
@@ -264,26 +269,11 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
     return absl::OkStatus();
   };
 
-  while (pending.has_value() || more) {
-    // Gather a batch.
-    batch.clear();
-    while (static_cast<int>(batch.size()) < import_options_.batch_size) {
-      v1::ImportHistoricalActsRequest next;
-      if (pending.has_value()) {
-        next = std::move(*pending);
-        pending.reset();
-      } else if (!more || !(more = stream.Next(&next))) {
-        break;
-      }
-      Item item;
-      item.ordinal = ++ordinal;
-      item.record = std::move(*next.mutable_record());
-      if (item.record.line() == 0) item.record.set_line(item.ordinal);
-      batch.push_back(std::move(item));
-    }
-    if (batch.empty()) break;
-    if (stream.Cancelled()) break;
-
+  // Words of name_words seen committed by this import (touched by the writing stage only).
+  std::unordered_set<std::string> known_words;
+  // One batch in its transaction (retried when a concurrent import took one of its keys).
+  using Counts = std::array<int64_t, 5>;  // received, accepted, present, conflicting, rejected
+  auto process = [&](std::vector<Item>& batch) -> absl::StatusOr<Counts> {
     // Keep the outbox bounded: wait while the relay is behind.
     for (;;) {
       ASSIGN_OR_RETURN(pg::Result backlog,
@@ -291,15 +281,7 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
       if (backlog.Int(0, 0) < import_options_.outbox_limit || stream.Cancelled()) break;
       absl::SleepFor(absl::Milliseconds(50));
     }
-
-    for (Item& item : batch) {
-      item.key = KeyOf(item.record);
-      item.rejection = validate(item);
-      if (!item.rejection.ok()) item.outcome = v1::REJECTED_RECORD;
-      item.digest = DigestOf(item.record);
-    }
-
-    absl::StatusOr<std::array<int64_t, 5>> counted;
+    absl::StatusOr<Counts> counted;
     for (int attempt = 0;; ++attempt) {
       counted = [&]() -> absl::StatusOr<std::array<int64_t, 5>> {
         ASSIGN_OR_RETURN(pg::Transaction tx, pg::Transaction::Begin(pool_));
@@ -498,7 +480,9 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
           std::vector<std::string> lexemes = NameLexemes(names.ar, names.lat);
           c_words.push_back(absl::StrJoin(lexemes, " "));
           for (const std::string& w : lexemes) {
-            if (w.find('_') == std::string::npos) all_words.push_back(w);
+            if (w.find('_') == std::string::npos && known_words.count(w) == 0) {
+              all_words.push_back(w);
+            }
           }
           c_kar.push_back(names.key_ar());
           c_klat.push_back(names.key_lat());
@@ -537,10 +521,16 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
           if (inserted.rows() != static_cast<int>(fresh.size())) {
             return absl::AbortedError("a key of the batch was registered meanwhile");
           }
-          RETURN_IF_ERROR(tx.Exec(kInsertWords, {pg::TextArray(all_words)}).status());
-          RETURN_IF_ERROR(tx.Exec(kBumpCounters, {pg::TextArray(c_bureau), pg::TextArray(c_year),
-                                                  pg::TextArray(c_number)})
-                              .status());
+          if (!all_words.empty()) {
+            RETURN_IF_ERROR(tx.Exec(kInsertWords, {pg::TextArray(all_words)}).status());
+          }
+          if (std::find(c_year.begin(), c_year.end(), absl::StrCat(today.year())) !=
+              c_year.end()) {
+            RETURN_IF_ERROR(tx.Exec(kBumpCounters, {pg::TextArray(c_bureau), pg::TextArray(c_year),
+                                                    pg::TextArray(c_number),
+                                                    static_cast<int>(today.year())})
+                                .status());
+          }
           if (!m_id.empty()) {
             RETURN_IF_ERROR(tx.Exec(kInsertMentions,
                                     {pg::TextArray(m_id), pg::TextArray(m_act),
@@ -651,19 +641,62 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
         RETURN_IF_ERROR(Audit(tx, ctx, absl::StrCat("imports/", import_id), chain, progressed,
                               clock_));
         RETURN_IF_ERROR(tx.Commit());
+        // Words are never removed from name_words: once committed, later batches skip them.
+        if (known_words.size() > kMaxKnownWords) known_words.clear();
+        known_words.insert(all_words.begin(), all_words.end());
         return n;
       }();
       if (counted.ok() || counted.status().code() != absl::StatusCode::kAborted || attempt == 3) {
         break;
       }
     }
-    if (!counted.ok()) return counted.status();
-    summary.set_received(summary.received() + (*counted)[0]);
-    summary.set_accepted(summary.accepted() + (*counted)[1]);
-    summary.set_already_present(summary.already_present() + (*counted)[2]);
-    summary.set_conflicting(summary.conflicting() + (*counted)[3]);
-    summary.set_rejected(summary.rejected() + (*counted)[4]);
+    return counted;
+  };
+
+  // Two stages: while a batch is written (a thread of its own), the next one is read and
+  // validated; one batch at a time reaches the database, in stream order.
+  std::vector<Item> writing;
+  std::future<absl::StatusOr<Counts>> inflight;
+  auto settle = [&]() -> absl::Status {
+    if (!inflight.valid()) return absl::OkStatus();
+    ASSIGN_OR_RETURN(Counts n, inflight.get());
+    summary.set_received(summary.received() + n[0]);
+    summary.set_accepted(summary.accepted() + n[1]);
+    summary.set_already_present(summary.already_present() + n[2]);
+    summary.set_conflicting(summary.conflicting() + n[3]);
+    summary.set_rejected(summary.rejected() + n[4]);
+    return absl::OkStatus();
+  };
+  while (pending.has_value() || more) {
+    // Gather a batch.
+    batch.clear();
+    while (static_cast<int>(batch.size()) < import_options_.batch_size) {
+      v1::ImportHistoricalActsRequest next;
+      if (pending.has_value()) {
+        next = std::move(*pending);
+        pending.reset();
+      } else if (!more || !(more = stream.Next(&next))) {
+        break;
+      }
+      Item item;
+      item.ordinal = ++ordinal;
+      item.record = std::move(*next.mutable_record());
+      if (item.record.line() == 0) item.record.set_line(item.ordinal);
+      batch.push_back(std::move(item));
+    }
+    for (Item& item : batch) {
+      item.key = KeyOf(item.record);
+      item.rejection = validate(item);
+      if (!item.rejection.ok()) item.outcome = v1::REJECTED_RECORD;
+      item.digest = DigestOf(item.record);
+    }
+    RETURN_IF_ERROR(settle());
+    if (batch.empty() || stream.Cancelled()) break;
+    writing = std::move(batch);
+    batch = std::vector<Item>();
+    inflight = std::async(std::launch::async, [&] { return process(writing); });
   }
+  RETURN_IF_ERROR(settle());
   if (stream.Cancelled()) {
     return absl::CancelledError(absl::StrCat("import ", import_id, " broke off after ",
                                              summary.received(),
