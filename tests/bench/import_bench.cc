@@ -142,12 +142,15 @@ int ImportBench(const BenchOptions& options) {
        "--document_key_file", secrets.document_key("sgec")},
       {}, dir + "/sgec.log");
   auto conn = [&]() { return pg::Connection::Open(options.pg_url, {{"dbname", kDatabase}}); };
+  // A count from the bench database; -1 when it cannot be read.
+  auto count = [&](const std::string& sql) -> int64_t {
+    auto c = conn();
+    if (!c.ok()) return -1;
+    auto r = (*c)->Exec(sql);
+    return r.ok() ? r->Int(0, 0) : -1;
+  };
   if (!testing::Eventually(
-          [&] {
-            auto c = conn();
-            return c.ok() && (*c)->Exec("SELECT count(*) FROM bureaus").ok() &&
-                   (*c)->Exec("SELECT count(*) FROM bureaus")->Int(0, 0) > 1000;
-          },
+          [&] { return count("SELECT count(*) FROM bureaus") > 1000; },
           absl::Seconds(30))) {
     std::cerr << "import bench: zp-sgec did not start (log: " << dir << "/sgec.log)\n";
     return 1;
@@ -165,22 +168,14 @@ int ImportBench(const BenchOptions& options) {
       testing::BinaryDir(), "/tools/zpctl/zpctl sgec import ", ndjson, " --address ", address,
       " --json=true --token ", *token, " 2>", dir, "/zpctl.log"));
   const double import_seconds = absl::ToDoubleSeconds(absl::Now() - t0);
-  int64_t accepted = 0;
-  {
-    auto c = conn();
-    if (c.ok()) accepted = (*c)->Exec("SELECT count(*) FROM acts")->Int(0, 0);
-  }
+  const int64_t accepted = count("SELECT count(*) FROM acts");
   std::cout << "  zpctl sgec import        " << std::setw(10) << import_seconds << " s   "
             << std::setw(10) << n / import_seconds << " records/s   (" << accepted
             << " acts; summary " << summary.substr(0, summary.find('\n')) << ")\n";
   // The events of the import, published by the relay.
   t0 = absl::Now();
-  testing::Eventually(
-      [&] {
-        auto c = conn();
-        return c.ok() && (*c)->Exec("SELECT count(*) FROM outbox")->Int(0, 0) == 0;
-      },
-      absl::Minutes(10));
+  testing::Eventually([&] { return count("SELECT count(*) FROM outbox") == 0; },
+                      absl::Minutes(10));
   std::cout << "  outbox drained " << absl::ToDoubleSeconds(absl::Now() - t0)
             << " s after the import's end\n";
 
@@ -202,11 +197,7 @@ int ImportBench(const BenchOptions& options) {
   const int copied = testing::RunCommand(
       absl::StrCat(psql, " -c \"\\copy acts_copy (", kCopyColumns, ") FROM '", copy, "'\""));
   const double copy_seconds = absl::ToDoubleSeconds(absl::Now() - t0);
-  int64_t copy_rows = 0;
-  {
-    auto c = conn();
-    if (c.ok()) copy_rows = (*c)->Exec("SELECT count(*) FROM acts_copy")->Int(0, 0);
-  }
+  const int64_t copy_rows = count("SELECT count(*) FROM acts_copy");
   std::cout << "  psql \\copy into LIKE acts " << std::setw(9) << copy_seconds << " s   "
             << std::setw(10) << copy_rows / copy_seconds << " rows/s   (" << copy_rows
             << " rows)\n";

@@ -10,7 +10,8 @@ if [ ! -f "$build/build.ninja" ]; then
   CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DZP_FUZZ=ON >/dev/null
 fi
-targets="fuzz_jwt fuzz_jwks fuzz_reference fuzz_traceparent fuzz_config fuzz_gateway_transcode"
+targets="fuzz_jwt fuzz_jwks fuzz_reference fuzz_traceparent fuzz_config fuzz_gateway_transcode
+  fuzz_verification_code"
 ninja -C "$build" $targets >/dev/null
 failed=0
 passed=0

@@ -11,27 +11,20 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
+#include "zp/core/openssl.h"
 
 namespace zp::auth {
 namespace {
 
-struct BioDeleter {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-struct PkeyCtxDeleter {
-  void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
-};
 struct ParamBldDeleter {
   void operator()(OSSL_PARAM_BLD* b) const { OSSL_PARAM_BLD_free(b); }
 };
 struct ParamDeleter {
   void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
 };
-using BioPtr = std::unique_ptr<BIO, BioDeleter>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
+using core::BioPtr;
+using core::PkeyCtxPtr;
+using core::PkeyPtr;
 
 constexpr size_t kCoordinateBytes = 32;  // P-256
 
@@ -98,7 +91,7 @@ absl::StatusOr<std::string> PemFromJwk(const zp::auth::v1::JsonWebKey& jwk) {
   OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0);
   OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size());
   std::unique_ptr<OSSL_PARAM, ParamDeleter> params(OSSL_PARAM_BLD_to_param(bld.get()));
-  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> ctx(
+  PkeyCtxPtr ctx(
       EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
   EVP_PKEY* raw = nullptr;
   if (ctx == nullptr || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
@@ -107,7 +100,7 @@ absl::StatusOr<std::string> PemFromJwk(const zp::auth::v1::JsonWebKey& jwk) {
   }
   PkeyPtr key(raw);
   // Reject points that are not on the curve (EVP_PKEY_fromdata does not always check).
-  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> check(EVP_PKEY_CTX_new(key.get(), nullptr));
+  PkeyCtxPtr check(EVP_PKEY_CTX_new(key.get(), nullptr));
   if (EVP_PKEY_public_check(check.get()) != 1) {
     return absl::InvalidArgumentError(absl::StrCat("key ", jwk.kid(), ": not a point on P-256"));
   }

@@ -8,22 +8,14 @@
 #include "absl/strings/str_cat.h"
 #include "zp/auth/jwk.h"
 #include "zp/core/files.h"
+#include "zp/core/openssl.h"
 
 namespace zp::documents {
 namespace {
 
-struct BioDeleter {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-using BioPtr = std::unique_ptr<BIO, BioDeleter>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
+using core::BioPtr;
+using core::MdCtxPtr;
+using core::PkeyPtr;
 
 PkeyPtr ReadPublicPem(const std::string& pem) {
   BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));

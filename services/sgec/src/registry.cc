@@ -507,16 +507,8 @@ absl::StatusOr<v1::Act> Registry::RegisterAct(const Caller& c, const v1::Registe
         act.set_number(static_cast<int32_t>(inserted.Int(0, 0)));
         act.set_reference(ActReference(d.bureau_code(), year, act.number()));
 
-        v1::ActRegistered registered;
-        registered.set_act_id(act.id());
-        registered.set_kind(act.kind());
-        registered.set_act_reference(act.reference());
-        registered.set_idcs(act.idcs());
-        registered.set_commune_code(act.commune_code());
-        registered.set_declaration_id(d.id());
-        registered.set_origin(v1::LIVE);
-        *registered.mutable_event_date() =
-            d.has_birth() ? d.birth().birth_date() : d.death().death_date();
+        v1::ActRegistered registered = ActRegisteredOf(
+            act, d.has_birth() ? d.birth().birth_date() : d.death().death_date());
         RETURN_IF_ERROR(Emit(tx, outbox_, ctx, row->territory, act.id(), registered, clock_));
 
         if (d.has_death()) {

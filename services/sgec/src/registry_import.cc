@@ -545,16 +545,9 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
         events::EventContext ec{kSource, c.principal.subject, "", c.traceparent, import_id};
         for (Item* item : fresh) {
           const v1::Act& a = item->act;
-          v1::ActRegistered registered;
-          registered.set_act_id(a.id());
-          registered.set_kind(a.kind());
-          registered.set_act_reference(a.reference());
-          registered.set_idcs(a.idcs());
-          registered.set_commune_code(a.commune_code());
-          *registered.mutable_event_date() = item->record.has_birth()
-                                                 ? item->record.birth().birth_date()
-                                                 : item->record.death().death_date();
-          registered.set_origin(v1::HISTORICAL);
+          v1::ActRegistered registered =
+              ActRegisteredOf(a, item->record.has_birth() ? item->record.birth().birth_date()
+                                                          : item->record.death().death_date());
           ec.territory = item->territory;
           events.push_back(events::NewEvent(ec, a.id(), registered, clock_));
           if (item->deceased_birth_act.has_value()) {

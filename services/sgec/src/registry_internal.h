@@ -338,6 +338,19 @@ inline absl::Status SaveActView(pg::Transaction& tx, const v1::Act& act, bool de
       .status();
 }
 
+inline v1::ActRegistered ActRegisteredOf(const v1::Act& act, const common::v1::Date& event_date) {
+  v1::ActRegistered registered;
+  registered.set_act_id(act.id());
+  registered.set_kind(act.kind());
+  registered.set_act_reference(act.reference());
+  registered.set_idcs(act.idcs());
+  registered.set_commune_code(act.commune_code());
+  registered.set_declaration_id(act.declaration_id());
+  registered.set_origin(act.origin());
+  *registered.mutable_event_date() = event_date;
+  return registered;
+}
+
 inline v1::MentionAdded MentionAddedOf(const v1::Act& act, const v1::Mention& m) {
   v1::MentionAdded added;
   added.set_act_id(act.id());
