@@ -241,8 +241,13 @@ documents::PdfLayout CopyLayout(const documents::v1::Document& document,
     }
     if (birth) {
       person.lines.push_back({{"مكان الازدياد", "Lieu de naissance"}, PlaceOf(c.birth_place(), &referential)});
-      person.lines.push_back({{"الأب", "Père"}, NameOf(c.father())});
-      person.lines.push_back({{"الأم", "Mère"}, NameOf(c.mother())});
+      // A parent the act does not name is left out, not printed empty.
+      if (const Bilingual father = NameOf(c.father()); !father.fr.empty() || !father.ar.empty()) {
+        person.lines.push_back({{"الأب", "Père"}, father});
+      }
+      if (const Bilingual mother = NameOf(c.mother()); !mother.fr.empty() || !mother.ar.empty()) {
+        person.lines.push_back({{"الأم", "Mère"}, mother});
+      }
     } else {
       person.lines.push_back({{"تاريخ الوفاة", "Date du décès"}, Same(DayText(c.death_date()))});
       person.lines.push_back({{"مكان الوفاة", "Lieu du décès"}, PlaceOf(c.death_place(), &referential)});
