@@ -41,6 +41,23 @@ wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
 }
 
 # Processes started from a pid file: is it alive, and stop it (SIGTERM, then wait).
+# The fixed local ports sit inside Linux's ephemeral range: an outgoing connection may hold one
+# for a moment (it is then bound, not listening). Wait until a listener could bind it.
+port_bindable() {
+  python3 -c 'import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null
+}
+wait_port_free() {  # wait_port_free PORT NAME
+  local i
+  for i in $(seq 1 120); do
+    port_bindable "$1" && return 0
+    sleep 0.5
+  done
+  say "$2: port $1 is still in use"
+  return 1
+}
+
 pid_alive() { local p; p=$(cat "$1" 2>/dev/null || true); [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
 pid_stop() {  # pid_stop PIDFILE NAME
   if pid_alive "$1"; then

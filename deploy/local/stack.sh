@@ -28,6 +28,7 @@ pg_start() {
   # Further server settings, e.g. ZP_PG_OPTIONS="-c shared_buffers=1GB".
   read -r -a more <<<"${ZP_PG_OPTIONS:-}"
   extra+=("${more[@]}")
+  wait_port_free "$ZP_PG_PORT" postgresql
   as_pg_user "$PG_BIN/pg_ctl" -D "$ZP_PG_DATA" -w -t 60 -l "$ZP_PG_HOME/postgresql.log" \
     -o "-p $ZP_PG_PORT -c listen_addresses=127.0.0.1 -k $ZP_PG_HOME -c max_connections=400 ${extra[*]}" \
     start >/dev/null
@@ -50,6 +51,7 @@ redis_start() {
     return 0
   fi
   mkdir -p "$ZP_RUN_DIR/redis"
+  wait_port_free "$ZP_REDIS_PORT" redis
   redis-server --port "$ZP_REDIS_PORT" --bind 127.0.0.1 --daemonize yes \
     --pidfile "$ZP_RUN_DIR/redis.pid" --dir "$ZP_RUN_DIR/redis" --logfile "$ZP_RUN_DIR/redis.log" \
     --save "" --appendonly no >/dev/null
