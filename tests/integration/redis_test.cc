@@ -77,6 +77,39 @@ TEST_CASE("redis: concurrent callers never overspend a bucket", "[integration][r
   CHECK(allowed == 100);
 }
 
+TEST_CASE("redis: leased tokens are spent locally; replicas together never overspend a bucket",
+          "[integration][redis]") {
+  Pool pool(testing::RedisOptions());
+  core::ManualClock clock;  // frozen: no refill
+  const std::string prefix = testing::UniqueName("rl:");
+  // Two replicas of a gateway, each leasing 5 tokens at a time from one bucket of 23.
+  RateLimiter a(pool, prefix, {23, 1.0}, clock, /*lease=*/5);
+  RateLimiter b(pool, prefix, {23, 1.0}, clock, /*lease=*/5);
+  CHECK_FALSE(a.TakeLocal("user").has_value());  // nothing leased yet
+  auto first = a.Take("user");
+  REQUIRE(first.ok());
+  CHECK(first->allowed);
+  CHECK(first->remaining == 18);  // the shared bucket gave 5
+  for (int i = 0; i < 4; ++i) CHECK(a.TakeLocal("user").has_value());
+  CHECK_FALSE(a.TakeLocal("user").has_value());
+  int allowed = 5;
+  for (int i = 0; i < 40; ++i) {
+    auto d = (i % 2 ? a : b).Take("user");
+    allowed += (d.ok() && d->allowed) ? 1 : 0;
+  }
+  CHECK(allowed == 23);  // the last lease was partial: 3 tokens
+  // A lease not spent within its time is dropped, not kept.
+  RateLimiter c(pool, testing::UniqueName("rl:"), {100, 1.0}, clock, /*lease=*/10,
+                absl::Seconds(1));
+  REQUIRE(c.Take("k")->allowed);
+  CHECK(c.TakeLocal("k").has_value());
+  clock.Advance(absl::Milliseconds(1001));
+  CHECK_FALSE(c.TakeLocal("k").has_value());
+  CHECK(RateLimiter::LeaseFor({120, 20.0}) == 2);
+  CHECK(RateLimiter::LeaseFor({30, 2.0}) == 1);
+  CHECK(RateLimiter::LeaseFor({100000000, 100000000.0}) == 32);
+}
+
 TEST_CASE("redis: read-through cache with TTL and invalidation", "[integration][redis]") {
   Pool pool(testing::RedisOptions());
   Cache cache(pool, testing::UniqueName("cache:"), absl::Seconds(30));
