@@ -102,10 +102,12 @@ absl::Status Append(pg::Transaction& tx, const Record& record) {
   Record r = record;
   r.time = absl::FromUnixMicros(absl::ToUnixMicros(record.time));
   const std::string hash = RowHash(prev, CanonicalContent(r, chain, seq));
-  return tx
-      .Exec(kInsert, {chain, seq, absl::StrCat(absl::ToUnixMicros(r.time)), r.actor, r.role,
-                      r.action, r.resource, r.territory, r.request_id, r.change_digest, prev, hash})
-      .status();
+  // Sent with the transaction's next statement or its COMMIT (one round trip); a later append to
+  // this chain in the transaction locks the head after it.
+  tx.ExecLater(kInsert, {chain, seq, absl::StrCat(absl::ToUnixMicros(r.time)), r.actor, r.role,
+                         r.action, r.resource, r.territory, r.request_id, r.change_digest, prev,
+                         hash});
+  return absl::OkStatus();
 }
 
 namespace {

@@ -34,10 +34,10 @@ absl::Status Outbox::Append(pg::Transaction& tx, const zp::events::v1::Event& ev
   const bool first = tx.FirstTime(kOutboxChannel);
   if (notifier_ != nullptr) {
     if (first) tx.AfterCommit([n = notifier_] { n->Poke(); });
-    return tx
-        .Exec(kInsert, {event.id(), topic_, event.subject(), event.type(), event.traceparent(),
-                        pg::Param::Bytes(event.SerializeAsString())})
-        .status();
+    // Sent with the transaction's next statement or its COMMIT (one round trip).
+    tx.ExecLater(kInsert, {event.id(), topic_, event.subject(), event.type(), event.traceparent(),
+                           pg::Param::Bytes(event.SerializeAsString())});
+    return absl::OkStatus();
   }
   const pg::Query& query = first ? kInsertAndNotify : kInsert;
   return tx

@@ -130,16 +130,74 @@ struct RawParams {
 };
 }  // namespace
 
-absl::StatusOr<Result> Connection::Exec(const Query& query, const Params& params) {
-  if (!prepared_.contains(query.name)) {
-    std::string name(query.name);
-    std::string sql(query.sql);
-    PgResultPtr prep(PQprepare(conn_.get(), name.c_str(), sql.c_str(), 0, nullptr));
-    if (prep == nullptr || PQresultStatus(prep.get()) != PGRES_COMMAND_OK) {
-      return StatusFromResult(prep.get(), conn_.get());
-    }
-    prepared_.insert(name);
+absl::Status Connection::Prepare(const Query& query) {
+  if (prepared_.contains(query.name)) return absl::OkStatus();
+  std::string name(query.name);
+  std::string sql(query.sql);
+  PgResultPtr prep(PQprepare(conn_.get(), name.c_str(), sql.c_str(), 0, nullptr));
+  if (prep == nullptr || PQresultStatus(prep.get()) != PGRES_COMMAND_OK) {
+    return StatusFromResult(prep.get(), conn_.get());
   }
+  prepared_.insert(name);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Result> Connection::ExecPipeline(const std::vector<Statement>& statements) {
+  if (statements.empty()) return absl::InvalidArgumentError("database: an empty pipeline");
+  for (const Statement& s : statements) {
+    if (s.query != nullptr) RETURN_IF_ERROR(Prepare(*s.query));
+  }
+  PGconn* c = conn_.get();
+  if (PQenterPipelineMode(c) != 1) {
+    return absl::InternalError(absl::StrCat("database: pipeline mode: ", PQerrorMessage(c)));
+  }
+  size_t sent = 0;
+  for (const Statement& s : statements) {
+    RawParams raw(s.params);
+    const int n = static_cast<int>(s.params.size());
+    const int ok =
+        s.query != nullptr
+            ? PQsendQueryPrepared(c, std::string(s.query->name).c_str(), n, raw.values.data(),
+                                  raw.lengths.data(), raw.formats.data(), 0)
+            : PQsendQueryParams(c, s.sql.c_str(), n, nullptr, raw.values.data(),
+                                raw.lengths.data(), raw.formats.data(), 0);
+    if (ok != 1) break;
+    ++sent;
+  }
+  const bool synced = PQpipelineSync(c) == 1;
+  absl::Status first_error;
+  std::optional<Result> last;
+  // Each statement's results end with a null; the pipeline ends with PGRES_PIPELINE_SYNC.
+  for (size_t i = 0; i < sent; ++i) {
+    while (PGresult* raw = PQgetResult(c)) {
+      PgResultPtr r(raw);
+      const ExecStatusType st = PQresultStatus(raw);
+      if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        if (i + 1 == statements.size()) last.emplace(std::move(r));
+      } else if (st != PGRES_PIPELINE_ABORTED && first_error.ok()) {
+        first_error = StatusFromResult(raw, c);
+      }
+    }
+  }
+  if (synced) {
+    while (PGresult* raw = PQgetResult(c)) {
+      PgResultPtr r(raw);
+      if (PQresultStatus(raw) == PGRES_PIPELINE_SYNC) break;
+    }
+  }
+  if (PQexitPipelineMode(c) != 1 && first_error.ok()) {
+    first_error = absl::InternalError(absl::StrCat("database: pipeline mode: ", PQerrorMessage(c)));
+  }
+  if (!first_error.ok()) return first_error;
+  if (sent < statements.size() || !synced) {
+    return absl::UnavailableError(absl::StrCat("database: cannot send: ", PQerrorMessage(c)));
+  }
+  if (!last.has_value()) return absl::InternalError("database: no result for the pipeline");
+  return *std::move(last);
+}
+
+absl::StatusOr<Result> Connection::Exec(const Query& query, const Params& params) {
+  RETURN_IF_ERROR(Prepare(query));
   RawParams raw(params);
   std::string name(query.name);
   return Finish(PQexecPrepared(conn_.get(), name.c_str(), static_cast<int>(params.size()),

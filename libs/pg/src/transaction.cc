@@ -51,14 +51,35 @@ absl::StatusOr<Result> Transaction::Exec(const Query& query, const Params& param
   if (!open_) {
     return absl::FailedPreconditionError("transaction already finished");
   }
-  return (*conn_)->Exec(query, params);
+  if (!later_error_.ok()) return later_error_;
+  if (later_.empty()) return (*conn_)->Exec(query, params);
+  later_.push_back({&query, "", params});
+  std::vector<Connection::Statement> statements = std::exchange(later_, {});
+  return (*conn_)->ExecPipeline(statements);
 }
 
 absl::StatusOr<Result> Transaction::Exec(absl::string_view sql, const Params& params) {
   if (!open_) {
     return absl::FailedPreconditionError("transaction already finished");
   }
-  return (*conn_)->Exec(sql, params);
+  if (!later_error_.ok()) return later_error_;
+  if (later_.empty()) return (*conn_)->Exec(sql, params);
+  later_.push_back({nullptr, std::string(sql), params});
+  std::vector<Connection::Statement> statements = std::exchange(later_, {});
+  return (*conn_)->ExecPipeline(statements);
+}
+
+void Transaction::ExecLater(const Query& query, Params params) {
+  later_.push_back({&query, "", std::move(params)});
+}
+
+Connection& Transaction::connection() {
+  if (!later_.empty() && later_error_.ok()) {
+    std::vector<Connection::Statement> statements = std::exchange(later_, {});
+    absl::StatusOr<Result> sent = (*conn_)->ExecPipeline(statements);
+    if (!sent.ok()) later_error_ = sent.status();  // reported by the next Exec or Commit
+  }
+  return **conn_;
 }
 
 absl::Status Transaction::Commit() {
@@ -66,6 +87,29 @@ absl::Status Transaction::Commit() {
     return absl::FailedPreconditionError("transaction already finished");
   }
   open_ = false;
+  if (!later_error_.ok() || !later_.empty()) {
+    absl::Status status = later_error_;
+    if (status.ok()) {
+      // The waiting statements and COMMIT in one round trip.
+      later_.push_back({nullptr, "COMMIT", {}});
+      std::vector<Connection::Statement> statements = std::exchange(later_, {});
+      absl::StatusOr<Result> committed = (*conn_)->ExecPipeline(statements);
+      if (committed.ok() && committed->CommandStatus() == "ROLLBACK") {
+        status = absl::AbortedError("database: transaction was rolled back at COMMIT");
+      } else {
+        status = committed.status();
+      }
+    }
+    if (!status.ok()) {
+      // A statement failed: the transaction block is failed (COMMIT was not run); end it.
+      PgResultPtr rollback(PQexec((*conn_)->raw(), "ROLLBACK"));
+      later_.clear();
+      return status;
+    }
+    for (const auto& fn : after_commit_) fn();
+    after_commit_.clear();
+    return absl::OkStatus();
+  }
   PgResultPtr r(PQexec((*conn_)->raw(), "COMMIT"));
   if (r == nullptr || PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
     return StatusFromResult(r.get(), (*conn_)->raw());
@@ -84,6 +128,7 @@ absl::Status Transaction::Rollback() {
     return absl::OkStatus();
   }
   open_ = false;
+  later_.clear();
   return (*conn_)->ExecScript("ROLLBACK");
 }
 

@@ -89,6 +89,17 @@ class Connection {
   absl::StatusOr<Result> Exec(const Query& query, const Params& params = {});
   // An ad-hoc statement (schema scripts, tests, tools); services use named Query constants.
   absl::StatusOr<Result> Exec(absl::string_view sql, const Params& params = {});
+
+  // A statement of a pipeline: a named query, or SQL text when `query` is null.
+  struct Statement {
+    const Query* query = nullptr;
+    std::string sql;
+    Params params;
+  };
+  // Sends every statement and reads their results in one round trip (libpq pipeline mode).
+  // Returns the last statement's result, or the first error (the statements after it are not
+  // run; inside a transaction block, the transaction is then failed).
+  absl::StatusOr<Result> ExecPipeline(const std::vector<Statement>& statements);
   // Several statements separated by semicolons, without parameters.
   absl::Status ExecScript(absl::string_view sql);
 
@@ -100,6 +111,7 @@ class Connection {
  private:
   explicit Connection(PgConnPtr conn) : conn_(std::move(conn)) {}
   absl::StatusOr<Result> Finish(PGresult* raw);
+  absl::Status Prepare(const Query& query);
 
   PgConnPtr conn_;
   std::set<std::string, std::less<>> prepared_;

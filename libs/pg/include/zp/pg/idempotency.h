@@ -35,7 +35,8 @@ template <typename Db>
 absl::StatusOr<std::optional<std::string>> StoredResponse(Db& db, absl::string_view request_id,
                                                           absl::string_view method,
                                                           absl::string_view digest);
-// Inserts the response; ABORTED when a concurrent call stored one first (retry to read it).
+// Stores the response with the transaction's COMMIT; when a concurrent call stored one first,
+// the commit fails with a unique violation (RunIdempotent then reads the stored response).
 absl::Status StoreResponse(Transaction& tx, absl::string_view request_id, absl::string_view method,
                            absl::string_view digest, absl::string_view response);
 
@@ -76,6 +77,9 @@ absl::StatusOr<Response> RunIdempotent(
         status = StoreResponse(tx, request_id, method, digest, response->SerializeAsString());
         if (status.ok()) status = tx.Commit();
         if (status.ok()) return response;
+        if (SqlStateOf(status) == "23505") {  // the request_id was stored first by a concurrent call
+          status = absl::AbortedError("request_id stored concurrently");
+        }
       }
     }  // rolled back unless committed
     // A concurrent call with this id may have committed meanwhile: its response is the answer.

@@ -24,6 +24,8 @@ class Result {
   explicit Result(PgResultPtr result) : result_(std::move(result)) {}
 
   int rows() const { return PQntuples(result_.get()); }
+  // The command tag ("INSERT 0 1", "COMMIT", "ROLLBACK"...).
+  absl::string_view CommandStatus() const { return PQcmdStatus(result_.get()); }
   int columns() const { return PQnfields(result_.get()); }
   // Rows changed by INSERT/UPDATE/DELETE.
   int64_t affected() const;

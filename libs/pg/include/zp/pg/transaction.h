@@ -26,15 +26,22 @@ class Transaction {
       : conn_(std::move(other.conn_)),
         open_(std::exchange(other.open_, false)),
         once_(std::move(other.once_)),
-        after_commit_(std::move(other.after_commit_)) {}
+        after_commit_(std::move(other.after_commit_)),
+        later_(std::move(other.later_)),
+        later_error_(std::move(other.later_error_)) {}
   Transaction& operator=(Transaction&&) = delete;
   ~Transaction();
 
   absl::StatusOr<Result> Exec(const Query& query, const Params& params = {});
   absl::StatusOr<Result> Exec(absl::string_view sql, const Params& params = {});
+  // A statement whose result the caller does not need (an outbox row, an audit row, a stored
+  // response): sent with the next statement or with COMMIT, in one round trip (pipeline mode).
+  // Its error, if any, is the error of that statement or of Commit().
+  void ExecLater(const Query& query, Params params);
   absl::Status Commit();
   absl::Status Rollback();
-  Connection& connection() { return **conn_; }
+  // The connection, for code that takes one; statements waiting in ExecLater are sent first.
+  Connection& connection();
   // True the first time `key` is given in this transaction: lets a component do something once
   // per transaction (the outbox sends one NOTIFY however many events it appends).
   bool FirstTime(absl::string_view key) { return once_.insert(std::string(key)).second; }
@@ -48,6 +55,8 @@ class Transaction {
   bool open_ = true;
   std::set<std::string> once_;
   std::vector<std::function<void()>> after_commit_;
+  std::vector<Connection::Statement> later_;
+  absl::Status later_error_;
 };
 
 // Runs `fn` in a transaction and commits it; rolls back when `fn` fails. Retries the whole
