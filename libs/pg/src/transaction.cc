@@ -1,6 +1,7 @@
 #include "zp/pg/transaction.h"
 
 #include "absl/strings/string_view.h"
+#include "zp/core/status.h"
 #include "zp/log/log.h"
 
 namespace zp::pg {
@@ -21,24 +22,34 @@ absl::string_view BeginStatement(Isolation isolation) {
 }  // namespace
 
 absl::StatusOr<Transaction> Transaction::Begin(Pool& pool, Isolation isolation) {
-  // An idle connection may have been cut while it waited (server restart). Nothing has happened in
-  // the transaction yet, so a failed BEGIN on a reused connection is retried once on a fresh one.
-  absl::Status last;
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    absl::StatusOr<PooledConnection> conn = pool.Acquire();
-    if (!conn.ok()) {
-      return conn.status();
+  // BEGIN is not sent now: it travels with the transaction's first statement (one round trip).
+  ASSIGN_OR_RETURN(PooledConnection conn, pool.Acquire());
+  Transaction tx(std::move(conn));
+  tx.pool_ = &pool;
+  tx.begin_pending_ = true;
+  tx.later_.push_back({nullptr, std::string(BeginStatement(isolation)), {}});
+  return tx;
+}
+
+absl::StatusOr<Result> Transaction::SendLater(std::optional<Connection::Statement> last) {
+  std::vector<Connection::Statement> statements = std::exchange(later_, {});
+  if (last.has_value()) statements.push_back(*std::move(last));
+  absl::StatusOr<Result> result = (*conn_)->ExecPipeline(statements);
+  // An idle connection may have been cut while it waited (server restart). When nothing of the
+  // transaction reached the server yet, it starts again once on a fresh connection.
+  if (!result.ok() && begin_pending_ && result.status().code() == absl::StatusCode::kUnavailable &&
+      (*conn_)->Broken() && pool_ != nullptr) {
+    conn_.reset();
+    absl::StatusOr<PooledConnection> fresh = pool_->Acquire();
+    if (!fresh.ok()) {
+      open_ = false;
+      return fresh.status();
     }
-    absl::Status begun = (*conn)->ExecScript(BeginStatement(isolation));
-    if (begun.ok()) {
-      return Transaction(*std::move(conn));
-    }
-    last = begun;
-    if (begun.code() != absl::StatusCode::kUnavailable) {
-      break;
-    }
+    conn_.emplace(*std::move(fresh));
+    result = (*conn_)->ExecPipeline(statements);
   }
-  return last;
+  begin_pending_ = false;
+  return result;
 }
 
 Transaction::~Transaction() {
@@ -53,9 +64,7 @@ absl::StatusOr<Result> Transaction::Exec(const Query& query, const Params& param
   }
   if (!later_error_.ok()) return later_error_;
   if (later_.empty()) return (*conn_)->Exec(query, params);
-  later_.push_back({&query, "", params});
-  std::vector<Connection::Statement> statements = std::exchange(later_, {});
-  return (*conn_)->ExecPipeline(statements);
+  return SendLater(Connection::Statement{&query, "", params});
 }
 
 absl::StatusOr<Result> Transaction::Exec(absl::string_view sql, const Params& params) {
@@ -64,9 +73,7 @@ absl::StatusOr<Result> Transaction::Exec(absl::string_view sql, const Params& pa
   }
   if (!later_error_.ok()) return later_error_;
   if (later_.empty()) return (*conn_)->Exec(sql, params);
-  later_.push_back({nullptr, std::string(sql), params});
-  std::vector<Connection::Statement> statements = std::exchange(later_, {});
-  return (*conn_)->ExecPipeline(statements);
+  return SendLater(Connection::Statement{nullptr, std::string(sql), params});
 }
 
 void Transaction::ExecLater(const Query& query, Params params) {
@@ -74,9 +81,8 @@ void Transaction::ExecLater(const Query& query, Params params) {
 }
 
 Connection& Transaction::connection() {
-  if (!later_.empty() && later_error_.ok()) {
-    std::vector<Connection::Statement> statements = std::exchange(later_, {});
-    absl::StatusOr<Result> sent = (*conn_)->ExecPipeline(statements);
+  if (!later_.empty() && later_error_.ok() && open_) {
+    absl::StatusOr<Result> sent = SendLater(std::nullopt);
     if (!sent.ok()) later_error_ = sent.status();  // reported by the next Exec or Commit
   }
   return **conn_;
@@ -91,9 +97,7 @@ absl::Status Transaction::Commit() {
     absl::Status status = later_error_;
     if (status.ok()) {
       // The waiting statements and COMMIT in one round trip.
-      later_.push_back({nullptr, "COMMIT", {}});
-      std::vector<Connection::Statement> statements = std::exchange(later_, {});
-      absl::StatusOr<Result> committed = (*conn_)->ExecPipeline(statements);
+      absl::StatusOr<Result> committed = SendLater(Connection::Statement{nullptr, "COMMIT", {}});
       if (committed.ok() && committed->CommandStatus() == "ROLLBACK") {
         status = absl::AbortedError("database: transaction was rolled back at COMMIT");
       } else {
@@ -129,6 +133,7 @@ absl::Status Transaction::Rollback() {
   }
   open_ = false;
   later_.clear();
+  if (begin_pending_) return absl::OkStatus();  // nothing was sent: nothing to roll back
   return (*conn_)->ExecScript("ROLLBACK");
 }
 

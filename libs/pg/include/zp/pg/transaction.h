@@ -28,7 +28,9 @@ class Transaction {
         once_(std::move(other.once_)),
         after_commit_(std::move(other.after_commit_)),
         later_(std::move(other.later_)),
-        later_error_(std::move(other.later_error_)) {}
+        later_error_(std::move(other.later_error_)),
+        pool_(other.pool_),
+        begin_pending_(other.begin_pending_) {}
   Transaction& operator=(Transaction&&) = delete;
   ~Transaction();
 
@@ -50,6 +52,8 @@ class Transaction {
 
  private:
   explicit Transaction(PooledConnection conn) : conn_(std::move(conn)) {}
+  // Sends the waiting statements (BEGIN first, until it has been sent) and `last`, if given.
+  absl::StatusOr<Result> SendLater(std::optional<Connection::Statement> last);
 
   std::optional<PooledConnection> conn_;
   bool open_ = true;
@@ -57,6 +61,9 @@ class Transaction {
   std::vector<std::function<void()>> after_commit_;
   std::vector<Connection::Statement> later_;
   absl::Status later_error_;
+  Pool* pool_ = nullptr;
+  // BEGIN waits in later_ and travels with the first statement.
+  bool begin_pending_ = false;
 };
 
 // Runs `fn` in a transaction and commits it; rolls back when `fn` fails. Retries the whole
