@@ -2,12 +2,14 @@
 // zpctl into the zp-sgec binary (validation, IDCS, keys, mentions, events published to devkafka
 // by the relay), beside a plain psql \copy of the same rows into a table shaped like `acts`
 // (LIKE acts INCLUDING ALL: its columns, constraints and indexes), in the same run.
+#include <atomic>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <set>
+#include <thread>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -162,12 +164,22 @@ int ImportBench(const BenchOptions& options) {
   auto token = secrets.Signer()->Sign(claims);
   if (!token.ok()) return 1;
 
-  // 3. zpctl sgec import, timed from start to summary.
+  // 3. zpctl sgec import, timed from start to summary, with the outbox's size sampled meanwhile.
+  std::atomic<bool> importing{true};
+  std::atomic<int64_t> outbox_peak{0};
+  std::thread sampler([&] {
+    while (importing.load()) {
+      outbox_peak.store(std::max(outbox_peak.load(), count("SELECT count(*) FROM outbox")));
+      absl::SleepFor(absl::Milliseconds(200));
+    }
+  });
   t0 = absl::Now();
   const std::string summary = testing::CommandOutput(absl::StrCat(
       testing::BinaryDir(), "/tools/zpctl/zpctl sgec import ", ndjson, " --address ", address,
       " --json=true --token ", *token, " 2>", dir, "/zpctl.log"));
   const double import_seconds = absl::ToDoubleSeconds(absl::Now() - t0);
+  importing.store(false);
+  sampler.join();
   const int64_t accepted = count("SELECT count(*) FROM acts");
   std::cout << "  zpctl sgec import        " << std::setw(10) << import_seconds << " s   "
             << std::setw(10) << n / import_seconds << " records/s   (" << accepted
@@ -177,7 +189,8 @@ int ImportBench(const BenchOptions& options) {
   testing::Eventually([&] { return count("SELECT count(*) FROM outbox") == 0; },
                       absl::Minutes(10));
   std::cout << "  outbox drained " << absl::ToDoubleSeconds(absl::Now() - t0)
-            << " s after the import's end\n";
+            << " s after the import's end; at most " << outbox_peak.load()
+            << " unpublished events during the import (limit 50,000)\n";
 
   // 4. The baseline: psql \copy of the same rows into a table shaped like acts.
   {
