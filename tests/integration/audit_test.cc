@@ -29,7 +29,7 @@ Record Change(const std::string& chain, int n) {
                 ChangeDigest(change), absl::Now()};
 }
 
-TEST_CASE("audit: concurrent appends keep every chain intact; edits and deletions are found",
+TEST_CASE("audit: concurrent appends keep every chain intact, edits and deletions are found",
           "[integration][audit]") {
   auto db = AuditDatabase();
   pg::Pool pool(db->pool_options(8));

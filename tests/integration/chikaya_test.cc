@@ -156,7 +156,7 @@ TEST_CASE("chikaya: Arabic, French and emoji round-trip intact", "[integration][
   CHECK(read->submitter_kind() == v1::CITIZEN);
 }
 
-TEST_CASE("chikaya: each transition by its role; others refused", "[integration][chikaya]") {
+TEST_CASE("chikaya: each transition by its role, others refused", "[integration][chikaya]") {
   ChikayaFixture f;
   v1::Complaint c = f.Submit(kCitizen);
   auto ack = f.Step<v1::TransitionRequest>(c.id());
@@ -210,7 +210,7 @@ TEST_CASE("chikaya: each transition by its role; others refused", "[integration]
         reasons::kInvalidState);
 }
 
-TEST_CASE("chikaya: rejection needs a reason; redirection creates a complaint at the other "
+TEST_CASE("chikaya: rejection needs a reason, redirection creates a complaint at the other "
           "authority", "[integration][chikaya]") {
   ChikayaFixture f;
   v1::Complaint c = f.Submit(kCitizen);
@@ -498,7 +498,7 @@ TEST_CASE("chikaya: statistics after a scripted scenario are the figures compute
   CHECK(Field(f.desk().Stats(kAgent, april).status()) == "period_to");
 }
 
-TEST_CASE("chikaya: events reach Kafka; the statistics consumer keeps Stats current, once each",
+TEST_CASE("chikaya: events reach Kafka, the statistics consumer keeps Stats current, once each",
           "[integration][chikaya]") {
   ChikayaFixture f;
   events::RelayOptions relay_options;

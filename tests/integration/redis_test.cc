@@ -77,7 +77,7 @@ TEST_CASE("redis: concurrent callers never overspend a bucket", "[integration][r
   CHECK(allowed == 100);
 }
 
-TEST_CASE("redis: leased tokens are spent locally; replicas together never overspend a bucket",
+TEST_CASE("redis: leased tokens are spent locally, replicas together never overspend a bucket",
           "[integration][redis]") {
   Pool pool(testing::RedisOptions());
   core::ManualClock clock;  // frozen: no refill

@@ -197,7 +197,7 @@ TEST_CASE("sgec import: rerunning the same file changes nothing and says so",
   CHECK(f.Count("SELECT count(*) FROM import_conflicts") == 1);  // kept aside once
 }
 
-TEST_CASE("sgec import: a stream broken off halfway loses nothing; the rerun completes it",
+TEST_CASE("sgec import: a stream broken off halfway loses nothing, the rerun completes it",
           "[integration][sgec][import]") {
   SgecFixture f;
   f.registry().set_import_options({/*batch_size=*/10, /*outbox_limit=*/100000});

@@ -27,7 +27,7 @@ namespace {
 
 using namespace fixture;  // NOLINT: the fixture and its helpers
 
-TEST_CASE("sgec: declare, validate, register; each step only by its role", "[integration][sgec]") {
+TEST_CASE("sgec: declare, validate, register, each step only by its role", "[integration][sgec]") {
   SgecFixture f;
   auto req = f.BirthOf(1);
 
@@ -86,7 +86,7 @@ TEST_CASE("sgec: declare, validate, register; each step only by its role", "[int
         reasons::kInvalidState);
 }
 
-TEST_CASE("sgec: a health facility notifies; the agent completes the declarant and validates",
+TEST_CASE("sgec: a health facility notifies, the agent completes the declarant and validates",
           "[integration][sgec]") {
   SgecFixture f;
   auto req = f.BirthOf(2);
@@ -172,7 +172,7 @@ TEST_CASE("sgec: an IDCS drawn twice is drawn again, without a gap in the number
   CHECK(f.Count("SELECT count(*) FROM acts") == 2);
 }
 
-TEST_CASE("sgec: a retried RegisterAct returns the first act; another payload is refused",
+TEST_CASE("sgec: a retried RegisterAct returns the first act, another payload is refused",
           "[integration][sgec]") {
   SgecFixture f;
   auto d = f.Declare(f.BirthOf(3));
@@ -302,7 +302,7 @@ TEST_CASE("sgec: the duplicate check runs again at registration", "[integration]
   CHECK(f.Count("SELECT count(*) FROM act_counters") == 0);
 }
 
-TEST_CASE("sgec: staff see their territory, citizens their own acts; the rest is NOT_FOUND",
+TEST_CASE("sgec: staff see their territory, citizens their own acts, the rest is NOT_FOUND",
           "[integration][sgec]") {
   SgecFixture f;
   v1::Act assilah = f.Registered(f.BirthOf(8, kAssilah));
@@ -443,7 +443,7 @@ TEST_CASE("sgec: registering a death mentions it on the birth act", "[integratio
         reasons::kDeceasedNotFound);
 }
 
-TEST_CASE("sgec: mentions; rectifications change the current view, never the original",
+TEST_CASE("sgec: mentions, rectifications change the current view, never the original",
           "[integration][sgec]") {
   SgecFixture f;
   v1::Act act = f.Registered(f.BirthOf(15));

@@ -94,7 +94,7 @@ TEST_CASE("transcoder: body '*', body field and path variables", "[gateway]") {
   CHECK_FALSE(BuildRequest(*get.route, get.bindings, "", "{\"a\":1}", TranscodeOptions()).ok());
 }
 
-TEST_CASE("transcoder: Idempotency-Key fills request_id; a different body id is refused",
+TEST_CASE("transcoder: Idempotency-Key fills request_id, a different body id is refused",
           "[gateway]") {
   EchoRequest r;
   REQUIRE(ApplyIdempotencyKey(r, "key-1").ok());
