@@ -3,6 +3,7 @@
 // streaming a file to zp-sgec, killed halfway and run again.
 #include <catch2/catch.hpp>
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
@@ -129,8 +130,10 @@ TEST_CASE("sgec e2e: zpctl import killed halfway, then run again: every record o
     out << "{not json\n";
   }
   const std::string token = s.Token({"civil_officer"}, {"01.511.01.01"}, "", "importer");
+  // The token goes by environment (ZP_TOKEN), not on the command line.
+  setenv("ZP_TOKEN", token.c_str(), 1);
   const std::vector<std::string> argv = {BinaryDir() + "/tools/zpctl/zpctl", "sgec", "import",
-                                         file, "--address", s.grpc_address(), "--token", token};
+                                         file, "--address", s.grpc_address()};
   auto db = [&] {
     auto conn = pg::Connection::Open(PgServerUrl(), {{"dbname", s.database()}});
     REQUIRE(conn.ok());
@@ -140,7 +143,7 @@ TEST_CASE("sgec e2e: zpctl import killed halfway, then run again: every record o
 
   // Killed (SIGKILL) once some batches are in.
   {
-    Subprocess zpctl(argv, {}, s.secrets().dir + "/zpctl-1.log");
+    Subprocess zpctl(argv, {{"ZP_TOKEN", token}}, s.secrets().dir + "/zpctl-1.log");
     REQUIRE(Eventually([&] { return count("SELECT count(*) FROM acts") >= 1000; },
                        absl::Seconds(60)));
     zpctl.Stop(SIGKILL);
@@ -162,8 +165,7 @@ TEST_CASE("sgec e2e: zpctl import killed halfway, then run again: every record o
 
   // Run again to the end: the rest is accepted, what was in is already present.
   const std::string summary = CommandOutput(absl::StrCat(
-      argv[0], " sgec import ", file, " --address ", s.grpc_address(), " --token ", token,
-      " --json=true 2>/dev/null"));
+      argv[0], " sgec import ", file, " --address ", s.grpc_address(), " --json=true 2>/dev/null"));
   INFO(summary);
   Struct sum = Json(summary.substr(0, summary.find('\n')));
   CHECK(Str(sum, "received") == std::to_string(kRecords + 1));
@@ -176,7 +178,7 @@ TEST_CASE("sgec e2e: zpctl import killed halfway, then run again: every record o
   // The report names the line that did not parse.
   const std::string report = CommandOutput(absl::StrCat(
       argv[0], " sgec report ", Str(sum, "importId"), " --address ", s.grpc_address(),
-      " --token ", token, " 2>/dev/null"));
+      " 2>/dev/null"));
   CHECK(report.find("UNPARSABLE_RECORD") != std::string::npos);
   CHECK(report.find(absl::StrCat("\"line\":\"", kRecords + 1, "\"")) != std::string::npos);
 }

@@ -14,8 +14,8 @@ void Usage() {
                "          zpctl token --roles civil_agent --territories 01.511.01.01 [--sub S]\n"
                "  jwks    print a JWKS for PEM public keys: zpctl jwks KID=FILE [KID=FILE...]\n"
                "  sgec    civil registry: historical import and its report\n"
-               "          zpctl sgec import FILE.ndjson --token T [--address 127.0.0.1:50101]\n"
-               "          zpctl sgec report IMPORT_ID --token T\n"
+               "          ZP_TOKEN=T zpctl sgec import FILE.ndjson [--address 127.0.0.1:50101]\n"
+               "          ZP_TOKEN=T zpctl sgec report IMPORT_ID\n"
                "\n`zpctl <command> --help` lists the flags of a command.\n";
 }
 
