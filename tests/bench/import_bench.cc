@@ -18,6 +18,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "services/sgec/src/idcs.h"
 #include "services/sgec/src/names.h"
+#include "services/sgec/src/rules.h"
 #include "tests/bench/bench.h"
 #include "tests/support/historical_records.h"
 #include "tests/support/secrets.h"
@@ -42,12 +43,6 @@ std::string CopyText(const std::string& s) {
   return out;
 }
 
-std::string DateText(const common::v1::Date& d) {
-  char buf[16];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", d.year(), d.month(), d.day());
-  return buf;
-}
-
 // The row `acts` holds for an imported birth, in COPY text format.
 std::string ActRow(const sgec::v1::HistoricalRecord& r, const std::string& territory) {
   const auto& b = r.birth();
@@ -68,11 +63,11 @@ std::string ActRow(const sgec::v1::HistoricalRecord& r, const std::string& terri
   while (!drawn.insert(idcs).second) idcs = sgec::NewIdcs();
   std::vector<std::string> cols = {
       core::NewUuidV7(), "1", r.bureau_code(), absl::StrCat(r.year()), absl::StrCat(r.number()),
-      territory, idcs, idcs, "", "", DateText(b.birth_date()), DateText(b.birth_date()),
+      territory, idcs, idcs, "", "", sgec::DateText(b.birth_date()), sgec::DateText(b.birth_date()),
       b.child().given_name().ar(), b.child().family_name().ar(), b.child().given_name().fr(),
       b.child().family_name().fr(), ar, lat, mother_ar, mother_lat,
       absl::StrCat("\\x", absl::BytesToHexString(b.SerializeAsString())), "bench",
-      absl::StrCat(DateText(r.registration_date()), " 00:00:00+01"), absl::StrJoin(words, " "),
+      absl::StrCat(sgec::DateText(r.registration_date()), " 00:00:00+01"), absl::StrJoin(words, " "),
       sgec::NameKey(ar), sgec::NameKey(lat), "f", "2", r.scan_reference(),
       absl::StrCat("\\x", absl::BytesToHexString(std::string(32, 'x')))};
   for (auto& c : cols) c = CopyText(c);

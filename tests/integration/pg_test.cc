@@ -62,6 +62,49 @@ TEST_CASE("pg: a transaction destroyed without commit leaves nothing behind", "[
   CHECK(pool.in_use() == 0);
 }
 
+TEST_CASE("pg: statements sent later travel with the next statement or COMMIT, errors included",
+          "[integration][pg]") {
+  auto db = NewDatabase();
+  Pool pool(db->pool_options());
+  CreateItems(pool);
+  {
+    // Waiting statements are applied before the next statement reads.
+    auto tx = Transaction::Begin(pool);
+    REQUIRE(tx.ok());
+    tx->ExecLater(kInsert, {int64_t{1}, "one"});
+    tx->ExecLater(kInsert, {int64_t{2}, "two"});
+    auto seen = tx->Exec("SELECT count(*) FROM items");
+    REQUIRE(seen.ok());
+    CHECK(seen->Int(0, 0) == 2);
+    tx->ExecLater(kInsert, {int64_t{3}, "three"});
+    REQUIRE(tx->Commit().ok());
+  }
+  CHECK(Count(pool) == 3);
+  {
+    // A waiting statement that fails fails COMMIT, and nothing of the transaction stays.
+    auto tx = Transaction::Begin(pool);
+    REQUIRE(tx.ok());
+    REQUIRE(tx->Exec(kInsert, {int64_t{4}, "four"}).ok());
+    tx->ExecLater(kInsert, {int64_t{1}, "duplicate"});
+    tx->ExecLater(kInsert, {int64_t{5}, "five"});
+    absl::Status committed = tx->Commit();
+    CHECK(SqlStateOf(committed) == "23505");
+  }
+  CHECK(Count(pool) == 3);
+  {
+    // A transaction that sent nothing leaves nothing to roll back; its connection is reusable.
+    auto tx = Transaction::Begin(pool);
+    REQUIRE(tx.ok());
+    tx->ExecLater(kInsert, {int64_t{6}, "six"});
+  }
+  CHECK(Count(pool) == 3);
+  CHECK(RunInTransaction(pool, [](Transaction& tx) {
+          return tx.Exec(kInsert, {int64_t{7}, "seven"}).status();
+        }).ok());
+  CHECK(Count(pool) == 4);
+  CHECK(pool.in_use() == 0);
+}
+
 TEST_CASE("pg: parameters are typed values, never spliced into SQL", "[integration][pg]") {
   auto db = NewDatabase();
   Pool pool(db->pool_options());

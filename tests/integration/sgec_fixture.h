@@ -8,6 +8,7 @@
 #include "catch2/catch.hpp"
 #include "services/sgec/src/migrations.h"
 #include "services/sgec/src/registry.h"
+#include "tests/support/historical_records.h"
 #include "tests/support/keys.h"
 #include "zp/core/clock.h"
 #include "zp/core/status.h"
@@ -37,24 +38,9 @@ inline auth::Principal P(const std::string& subject, std::initializer_list<const
 
 inline Caller C(auth::Principal p) { return Caller{std::move(p), ""}; }
 
-// Letters from a number: distinct people get names that share no trigram by accident.
-inline std::string Word(int n, bool arabic) {
-  static const char* kLatin[] = {"b", "d", "f", "g", "k", "l", "m", "n", "r", "s", "t", "z"};
-  static const char* kVowel[] = {"a", "i", "ou", "e"};
-  static const char* kArabic[] = {"ب", "د", "ف", "ج", "ك", "ل", "م", "ن", "ر", "س", "ت", "ز"};
-  static const char* kLong[] = {"ا", "ي", "و", "ه"};
-  uint32_t x = static_cast<uint32_t>(n) * 2654435761u;
-  x ^= x >> 15;
-  n = static_cast<int>(x % 20000000);
-  std::string out;
-  for (int i = 0; i < 4; ++i) {
-    out += arabic ? kArabic[n % 12] : kLatin[n % 12];
-    n /= 12;
-    out += arabic ? kLong[(n + i) % 4] : kVowel[(n + i) % 4];
-  }
-  if (!arabic) out[0] = static_cast<char>(out[0] - 'a' + 'A');
-  return out;
-}
+// Letters from a number (tests/support/historical_records.h): distinct people get names that
+// share no trigram by accident.
+inline std::string Word(int n, bool arabic) { return zp::testing::RegisterWord(n, arabic); }
 
 inline void SetName(v1::PersonName* n, const std::string& given_ar, const std::string& given_fr,
              const std::string& family_ar, const std::string& family_fr) {

@@ -15,7 +15,7 @@ inline std::string RegisterWord(int64_t n, bool arabic) {
   static const char* kVowel[] = {"a", "i", "ou", "e"};
   static const char* kArabic[] = {"ب", "د", "ف", "ج", "ك", "ل", "م", "ن", "ر", "س", "ت", "ز"};
   static const char* kLong[] = {"ا", "ي", "و", "ه"};
-  uint64_t x = static_cast<uint64_t>(n) * 2654435761u;
+  uint32_t x = static_cast<uint32_t>(n) * 2654435761u;  // wraps: a 32-bit multiplicative hash
   x ^= x >> 15;
   int64_t v = static_cast<int64_t>(x % 20000000);
   std::string out;

@@ -34,4 +34,13 @@ absl::StatusOr<std::string> DecodePageToken(absl::string_view token) {
   return raw;
 }
 
+absl::StatusOr<std::optional<std::string>> DecodeUuidPageToken(absl::string_view token) {
+  if (token.empty()) return std::optional<std::string>();
+  absl::StatusOr<std::string> raw = DecodePageToken(token);
+  if (!raw.ok() || !IsUuid(*raw)) {
+    return InvalidArgumentError("page_token", "not a token returned by this method");
+  }
+  return std::optional<std::string>(*std::move(raw));
+}
+
 }  // namespace zp::core

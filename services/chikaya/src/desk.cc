@@ -382,14 +382,8 @@ absl::StatusOr<v1::ListComplaintsResponse> Desk::ListComplaints(
       prefixes = pg::TextArray(below);
     }
   }
-  pg::Param after = nullptr;
-  if (!r.page_token().empty()) {
-    ASSIGN_OR_RETURN(std::string raw, core::DecodePageToken(r.page_token()));
-    if (!core::IsUuid(raw)) {
-      return core::InvalidArgumentError("page_token", "not a token returned by this method");
-    }
-    after = raw;
-  }
+  ASSIGN_OR_RETURN(std::optional<std::string> after_id, core::DecodeUuidPageToken(r.page_token()));
+  pg::Param after = after_id;
   ASSIGN_OR_RETURN(pg::Result rows,
                    pool_.Exec(kList, {r.authority_code(), codes, prefixes, submitter,
                                       static_cast<int>(r.state()), r.overdue_only(), after,

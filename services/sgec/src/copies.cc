@@ -4,6 +4,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/sgec/src/rules.h"
 #include "zp/documents/codes.h"
 
 namespace zp::sgec {
@@ -14,14 +15,6 @@ using documents::PdfLine;
 using documents::PdfSection;
 
 bool HasDate(const common::v1::Date& d) { return d.year() != 0; }
-
-absl::TimeZone Morocco() {
-  static const absl::TimeZone zone = [] {
-    absl::TimeZone tz;
-    return absl::LoadTimeZone("Africa/Casablanca", &tz) ? tz : absl::FixedTimeZone(3600);
-  }();
-  return zone;
-}
 
 std::string DayText(const common::v1::Date& d) {
   if (d.year() == 0) return "";
@@ -139,7 +132,7 @@ v1::CopyContent BuildCopyContent(const v1::Act& act, const v1::Bureau& bureau, v
   const absl::CivilDay day = absl::ToCivilDay(
       absl::FromUnixMicros(google::protobuf::util::TimeUtil::TimestampToMicroseconds(
           act.register_time())),
-      Morocco());
+      MoroccoZone());
   c.mutable_registration_date()->set_year(static_cast<int32_t>(day.year()));
   c.mutable_registration_date()->set_month(day.month());
   c.mutable_registration_date()->set_day(day.day());
@@ -305,7 +298,7 @@ documents::PdfLayout CopyLayout(const documents::v1::Document& document,
       "%d/%m/%Y %H:%M",
       absl::FromUnixMicros(
           google::protobuf::util::TimeUtil::TimestampToMicroseconds(document.issue_time())),
-      Morocco());
+      MoroccoZone());
   layout.issued = {absl::StrCat("سلمت بتاريخ ", issued_at, " من طرف ", c.bureau().name().ar()),
                    absl::StrCat("Délivré le ", issued_at, " par le ", c.bureau().name().fr())};
   layout.footnote = absl::StrCat("Document ", document.id(), " · SHA-256 ",

@@ -277,14 +277,8 @@ absl::StatusOr<v1::ListDeclarationsResponse> Registry::ListDeclarations(
   if (bureau.rows() == 0 || !InTerritory(c.principal, bureau.Text(0, 3), *referential_)) {
     return NotFound("bureau", r.bureau_code());
   }
-  pg::Param after = nullptr;
-  if (!r.page_token().empty()) {
-    ASSIGN_OR_RETURN(std::string raw, core::DecodePageToken(r.page_token()));
-    if (!core::IsUuid(raw)) {
-      return core::InvalidArgumentError("page_token", "not a token returned by this method");
-    }
-    after = raw;
-  }
+  ASSIGN_OR_RETURN(std::optional<std::string> after_id, core::DecodeUuidPageToken(r.page_token()));
+  pg::Param after = after_id;
   ASSIGN_OR_RETURN(pg::Result rows,
                    pool_.Exec(sql::kListDeclarations,
                               {r.bureau_code(), static_cast<int>(r.state()), after, size + 1}));

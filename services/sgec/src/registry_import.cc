@@ -179,11 +179,7 @@ std::pair<std::string, std::string> ReasonAndField(const absl::Status& s) {
 }
 
 absl::Time MoroccoMidnight(const common::v1::Date& d) {
-  static const absl::TimeZone zone = [] {
-    absl::TimeZone tz;
-    return absl::LoadTimeZone("Africa/Casablanca", &tz) ? tz : absl::FixedTimeZone(3600);
-  }();
-  return absl::FromCivil(absl::CivilDay(d.year(), d.month(), d.day()), zone);
+  return absl::FromCivil(absl::CivilDay(d.year(), d.month(), d.day()), MoroccoZone());
 }
 
 }  // namespace

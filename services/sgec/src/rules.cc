@@ -178,13 +178,15 @@ bool Protected(absl::string_view path) {
 
 }  // namespace
 
-absl::CivilDay MoroccoDay(absl::Time now) {
+absl::TimeZone MoroccoZone() {
   static const absl::TimeZone zone = [] {
     absl::TimeZone tz;
     return absl::LoadTimeZone("Africa/Casablanca", &tz) ? tz : absl::FixedTimeZone(3600);
   }();
-  return absl::ToCivilDay(now, zone);
+  return zone;
 }
+
+absl::CivilDay MoroccoDay(absl::Time now) { return absl::ToCivilDay(now, MoroccoZone()); }
 
 std::optional<absl::CivilDay> ToCivilDay(const common::v1::Date& date) {
   if (date.year() < 1850 || date.year() > 2200) return std::nullopt;

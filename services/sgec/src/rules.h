@@ -37,6 +37,8 @@ inline constexpr char kBureauExists[] = "BUREAU_EXISTS";
 inline constexpr int kDeclarationDays = 30;
 inline constexpr int kDeclarationDaysAbroad = 365;
 
+// Morocco's time zone (Africa/Casablanca; UTC+1 when the zone database is missing).
+absl::TimeZone MoroccoZone();
 // The civil day in Morocco (Africa/Casablanca) at `now`.
 absl::CivilDay MoroccoDay(absl::Time now);
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 // API conventions shared by every service (DESIGN.md, section 4): request ids of mutating calls
 // and cursor pagination.
 
@@ -23,5 +24,7 @@ absl::StatusOr<int> PageSize(int requested);
 // INVALID_ARGUMENT naming `page_token`.
 std::string EncodePageToken(absl::string_view cursor);
 absl::StatusOr<std::string> DecodePageToken(absl::string_view token);
+// A token whose cursor is a UUID (lists ordered by UUIDv7 id): nullopt for the first page.
+absl::StatusOr<std::optional<std::string>> DecodeUuidPageToken(absl::string_view token);
 
 }  // namespace zp::core
