@@ -128,10 +128,7 @@ int main(int argc, char** argv) {
   if (!verifier.ok()) {
     return Fail(std::string(verifier.status().message()));
   }
-  auto [redis_host, redis_port] = HostPort(config->String("redis_address"));
-  zp::redis::Options redis_options;
-  redis_options.host = redis_host;
-  redis_options.port = redis_port;
+  zp::redis::Options redis_options = zp::redis::OptionsForAddress(config->String("redis_address"));
   redis_options.connect_timeout = absl::Milliseconds(200);
   redis_options.command_timeout = absl::Milliseconds(200);
   zp::redis::Pool redis(redis_options);

@@ -13,7 +13,7 @@ ZP_GATEWAY_METRICS=${ZP_GATEWAY_METRICS:-127.0.0.1:9100}
 # binary is built (build/services/<name>/zp-<name>).
 SERVICES=(
   "sgec zp.sgec.v1.CivilRegistry 50101"
-  "watiqa zp.watiqa.v1.WatiqaService 50102"
+  "watiqa zp.watiqa.v1.Orders 50102"
   "chikaya zp.chikaya.v1.Complaints 50103"
 )
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Creates the local keys and certificates under $ZP_RUN_DIR (once; existing files are kept):
 #   jwt/private.pem, jwt/public.pem, jwt/private.pem.kid, jwt/jwks.json   token signing (ES256)
+#   jwt/services/<service>.pem(.kid)  a service's own token key, for calls on its own account
+#                                     (WATIQA issuing paid copies through SGEC); in jwks.json too
 #   tls/ca.crt            local CA of the gateway and service certificates
 #   tls/server.{crt,key}  certificate for localhost / 127.0.0.1 (gateway HTTPS, partner ports)
 #   tls/partners-ca.crt   CA of the partners' client certificates
@@ -18,8 +20,21 @@ if [ ! -f "$jwt/private.pem" ]; then
   echo "dev-$(date +%Y%m%d)-$(openssl rand -hex 3)" >"$jwt/private.pem.kid"
   chmod 600 "$jwt/private.pem"
 fi
+mkdir -p "$jwt/services"
+jwks_keys=("$(cat "$jwt/private.pem.kid")=$jwt/public.pem")
+for service in watiqa; do
+  key=$jwt/services/$service.pem
+  if [ ! -f "$key" ]; then
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$key" 2>/dev/null
+    chmod 600 "$key"
+    echo "$service-$(date +%Y%m%d)-$(openssl rand -hex 3)" >"$key.kid"
+    rm -f "$jwt/jwks.json"
+  fi
+  openssl pkey -in "$key" -pubout -out "$jwt/services/$service.pub.pem"
+  jwks_keys+=("$(cat "$key.kid")=$jwt/services/$service.pub.pem")
+done
 if [ ! -f "$jwt/jwks.json" ]; then
-  "$zpctl" jwks "$(cat "$jwt/private.pem.kid")=$jwt/public.pem" >"$jwt/jwks.json"
+  "$zpctl" jwks "${jwks_keys[@]}" >"$jwt/jwks.json"
 fi
 
 tls=$ZP_RUN_DIR/tls

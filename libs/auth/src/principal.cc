@@ -12,7 +12,7 @@ bool IsKnownRole(absl::string_view role) {
   for (absl::string_view known :
        {roles::kCitizen, roles::kCompany, roles::kAgent, roles::kCtAdmin, roles::kCivilAgent,
         roles::kCivilOfficer, roles::kHealthFacility, roles::kProvinceCell, roles::kGovernor,
-        roles::kDgct, roles::kAuditor, roles::kTgr, roles::kBarid, roles::kAdd}) {
+        roles::kDgct, roles::kAuditor, roles::kService, roles::kTgr, roles::kBarid, roles::kAdd}) {
     if (role == known) {
       return true;
     }

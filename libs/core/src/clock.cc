@@ -2,6 +2,14 @@
 
 namespace zp::core {
 
+absl::TimeZone MoroccoZone() {
+  static const absl::TimeZone zone = [] {
+    absl::TimeZone tz;
+    return absl::LoadTimeZone("Africa/Casablanca", &tz) ? tz : absl::FixedTimeZone(3600);
+  }();
+  return zone;
+}
+
 SystemClock& SystemClock::Instance() {
   static SystemClock* clock = new SystemClock();
   return *clock;

@@ -1,8 +1,20 @@
 #include "zp/redis/connection.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace zp::redis {
+
+Options OptionsForAddress(absl::string_view host_port) {
+  Options options;
+  const size_t colon = host_port.rfind(':');
+  options.host = std::string(host_port.substr(0, colon));
+  if (colon != absl::string_view::npos) {
+    (void)absl::SimpleAtoi(host_port.substr(colon + 1), &options.port);
+  }
+  return options;
+}
+
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const Options& options) {
   ContextPtr ctx(redisConnectWithTimeout(options.host.c_str(), options.port,
                                          absl::ToTimeval(options.connect_timeout)));

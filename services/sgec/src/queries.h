@@ -170,6 +170,10 @@ inline constexpr pg::Query kLockAct{
 inline constexpr pg::Query kLockBirthActByIdcs{
     "sgec_lock_birth_act_by_idcs",
     "SELECT " ZP_SGEC_ACT_COLUMNS " FROM acts WHERE idcs = $1 AND kind = 1 FOR UPDATE"};
+inline constexpr pg::Query kGetBirthActByReference{
+    "sgec_get_birth_act_by_reference",
+    "SELECT " ZP_SGEC_ACT_COLUMNS " FROM acts "
+    "WHERE bureau_code = $1 AND year = $2::int AND number = $3::int AND kind = 1"};
 inline constexpr pg::Query kGetBirthActByIdcs{
     "sgec_get_birth_act_by_idcs",
     "SELECT " ZP_SGEC_ACT_COLUMNS " FROM acts WHERE idcs = $1 AND kind = 1"};

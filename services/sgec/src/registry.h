@@ -78,7 +78,12 @@ class Registry {
   // Signed copies (registry_documents.cc). `signer` signs them; the verification URL printed in
   // the QR code is `verification_base_url` followed by the code. Without it, they are UNAVAILABLE.
   void EnableDocuments(const documents::Signer& signer, std::string verification_base_url);
+  // Citizens for their own act or a minor child's, civil-status staff of the act's territory, and
+  // services (role `service`, with the order they serve).
   absl::StatusOr<documents::v1::Document> IssueCopy(const Caller& c, const v1::IssueCopyRequest& r);
+  // Whether the caller may order copies of a birth act, and which one (for WATIQA).
+  absl::StatusOr<v1::CopyEntitlement> CheckCopyEntitlement(
+      const Caller& c, const v1::CheckCopyEntitlementRequest& r);
   absl::StatusOr<documents::v1::Document> GetDocument(const Caller& c,
                                                       const v1::GetDocumentRequest& r);
   absl::StatusOr<api::v1::HttpBody> GetDocumentPdf(const Caller& c,

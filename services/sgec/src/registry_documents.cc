@@ -2,6 +2,7 @@
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/sgec/src/copies.h"
+#include "services/sgec/src/idcs.h"
 #include "services/sgec/src/registry.h"
 #include "services/sgec/src/registry_internal.h"
 
@@ -43,11 +44,14 @@ absl::StatusOr<documents::v1::Document> Registry::IssueCopy(const Caller& c,
                                                             const v1::IssueCopyRequest& r) {
   RETURN_IF_ERROR(DocumentsEnabled());
   ASSIGN_OR_RETURN(std::string role,
-                   ActingRole(c.principal,
-                              {roles::kCivilAgent, roles::kCivilOfficer, roles::kCitizen}));
+                   ActingRole(c.principal, {roles::kCivilAgent, roles::kCivilOfficer,
+                                            roles::kService, roles::kCitizen}));
   RETURN_IF_ERROR(CheckRequestId(r.request_id()));
   if (r.kind() != v1::FULL_COPY && r.kind() != v1::EXTRACT) {
     return core::InvalidArgumentError("kind", "FULL_COPY or EXTRACT");
+  }
+  if (role == roles::kService && r.order_reference().empty()) {
+    return core::InvalidArgumentError("order_reference", "required when a service issues");
   }
   if (!core::IsUuid(r.act_id())) return NotFound("act", r.act_id());
   Context ctx{c, role, r.request_id(), "IssueCopy"};
@@ -55,10 +59,13 @@ absl::StatusOr<documents::v1::Document> Registry::IssueCopy(const Caller& c,
       pool_, ctx.method, c.principal.subject, r.request_id(), r,
       [&](pg::Transaction& tx) -> absl::StatusOr<documents::v1::Document> {
         ASSIGN_OR_RETURN(auto row, LoadAct(tx, sql::kGetAct, r.act_id()));
+        // Death acts are copied by staff only; birth acts by whoever may order them.
         const bool allowed =
-            row.has_value() && (role == roles::kCitizen
-                                    ? CanRead(c.principal, *row, *referential_)
-                                    : InTerritory(c.principal, row->territory, *referential_));
+            row.has_value() &&
+            (row->act.kind() == v1::BIRTH
+                 ? CopyBasis(c.principal, *row, *referential_, MoroccoDay(clock_.Now())).has_value()
+                 : role != roles::kCitizen && role != roles::kService &&
+                       InTerritory(c.principal, row->territory, *referential_));
         if (!allowed) return NotFound("act", r.act_id());
         const v1::Act& act = row->act;
         ASSIGN_OR_RETURN(pg::Result b, tx.Exec(kGetBureauOfAct, {act.bureau_code()}));
@@ -83,10 +90,55 @@ absl::StatusOr<documents::v1::Document> Registry::IssueCopy(const Caller& c,
         issued.set_copy_kind(r.kind());
         issued.set_bureau_code(bureau.code());
         issued.set_commune_code(act.commune_code());
+        issued.set_order_reference(r.order_reference());
         RETURN_IF_ERROR(Emit(tx, outbox_, ctx, row->territory, d.id(), issued, clock_));
         RETURN_IF_ERROR(Audit(tx, ctx, DocumentName(d.id()), row->territory, issued, clock_));
         return d;
       });
+}
+
+absl::StatusOr<v1::CopyEntitlement> Registry::CheckCopyEntitlement(
+    const Caller& c, const v1::CheckCopyEntitlementRequest& r) {
+  RETURN_IF_ERROR(ActingRole(c.principal,
+                             {roles::kCitizen, roles::kCivilAgent, roles::kCivilOfficer})
+                      .status());
+  ASSIGN_OR_RETURN(pg::PooledConnection conn, pool_.Acquire());
+  std::optional<ActRow> row;
+  std::string asked;
+  switch (r.act_case()) {
+    case v1::CheckCopyEntitlementRequest::kActReference: {
+      const v1::ActReference& ref = r.act_reference();
+      core::Violations v;
+      if (ref.bureau_code().empty()) v.Add("act_reference.bureau_code", "required");
+      if (ref.year() <= 0) v.Add("act_reference.year", "required");
+      if (ref.number() <= 0) v.Add("act_reference.number", "required");
+      RETURN_IF_ERROR(v.ToStatus());
+      asked = ActReference(ref.bureau_code(), ref.year(), ref.number());
+      ASSIGN_OR_RETURN(row, LoadAct(*conn, sql::kGetBirthActByReference,
+                                    pg::Params{ref.bureau_code(), ref.year(), ref.number()}));
+      break;
+    }
+    case v1::CheckCopyEntitlementRequest::kIdcs: {
+      if (!IsValidIdcs(r.idcs())) return core::InvalidArgumentError("idcs", "not a valid IDCS");
+      asked = r.idcs();
+      ASSIGN_OR_RETURN(row, LoadAct(*conn, sql::kGetBirthActByIdcs, r.idcs()));
+      break;
+    }
+    case v1::CheckCopyEntitlementRequest::ACT_NOT_SET:
+      return core::InvalidArgumentError("act", "an act reference or an IDCS is required");
+  }
+  std::optional<v1::CopyEntitlement::Basis> basis;
+  if (row.has_value()) basis = CopyBasis(c.principal, *row, *referential_, MoroccoDay(clock_.Now()));
+  if (!basis.has_value()) return NotFound("birth act", asked);
+  v1::CopyEntitlement e;
+  e.set_act_id(row->act.id());
+  e.set_act_reference(row->act.reference());
+  e.set_bureau_code(row->act.bureau_code());
+  e.set_commune_code(row->act.commune_code());
+  e.set_territory(row->territory);
+  *e.mutable_subject_name() = row->act.current_birth().child();
+  e.set_basis(*basis);
+  return e;
 }
 
 absl::StatusOr<std::pair<documents::v1::Document, std::string>> Registry::ReadableDocument(

@@ -178,8 +178,8 @@ inline absl::StatusOr<ActRow> ParseActRow(const pg::Result& r, int i) {
 // Loads an act with its mentions and computes its current view.
 template <typename Db>
 inline absl::StatusOr<std::optional<ActRow>> LoadAct(Db& db, const pg::Query& query,
-                                              const std::string& key) {
-  ASSIGN_OR_RETURN(pg::Result r, db.Exec(query, {key}));
+                                                     const pg::Params& key) {
+  ASSIGN_OR_RETURN(pg::Result r, db.Exec(query, key));
   if (r.rows() == 0) return std::optional<ActRow>();
   ASSIGN_OR_RETURN(ActRow row, ParseActRow(r, 0));
   v1::Act& a = row.act;
@@ -203,6 +203,12 @@ inline absl::StatusOr<std::optional<ActRow>> LoadAct(Db& db, const pg::Query& qu
     }
   }
   return std::optional<ActRow>(std::move(row));
+}
+
+template <typename Db>
+inline absl::StatusOr<std::optional<ActRow>> LoadAct(Db& db, const pg::Query& query,
+                                                     const std::string& key) {
+  return LoadAct(db, query, pg::Params{key});
 }
 
 inline RegisteredPerson PersonOf(const v1::Act& a) {
@@ -396,6 +402,33 @@ inline absl::Status AddDeathMention(pg::Transaction& tx, const events::Outbox& o
   v1::MentionAdded added = MentionAddedOf(ba, m);
   RETURN_IF_ERROR(Emit(tx, outbox, ctx, birth_act.territory, ba.id(), added, clock));
   return Audit(tx, ctx, ActName(ba.id()), birth_act.territory, m, clock);
+}
+
+// Citizens may order copies of their own birth act and of their children's while they are minors.
+inline constexpr int kMajorityAge = 18;
+
+// On which ground `p` may have copies of a birth act made (issued or ordered), if any: their own
+// act, their child's while the child is a minor on `today`, or civil-status staff of the act's
+// territory; a service (WATIQA) for the order it serves, in its territory.
+inline std::optional<v1::CopyEntitlement::Basis> CopyBasis(
+    const auth::Principal& p, const ActRow& row, const territory::Referential& referential,
+    absl::CivilDay today) {
+  if (row.act.kind() != v1::BIRTH) return std::nullopt;
+  if ((p.HasRole(roles::kCivilAgent) || p.HasRole(roles::kCivilOfficer) ||
+       p.HasRole(roles::kService)) &&
+      InTerritory(p, row.territory, referential)) {
+    return v1::CopyEntitlement::STAFF;
+  }
+  if (!p.HasRole(roles::kCitizen) || p.idcs.empty()) return std::nullopt;
+  if (p.idcs == row.subject_idcs) return v1::CopyEntitlement::OWN_ACT;
+  if (p.idcs == row.father_idcs || p.idcs == row.mother_idcs) {
+    const std::optional<absl::CivilDay> born = ToCivilDay(row.act.current_birth().birth_date());
+    if (born.has_value() && !row.act.deceased() &&
+        today < absl::CivilDay(born->year() + kMajorityAge, born->month(), born->day())) {
+      return v1::CopyEntitlement::MINOR_CHILD;
+    }
+  }
+  return std::nullopt;
 }
 
 inline bool CanRead(const auth::Principal& p, const ActRow& row,

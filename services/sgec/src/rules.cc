@@ -1,5 +1,7 @@
 #include "services/sgec/src/rules.h"
 
+#include "zp/core/clock.h"
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -178,13 +180,7 @@ bool Protected(absl::string_view path) {
 
 }  // namespace
 
-absl::TimeZone MoroccoZone() {
-  static const absl::TimeZone zone = [] {
-    absl::TimeZone tz;
-    return absl::LoadTimeZone("Africa/Casablanca", &tz) ? tz : absl::FixedTimeZone(3600);
-  }();
-  return zone;
-}
+absl::TimeZone MoroccoZone() { return core::MoroccoZone(); }
 
 absl::CivilDay MoroccoDay(absl::Time now) { return absl::ToCivilDay(now, MoroccoZone()); }
 

@@ -43,6 +43,9 @@ class CivilRegistryService final : public v1::CivilRegistry::Service {
                           v1::SearchActsResponse* resp) override;
   grpc::Status IssueCopy(grpc::ServerContext* ctx, const v1::IssueCopyRequest* req,
                          documents::v1::Document* resp) override;
+  grpc::Status CheckCopyEntitlement(grpc::ServerContext* ctx,
+                                    const v1::CheckCopyEntitlementRequest* req,
+                                    v1::CopyEntitlement* resp) override;
   grpc::Status GetDocument(grpc::ServerContext* ctx, const v1::GetDocumentRequest* req,
                            documents::v1::Document* resp) override;
   grpc::Status GetDocumentPdf(grpc::ServerContext* ctx, const v1::GetDocumentRequest* req,

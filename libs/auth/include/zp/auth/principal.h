@@ -24,6 +24,9 @@ inline constexpr absl::string_view kProvinceCell = "province_cell";
 inline constexpr absl::string_view kGovernor = "governor";
 inline constexpr absl::string_view kDgct = "dgct";
 inline constexpr absl::string_view kAuditor = "auditor";
+// A zeropapier service calling another on its own account (subject "service:<name>"), such as
+// WATIQA issuing the copies of a paid order through SGEC.
+inline constexpr absl::string_view kService = "service";
 // Partners, identified by their client certificate on the partner port.
 inline constexpr absl::string_view kTgr = "tgr";
 inline constexpr absl::string_view kBarid = "barid";

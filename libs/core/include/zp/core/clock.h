@@ -6,6 +6,10 @@
 
 namespace zp::core {
 
+// Morocco's civil time (Africa/Casablanca from the system's tz database; UTC+1 when it is
+// missing): the calendar of civil-status dates, deadlines and statistics periods.
+absl::TimeZone MoroccoZone();
+
 // The time source of all logic, injected so that tests control it.
 class Clock {
  public:

@@ -22,6 +22,9 @@ struct Options {
   absl::Duration acquire_timeout = absl::Seconds(2);
 };
 
+// Options for the server at "host:port" (the ZP_REDIS_ADDRESS setting), other fields default.
+Options OptionsForAddress(absl::string_view host_port);
+
 struct ReplyDeleter {
   void operator()(redisReply* r) const { freeReplyObject(r); }
 };

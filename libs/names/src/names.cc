@@ -1,4 +1,4 @@
-#include "services/sgec/src/names.h"
+#include "zp/names/names.h"
 
 #include <cstdint>
 #include <string_view>
@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
-namespace zp::sgec {
+namespace zp::names {
 namespace {
 
 // Decodes one code point; invalid sequences yield U+FFFD (protobuf strings are valid UTF-8).
@@ -185,4 +185,4 @@ bool IsLatinScript(absl::string_view text) {
   return AllOfScript(text, IsLatinLetter, [](char32_t c) { return c == '.'; });
 }
 
-}  // namespace zp::sgec
+}  // namespace zp::names

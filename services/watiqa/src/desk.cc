@@ -1,0 +1,247 @@
+#include "services/watiqa/src/desk.h"
+
+#include "absl/strings/str_cat.h"
+#include "zp/core/api.h"
+#include "zp/core/reference.h"
+#include "zp/core/status.h"
+#include "zp/core/uuid.h"
+#include "zp/pg/idempotency.h"
+#include "services/watiqa/src/scope.h"
+
+namespace zp::watiqa {
+
+namespace roles = auth::roles;
+
+namespace {
+
+constexpr char kReferencePrefix[] = "WTQ";
+
+// $1 orderer ('' = any); $2/$3 territory scope (NULL: national); $4 state; $5 commune; $6 cursor.
+constexpr pg::Query kList{"wtq_list", "SELECT " ZP_WATIQA_ORDER_COLUMNS R"sql( FROM orders
+WHERE ($1 = '' OR ordered_by = $1)
+  AND ($2::text[] IS NULL OR territory = ANY($2::text[]) OR territory LIKE ANY($3::text[]))
+  AND ($4::int = 0 OR state = $4::int)
+  AND ($5 = '' OR territory = $5)
+  AND ($6::uuid IS NULL OR id > $6::uuid)
+ORDER BY id LIMIT $7)sql"};
+
+absl::Status NoOrder(absl::string_view reference) {
+  return absl::NotFoundError(absl::StrCat("order ", reference, " not found"));
+}
+
+absl::Status InvalidState(v1::OrderState state, absl::string_view what) {
+  return core::RuleError(absl::StatusCode::kFailedPrecondition, reasons::kInvalidState, "",
+                         absl::StrCat(what, " is not possible in state ", v1::OrderState_Name(state)),
+                         {{"state", v1::OrderState_Name(state)}});
+}
+
+bool IsOrderer(const Caller& c, const StoredOrder& o) {
+  return c.principal.has_value() && c.principal->subject == o.ordered_by;
+}
+
+Actor ActorOf(const Caller& c, std::string role) {
+  return Actor{c.principal.has_value() ? c.principal->subject : "anonymous", std::move(role),
+               c.request_id, c.traceparent};
+}
+
+}  // namespace
+
+Desk::Desk(pg::Pool& pool, std::shared_ptr<const territory::Referential> referential,
+           const core::Clock& clock, OrderStore& store, CivilRegistry& registry,
+           TrackingCache& cache, DeskOptions options, std::function<void()> paid)
+    : pool_(pool),
+      referential_(std::move(referential)),
+      clock_(clock),
+      store_(store),
+      registry_(registry),
+      cache_(cache),
+      options_(std::move(options)),
+      paid_(std::move(paid)) {}
+
+absl::StatusOr<v1::Tariff> Desk::GetTariff(const Caller&, const v1::GetTariffRequest&) {
+  return options_.tariff.ToProto();
+}
+
+absl::StatusOr<v1::Order> Desk::PlaceOrder(const Caller& c, const v1::PlaceOrderRequest& r) {
+  if (!c.principal.has_value()) return absl::UnauthenticatedError("a bearer token is required");
+  ASSIGN_OR_RETURN(std::string role, auth::ActingRole(*c.principal, kOrderers));
+  ASSIGN_OR_RETURN(v1::Destination destination, ValidatePlaceOrder(r));
+  // SGEC decides whether the act exists and the caller may order it, before any money moves.
+  sgec::v1::CheckCopyEntitlementRequest ask;
+  if (r.has_act_reference()) {
+    *ask.mutable_act_reference() = r.act_reference();
+  } else {
+    ask.set_idcs(r.idcs());
+  }
+  ASSIGN_OR_RETURN(sgec::v1::CopyEntitlement entitlement,
+                   registry_.CheckEntitlement(c.bearer_token, ask, c.traceparent,
+                                              absl::Now() + options_.sgec_timeout));  // wall time: a deadline
+  return pg::RunIdempotent<v1::Order>(
+      pool_, "PlaceOrder", c.principal->subject, r.request_id(), r,
+      [&](pg::Transaction& tx) -> absl::StatusOr<v1::Order> {
+        const absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(clock_.Now()));
+        StoredOrder o;
+        o.id = core::NewUuidV7();
+        o.territory = entitlement.territory();
+        o.ordered_by = c.principal->subject;
+        o.family_name_keys = FamilyNameKeys(entitlement.subject_name().family_name().ar(),
+                                            entitlement.subject_name().family_name().fr());
+        v1::Order& d = o.doc;
+        d.set_reference(core::HumanReference::Generate(kReferencePrefix, now));
+        d.set_kind(r.kind());
+        d.set_copies(r.copies());
+        d.set_act_reference(entitlement.act_reference());
+        d.set_act_id(entitlement.act_id());
+        d.set_bureau_code(entitlement.bureau_code());
+        d.set_commune_code(entitlement.commune_code());
+        d.set_destination(destination);
+        d.mutable_fee()->set_centimes(options_.tariff.PerCopy(r.kind(), destination) * r.copies());
+        *d.mutable_address() = r.address();
+        *d.mutable_contact() = r.contact();
+        *d.mutable_create_time() = Stamp(now);
+        d.set_ordered_by(c.principal->subject);
+        RETURN_IF_ERROR(store_.Insert(tx, ActorOf(c, role), o));
+        return d;
+      });
+}
+
+absl::StatusOr<StoredOrder> Desk::Readable(const Caller& c, const std::string& text) {
+  if (!c.principal.has_value()) return absl::UnauthenticatedError("a bearer token is required");
+  ASSIGN_OR_RETURN(std::string reference, core::HumanReference::Normalize(text, "reference"));
+  ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByReference(pool_, reference));
+  if (!o.has_value()) return NoOrder(reference);
+  if (IsOrderer(c, *o) || CanReadTerritory(*c.principal, o->territory, *referential_)) {
+    return *std::move(o);
+  }
+  return NoOrder(reference);
+}
+
+absl::StatusOr<v1::Order> Desk::GetOrder(const Caller& c, const v1::GetOrderRequest& r) {
+  ASSIGN_OR_RETURN(StoredOrder o, Readable(c, r.reference()));
+  return std::move(o.doc);
+}
+
+absl::StatusOr<v1::ListOrdersResponse> Desk::ListOrders(const Caller& c,
+                                                        const v1::ListOrdersRequest& r) {
+  if (!c.principal.has_value()) return absl::UnauthenticatedError("a bearer token is required");
+  const auth::Principal& p = *c.principal;
+  ASSIGN_OR_RETURN(int page_size, core::PageSize(r.page_size()));
+  ASSIGN_OR_RETURN(std::optional<std::string> after, core::DecodeUuidPageToken(r.page_token()));
+  std::string orderer;
+  Scope scope;
+  if (IsStaff(p)) {
+    scope = ScopeOf(p);
+    if (!r.commune_code().empty() && !CanReadTerritory(p, r.commune_code(), *referential_)) {
+      return core::InvalidArgumentError("commune_code", "outside your territory");
+    }
+  } else if (p.HasRole(roles::kCitizen)) {
+    orderer = p.subject;
+  } else {
+    return auth::ActingRole(p, {roles::kCitizen, roles::kCivilAgent, roles::kAgent}).status();
+  }
+  ASSIGN_OR_RETURN(pg::Result rows,
+                   pool_.Exec(kList, {orderer, scope.codes, scope.prefixes,
+                                      static_cast<int>(r.state()), r.commune_code(),
+                                      after, page_size + 1}));
+  v1::ListOrdersResponse out;
+  for (int i = 0; i < rows.rows() && i < page_size; ++i) {
+    ASSIGN_OR_RETURN(StoredOrder o, ParseOrderRow(rows, i));
+    *out.add_orders() = std::move(o.doc);
+    if (i == page_size - 1 && rows.rows() > page_size) {
+      out.set_next_page_token(core::EncodePageToken(o.id));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<v1::PaymentInstructions> Desk::StartPayment(const Caller& c,
+                                                           const v1::StartPaymentRequest& r) {
+  if (!c.principal.has_value()) return absl::UnauthenticatedError("a bearer token is required");
+  RETURN_IF_ERROR(core::CheckRequestId(r.request_id()));
+  ASSIGN_OR_RETURN(std::string reference, core::HumanReference::Normalize(r.reference(), "reference"));
+  return pg::RunIdempotent<v1::PaymentInstructions>(
+      pool_, "StartPayment", c.principal->subject, r.request_id(), r,
+      [&](pg::Transaction& tx) -> absl::StatusOr<v1::PaymentInstructions> {
+        ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByReference(tx, reference, true));
+        if (!o.has_value() || !IsOrderer(c, *o)) return NoOrder(reference);
+        if (o->doc.state() == v1::PLACED) {
+          RETURN_IF_ERROR(store_.Move(tx, ActorOf(c, "orderer"), "StartPayment", *o,
+                                      v1::PAYMENT_PENDING, clock_.Now(), ""));
+        } else if (o->doc.state() != v1::PAYMENT_PENDING) {
+          return InvalidState(o->doc.state(), "payment");
+        }
+        v1::PaymentInstructions out;
+        out.set_order_reference(reference);
+        *out.mutable_amount() = o->doc.fee();
+        out.set_payment_url(absl::StrCat(options_.payment_url, "?reference=", reference,
+                                         "&amount=", o->doc.fee().centimes()));
+        out.set_state(o->doc.state());
+        return out;
+      });
+}
+
+absl::StatusOr<v1::Order> Desk::CancelOrder(const Caller& c, const v1::CancelOrderRequest& r) {
+  if (!c.principal.has_value()) return absl::UnauthenticatedError("a bearer token is required");
+  RETURN_IF_ERROR(core::CheckRequestId(r.request_id()));
+  ASSIGN_OR_RETURN(std::string reference, core::HumanReference::Normalize(r.reference(), "reference"));
+  if (r.reason().size() > 500) return core::InvalidArgumentError("reason", "at most 500 bytes");
+  return pg::RunIdempotent<v1::Order>(
+      pool_, "CancelOrder", c.principal->subject, r.request_id(), r,
+      [&](pg::Transaction& tx) -> absl::StatusOr<v1::Order> {
+        ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByReference(tx, reference, true));
+        if (!o.has_value()) return NoOrder(reference);
+        std::string role = "orderer";
+        if (!IsOrderer(c, *o)) {
+          if (!IsOrderingStaff(*c.principal) ||
+              !CanReadTerritory(*c.principal, o->territory, *referential_)) {
+            return NoOrder(reference);
+          }
+          ASSIGN_OR_RETURN(role, auth::ActingRole(*c.principal, kOrderers));
+        }
+        if (!CanMove(o->doc.state(), v1::CANCELLED)) {
+          return InvalidState(o->doc.state(), "cancellation");
+        }
+        RETURN_IF_ERROR(store_.Move(tx, ActorOf(c, role), "CancelOrder", *o, v1::CANCELLED,
+                                    clock_.Now(), r.reason()));
+        return std::move(o->doc);
+      });
+}
+
+absl::StatusOr<v1::Tracking> Desk::LoadTracking(const std::string& reference,
+                                                std::vector<std::string>* name_keys,
+                                                int* version) {
+  ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByReference(pool_, reference));
+  if (!o.has_value()) return NoOrder(reference);
+  v1::Tracking t;
+  t.set_reference(reference);
+  t.set_state(o->doc.state());
+  *t.mutable_history() = o->doc.history();
+  t.set_tracking_number(o->doc.tracking_number());
+  *name_keys = o->family_name_keys;
+  *version = o->version;
+  return t;
+}
+
+absl::StatusOr<v1::Tracking> Desk::TrackOrder(const Caller&, const v1::TrackOrderRequest& r) {
+  ASSIGN_OR_RETURN(std::string reference, core::HumanReference::Normalize(r.reference(), "reference"));
+  if (r.last_name().empty() || r.last_name().size() > 200) {
+    return core::InvalidArgumentError("last_name", "the family name on the act, 1 to 200 bytes");
+  }
+  // The cached entry: the tracking answer and the name keys, as one message.
+  v1::TrackingCacheEntry entry;
+  std::optional<std::string> cached = cache_.Get(reference);
+  if (!cached.has_value() || !entry.ParseFromString(*cached)) {
+    std::vector<std::string> keys;
+    int version = 0;
+    ASSIGN_OR_RETURN(*entry.mutable_tracking(), LoadTracking(reference, &keys, &version));
+    for (std::string& k : keys) entry.add_name_keys(std::move(k));
+    cache_.Put(reference, version, entry.SerializeAsString());
+  }
+  // A wrong name is answered exactly like an unknown reference.
+  if (!NameMatches({entry.name_keys().begin(), entry.name_keys().end()}, r.last_name())) {
+    return NoOrder(reference);
+  }
+  return std::move(*entry.mutable_tracking());
+}
+
+}  // namespace zp::watiqa

@@ -1,0 +1,137 @@
+#include "services/watiqa/src/issuer.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/watiqa/src/rules.h"
+#include "zp/core/status.h"
+#include "zp/log/log.h"
+#include "zp/pg/transaction.h"
+
+namespace zp::watiqa {
+
+namespace {
+
+constexpr pg::Query kClaim{"wtq_claim_issue", R"sql(
+UPDATE orders SET next_issue_at = to_timestamp($1::numeric / 1000000)
+WHERE id IN (SELECT id FROM orders
+             WHERE state = 3 AND next_issue_at <= to_timestamp($2::numeric / 1000000)
+             ORDER BY next_issue_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+RETURNING reference)sql"};
+
+constexpr pg::Query kRefundPayment{"wtq_refund_payment", R"sql(
+UPDATE payments SET outcome = 2, refund_reason = $2 WHERE payment_reference = $1)sql"};
+
+const Actor kIssuerActor{"system:issuer", "system", "", ""};
+
+}  // namespace
+
+bool IsPermanent(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kOutOfRange:
+      return true;
+    default:
+      return false;
+  }
+}
+
+absl::StatusOr<Issuer::Pass> Issuer::RunOnce() {
+  const absl::Time now = clock_.Now();
+  ASSIGN_OR_RETURN(pg::Result claimed,
+                   pool_.Exec(kClaim, {absl::StrCat(absl::ToUnixMicros(now + options_.lease)),
+                                       absl::StrCat(absl::ToUnixMicros(now)), options_.batch}));
+  Pass pass;
+  for (int i = 0; i < claimed.rows(); ++i) {
+    const std::string reference(claimed.Text(i, 0));
+    if (absl::Status s = IssueOne(reference, pass); !s.ok()) {
+      spdlog::warn("issuance of {}: {}", reference, s.message());
+    }
+  }
+  return pass;
+}
+
+absl::Status Issuer::IssueOne(const std::string& reference, Pass& pass) {
+  ASSIGN_OR_RETURN(std::optional<StoredOrder> read, store_.ByReference(pool_, reference));
+  if (!read.has_value() || read->doc.state() != v1::PAID) return absl::OkStatus();
+  // SGEC is called outside any transaction; the request ids make the calls safe to repeat.
+  std::vector<std::string> documents;
+  absl::Status failure;
+  for (const std::string& request_id : read->issue_request_ids) {
+    sgec::v1::IssueCopyRequest ask;
+    ask.set_request_id(request_id);
+    ask.set_act_id(read->doc.act_id());
+    ask.set_kind(read->doc.kind());
+    ask.set_order_reference(reference);
+    absl::StatusOr<documents::v1::Document> d =
+        registry_.IssueCopy(ask, absl::Now() + options_.call_timeout);  // wall time: a deadline
+    if (!d.ok()) {
+      failure = d.status();
+      break;
+    }
+    documents.push_back(d->id());
+  }
+  return pg::RunInTransaction(pool_, [&](pg::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByReference(tx, reference, true));
+    if (!o.has_value() || o->doc.state() != v1::PAID) return absl::OkStatus();
+    const absl::Time now = clock_.Now();
+    if (failure.ok()) {
+      o->doc.clear_document_ids();
+      for (const std::string& id : documents) o->doc.add_document_ids(id);
+      o->next_issue_at.reset();
+      o->last_issue_error.clear();
+      ++pass.issued;
+      return store_.Move(tx, kIssuerActor, "IssueDocuments", *o, v1::ISSUED, now, "");
+    }
+    ++o->issue_attempts;
+    o->last_issue_error = std::string(failure.message()).substr(0, 500);
+    if (IsPermanent(failure)) {
+      const std::string note =
+          absl::StrCat("the document cannot be issued: ", failure.message()).substr(0, 500);
+      o->doc.set_refund_due(true);
+      o->next_issue_at.reset();
+      RETURN_IF_ERROR(tx.Exec(kRefundPayment, {o->doc.payment_reference(), note}).status());
+      ++pass.refunded;
+      spdlog::warn("order {} refunded: {}", reference, failure.message());
+      return store_.Move(tx, kIssuerActor, "IssueDocuments", *o, v1::REFUNDED, now, note);
+    }
+    o->next_issue_at = now + IssueBackoff(o->issue_attempts, options_.backoff_cap);
+    ++pass.retried;
+    spdlog::info("order {}: issuance attempt {} failed ({}), next in {}", reference,
+                 o->issue_attempts, failure.message(),
+                 absl::FormatDuration(*o->next_issue_at - now));
+    return store_.Save(tx, *o);
+  });
+}
+
+void Issuer::Start() {
+  thread_ = std::thread([this] {
+    while (true) {
+      {
+        absl::MutexLock lock(&mu_);
+        auto ready = [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return woken_ || stopping_; };
+        mu_.AwaitWithTimeout(absl::Condition(&ready), options_.poll_interval);
+        if (stopping_) return;
+        woken_ = false;
+      }
+      absl::StatusOr<Pass> pass = RunOnce();
+      if (!pass.ok()) spdlog::warn("issuer: {}", pass.status().message());
+    }
+  });
+}
+
+void Issuer::Wake() {
+  absl::MutexLock lock(&mu_);
+  woken_ = true;
+}
+
+void Issuer::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace zp::watiqa

@@ -1,0 +1,70 @@
+#pragma once
+
+// The issuance saga. A PAID order gets its documents from SGEC (IssueCopy, one signed document
+// per copy, each under a request id fixed when the payment was accepted, so that a retry never
+// issues twice) and moves to ISSUED, where Barid Al Maghrib collects it. When SGEC cannot be
+// reached the order stays PAID and is retried with backoff (1 s, 2 s, 4 s ... 5 min); when SGEC
+// answers that the copy can never be made (the act is gone, the order is not entitled), the
+// order is REFUNDED and the payment owed back.
+//
+// Several replicas run it safely: an order is claimed by moving its next attempt a lease ahead
+// (FOR UPDATE SKIP LOCKED), and its outcome is written under the row lock only while it is PAID.
+
+#include <atomic>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "services/watiqa/src/civil_registry.h"
+#include "services/watiqa/src/order_store.h"
+#include "zp/pg/pool.h"
+
+namespace zp::watiqa {
+
+struct IssuerOptions {
+  int batch = 16;                                  // orders claimed per pass
+  absl::Duration lease = absl::Seconds(60);        // a claimed order is left alone this long
+  absl::Duration call_timeout = absl::Seconds(10);  // per IssueCopy
+  absl::Duration backoff_cap = absl::Minutes(5);
+  absl::Duration poll_interval = absl::Seconds(1);  // between passes when not woken
+};
+
+class Issuer {
+ public:
+  Issuer(pg::Pool& pool, OrderStore& store, CivilRegistry& registry, const core::Clock& clock,
+         IssuerOptions options = {})
+      : pool_(pool), store_(store), registry_(registry), clock_(clock), options_(options) {}
+  ~Issuer() { Stop(); }
+
+  struct Pass {
+    int issued = 0;
+    int retried = 0;
+    int refunded = 0;
+  };
+  // One pass over the orders whose attempt is due.
+  absl::StatusOr<Pass> RunOnce();
+
+  // Passes in a thread of its own, every poll_interval or when woken (after a payment).
+  void Start();
+  void Stop();
+  void Wake();
+
+ private:
+  absl::Status IssueOne(const std::string& reference, Pass& pass);
+
+  pg::Pool& pool_;
+  OrderStore& store_;
+  CivilRegistry& registry_;
+  const core::Clock& clock_;
+  const IssuerOptions options_;
+  absl::Mutex mu_;
+  bool woken_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+// SGEC's answers after which a copy can never be made (the order is refunded); any other error
+// is retried.
+bool IsPermanent(const absl::Status& status);
+
+}  // namespace zp::watiqa

@@ -1,0 +1,324 @@
+// The partners' side of the desk: the TGR confirms payments, Barid Al Maghrib collects, ships and
+// reports delivery. Each method is for one partner only (the one named by the client certificate).
+#include "absl/strings/str_cat.h"
+#include "services/watiqa/src/desk.h"
+#include "absl/strings/ascii.h"
+#include "services/watiqa/src/scope.h"
+#include "zp/core/api.h"
+#include "zp/core/reference.h"
+#include "zp/core/status.h"
+#include "zp/core/uuid.h"
+#include "zp/pg/transaction.h"
+
+namespace zp::watiqa {
+
+namespace {
+
+// Partner clocks may run a little ahead of ours.
+constexpr absl::Duration kClockSkew = absl::Minutes(5);
+
+constexpr pg::Query kPayment{"wtq_payment", R"sql(
+SELECT order_id, amount_centimes, outcome FROM payments WHERE payment_reference = $1)sql"};
+
+constexpr pg::Query kInsertPayment{"wtq_insert_payment", R"sql(
+INSERT INTO payments (payment_reference, order_id, amount_centimes, paid_at, received_at, outcome,
+  refund_reason)
+VALUES ($1, $2::uuid, $3, to_timestamp($4::numeric / 1000000), to_timestamp($5::numeric / 1000000),
+  $6, $7))sql"};
+
+constexpr pg::Query kRefundsDue{"wtq_refunds_due", R"sql(
+SELECT p.payment_reference, o.reference, p.amount_centimes, p.refund_reason,
+  (extract(epoch FROM p.received_at) * 1000000)::bigint
+FROM payments p JOIN orders o ON o.id = p.order_id
+WHERE p.outcome = 2 AND ($1 = '' OR p.payment_reference > $1)
+ORDER BY p.payment_reference LIMIT $2)sql"};
+
+constexpr pg::Query kToCollect{"wtq_to_collect", "SELECT " ZP_WATIQA_ORDER_COLUMNS R"sql(
+FROM orders WHERE state = 4 AND tracking_number IS NULL AND ($1::uuid IS NULL OR id > $1::uuid)
+ORDER BY id LIMIT $2)sql"};
+
+constexpr pg::Query kTrackingTaken{"wtq_tracking_taken", R"sql(
+SELECT reference FROM orders WHERE tracking_number = $1)sql"};
+
+constexpr pg::Query kInsertDeliveryEvent{"wtq_insert_delivery_event", R"sql(
+INSERT INTO delivery_events (tracking_number, event, at, location, reason, received_at)
+VALUES ($1, $2, to_timestamp($3::numeric / 1000000), $4, $5, to_timestamp($6::numeric / 1000000))
+ON CONFLICT DO NOTHING)sql"};
+
+constexpr pg::Query kDeliveryEvents{"wtq_delivery_events", R"sql(
+SELECT event, (extract(epoch FROM at) * 1000000)::bigint, location, reason
+FROM delivery_events WHERE tracking_number = $1)sql"};
+
+absl::Status RequirePartner(const Caller& c, absl::string_view partner) {
+  if (!c.principal.has_value() || c.principal->partner != partner) {
+    return core::ErrorWithReason(
+        absl::StatusCode::kPermissionDenied,
+        absl::StrCat("this method is for the partner ", partner), reasons::kWrongPartner);
+  }
+  return absl::OkStatus();
+}
+
+Actor PartnerActor(const Caller& c) {
+  return Actor{c.principal->subject, c.principal->partner, c.request_id, c.traceparent};
+}
+
+absl::Status NoOrder(absl::string_view what) {
+  return absl::NotFoundError(absl::StrCat(what, " not found"));
+}
+
+bool ValidPartnerReference(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char ch : s) {
+    if (!absl::ascii_isalnum(ch) && ch != '-' && ch != '_' && ch != '/' && ch != '.') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::PaymentConfirmation> Desk::ConfirmPayment(const Caller& c,
+                                                             const v1::ConfirmPaymentRequest& r) {
+  RETURN_IF_ERROR(RequirePartner(c, roles::kTgr));
+  core::Violations v;
+  absl::StatusOr<std::string> reference =
+      core::HumanReference::Normalize(r.order_reference(), "order_reference");
+  if (!reference.ok()) v.Add("order_reference", "an order reference (WTQ-YYYY-XXXXXXX-C)");
+  if (r.amount().centimes() <= 0) v.Add("amount", "a positive number of centimes");
+  if (!ValidPartnerReference(r.payment_reference())) {
+    v.Add("payment_reference", "1 to 64 letters, digits, '-', '_', '/' or '.'");
+  }
+  if (!r.has_paid_at()) v.Add("paid_at", "required");
+  RETURN_IF_ERROR(v.ToStatus());
+  const absl::Time paid_at = TimeOf(r.paid_at());
+  if (paid_at > clock_.Now() + kClockSkew) {
+    return core::RuleError(absl::StatusCode::kInvalidArgument, reasons::kTimeInFuture, "paid_at",
+                           "in the future");
+  }
+  v1::PaymentConfirmation out;
+  out.set_order_reference(*reference);
+  out.set_payment_reference(r.payment_reference());
+  bool paid = false;
+  RETURN_IF_ERROR(pg::RunInTransaction(pool_, [&](pg::Transaction& tx) -> absl::Status {
+    paid = false;
+    ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByReference(tx, *reference, true));
+    if (!o.has_value()) return NoOrder(absl::StrCat("order ", *reference));
+    // The same confirmation again: the same answer.
+    ASSIGN_OR_RETURN(pg::Result known, tx.Exec(kPayment, {r.payment_reference()}));
+    if (known.rows() > 0) {
+      if (known.Text(0, 0) != o->id || known.Int(0, 1) != r.amount().centimes()) {
+        return core::ErrorWithReason(absl::StatusCode::kAlreadyExists,
+                                     "this payment reference confirmed another payment",
+                                     reasons::kPaymentReferenceReused);
+      }
+      out.set_outcome(static_cast<v1::PaymentConfirmation::Outcome>(known.Int(0, 2)));
+      out.set_order_state(o->doc.state());
+      return absl::OkStatus();
+    }
+    if (r.amount().centimes() != o->doc.fee().centimes()) {
+      return core::RuleError(
+          absl::StatusCode::kFailedPrecondition, reasons::kAmountMismatch, "amount",
+          absl::StrCat("the order's fee is ", o->doc.fee().centimes(), " centimes"),
+          {{"expected_centimes", absl::StrCat(o->doc.fee().centimes())},
+           {"received_centimes", absl::StrCat(r.amount().centimes())}});
+    }
+    const absl::Time now = clock_.Now();
+    std::string refund_reason;
+    if (CanMove(o->doc.state(), v1::PAID)) {
+      o->doc.set_payment_reference(r.payment_reference());
+      o->issue_request_ids.clear();
+      for (int i = 0; i < o->doc.copies(); ++i) o->issue_request_ids.push_back(core::NewUuidV7());
+      o->next_issue_at = now;
+      RETURN_IF_ERROR(store_.Move(tx, PartnerActor(c), "ConfirmPayment", *o, v1::PAID, paid_at,
+                                  absl::StrCat("TGR ", r.payment_reference())));
+      out.set_outcome(v1::PaymentConfirmation::ACCEPTED);
+      paid = true;
+    } else {
+      // Money for an order that cannot take it: kept, and owed back.
+      refund_reason = o->doc.state() == v1::CANCELLED
+                          ? "the order was cancelled before the payment"
+                          : "the order was already paid";
+      o->doc.set_refund_due(true);
+      v1::RefundFlagged flagged;
+      flagged.set_reference(*reference);
+      flagged.set_payment_reference(r.payment_reference());
+      flagged.set_amount_centimes(r.amount().centimes());
+      flagged.set_reason(refund_reason);
+      RETURN_IF_ERROR(store_.Change(tx, PartnerActor(c), "ConfirmPayment", *o, flagged));
+      out.set_outcome(v1::PaymentConfirmation::REFUND_DUE);
+    }
+    RETURN_IF_ERROR(tx.Exec(kInsertPayment,
+                            {r.payment_reference(), o->id, r.amount().centimes(),
+                             absl::StrCat(absl::ToUnixMicros(paid_at)),
+                             absl::StrCat(absl::ToUnixMicros(now)),
+                             static_cast<int>(out.outcome()), refund_reason})
+                        .status());
+    out.set_order_state(o->doc.state());
+    return absl::OkStatus();
+  }));
+  if (paid && paid_) paid_();
+  return out;
+}
+
+absl::StatusOr<v1::ListRefundsDueResponse> Desk::ListRefundsDue(
+    const Caller& c, const v1::ListRefundsDueRequest& r) {
+  RETURN_IF_ERROR(RequirePartner(c, roles::kTgr));
+  ASSIGN_OR_RETURN(int page_size, core::PageSize(r.page_size()));
+  ASSIGN_OR_RETURN(std::string after, core::DecodePageToken(r.page_token()));
+  ASSIGN_OR_RETURN(pg::Result rows, pool_.Exec(kRefundsDue, {after, page_size + 1}));
+  v1::ListRefundsDueResponse out;
+  for (int i = 0; i < rows.rows() && i < page_size; ++i) {
+    v1::RefundDue* d = out.add_refunds();
+    d->set_payment_reference(std::string(rows.Text(i, 0)));
+    d->set_order_reference(std::string(rows.Text(i, 1)));
+    d->mutable_amount()->set_centimes(rows.Int(i, 2));
+    d->set_reason(std::string(rows.Text(i, 3)));
+    *d->mutable_since() = Stamp(absl::FromUnixMicros(rows.Int(i, 4)));
+    if (i == page_size - 1 && rows.rows() > page_size) {
+      out.set_next_page_token(core::EncodePageToken(d->payment_reference()));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<v1::ListShipmentsToCollectResponse> Desk::ListShipmentsToCollect(
+    const Caller& c, const v1::ListShipmentsToCollectRequest& r) {
+  RETURN_IF_ERROR(RequirePartner(c, roles::kBarid));
+  ASSIGN_OR_RETURN(int page_size, core::PageSize(r.page_size()));
+  ASSIGN_OR_RETURN(std::optional<std::string> after, core::DecodeUuidPageToken(r.page_token()));
+  ASSIGN_OR_RETURN(pg::Result rows, pool_.Exec(kToCollect, {after, page_size + 1}));
+  v1::ListShipmentsToCollectResponse out;
+  for (int i = 0; i < rows.rows() && i < page_size; ++i) {
+    ASSIGN_OR_RETURN(StoredOrder o, ParseOrderRow(rows, i));
+    v1::ShipmentToCollect* s = out.add_shipments();
+    s->set_order_reference(o.doc.reference());
+    s->set_bureau_code(o.doc.bureau_code());
+    s->set_commune_code(o.doc.commune_code());
+    s->set_copies(o.doc.copies());
+    *s->mutable_address() = o.doc.address();
+    *s->mutable_contact() = o.doc.contact();
+    if (o.issued_at.has_value()) *s->mutable_issued_at() = Stamp(*o.issued_at);
+    if (i == page_size - 1 && rows.rows() > page_size) {
+      out.set_next_page_token(core::EncodePageToken(o.id));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<v1::Shipment> Desk::RegisterShipment(const Caller& c,
+                                                    const v1::RegisterShipmentRequest& r) {
+  RETURN_IF_ERROR(RequirePartner(c, roles::kBarid));
+  core::Violations v;
+  absl::StatusOr<std::string> reference =
+      core::HumanReference::Normalize(r.order_reference(), "order_reference");
+  if (!reference.ok()) v.Add("order_reference", "an order reference (WTQ-YYYY-XXXXXXX-C)");
+  if (!IsS10TrackingNumber(r.tracking_number())) {
+    v.Add("tracking_number", "a UPU S10 identifier such as RR123456785MA");
+  }
+  RETURN_IF_ERROR(v.ToStatus());
+  v1::Shipment out;
+  out.set_order_reference(*reference);
+  out.set_tracking_number(r.tracking_number());
+  RETURN_IF_ERROR(pg::RunInTransaction(pool_, [&](pg::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByReference(tx, *reference, true));
+    if (!o.has_value()) return NoOrder(absl::StrCat("order ", *reference));
+    out.set_order_state(o->doc.state());
+    if (o->doc.tracking_number() == r.tracking_number()) return absl::OkStatus();  // again
+    if (!o->doc.tracking_number().empty()) {
+      return core::ErrorWithReason(absl::StatusCode::kFailedPrecondition,
+                                   absl::StrCat("the order ships as ", o->doc.tracking_number()),
+                                   reasons::kTrackingNumberSet);
+    }
+    if (o->doc.state() != v1::ISSUED) {
+      return core::RuleError(absl::StatusCode::kFailedPrecondition, reasons::kInvalidState, "",
+                             absl::StrCat("the order is ", v1::OrderState_Name(o->doc.state()),
+                                          ", not ISSUED"),
+                             {{"state", v1::OrderState_Name(o->doc.state())}});
+    }
+    ASSIGN_OR_RETURN(pg::Result taken, tx.Exec(kTrackingTaken, {r.tracking_number()}));
+    if (taken.rows() > 0) {
+      return core::ErrorWithReason(absl::StatusCode::kAlreadyExists,
+                                   "this tracking number is another order's",
+                                   reasons::kTrackingNumberTaken);
+    }
+    o->doc.set_tracking_number(r.tracking_number());
+    v1::ShipmentRegistered registered;
+    registered.set_reference(*reference);
+    registered.set_tracking_number(r.tracking_number());
+    return store_.Change(tx, PartnerActor(c), "RegisterShipment", *o, registered);
+  }));
+  return out;
+}
+
+absl::StatusOr<v1::DeliveryEventAck> Desk::ReportDeliveryEvent(
+    const Caller& c, const v1::ReportDeliveryEventRequest& r) {
+  RETURN_IF_ERROR(RequirePartner(c, roles::kBarid));
+  core::Violations v;
+  if (!IsS10TrackingNumber(r.tracking_number())) {
+    v.Add("tracking_number", "a UPU S10 identifier such as RR123456785MA");
+  }
+  if (!v1::DeliveryEventKind_IsValid(r.event()) || r.event() == v1::DELIVERY_EVENT_KIND_UNSPECIFIED) {
+    v.Add("event", "EVENT_COLLECTED, EVENT_IN_TRANSIT, EVENT_DELIVERY_ATTEMPTED, EVENT_DELIVERED "
+                   "or EVENT_UNDELIVERABLE");
+  }
+  if (!r.has_time()) v.Add("time", "required");
+  if (r.location().size() > 200) v.Add("location", "at most 200 bytes");
+  if (r.event() == v1::EVENT_UNDELIVERABLE && r.reason().empty()) {
+    v.Add("reason", "required when the mail cannot be delivered");
+  }
+  if (r.reason().size() > 500) v.Add("reason", "at most 500 bytes");
+  RETURN_IF_ERROR(v.ToStatus());
+  const absl::Time at = TimeOf(r.time());
+  if (at > clock_.Now() + kClockSkew) {
+    return core::RuleError(absl::StatusCode::kInvalidArgument, reasons::kTimeInFuture, "time",
+                           "in the future");
+  }
+  v1::DeliveryEventAck out;
+  RETURN_IF_ERROR(pg::RunInTransaction(pool_, [&](pg::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByTrackingNumber(tx, r.tracking_number()));
+    if (!o.has_value()) return NoOrder(absl::StrCat("shipment ", r.tracking_number()));
+    out.set_order_reference(o->doc.reference());
+    ASSIGN_OR_RETURN(pg::Result inserted,
+                     tx.Exec(kInsertDeliveryEvent,
+                             {r.tracking_number(), static_cast<int>(r.event()),
+                              absl::StrCat(absl::ToUnixMicros(at)), r.location(), r.reason(),
+                              absl::StrCat(absl::ToUnixMicros(clock_.Now()))}));
+    out.set_duplicate(inserted.affected() == 0);
+    if (!out.duplicate()) {
+      ASSIGN_OR_RETURN(pg::Result rows, tx.Exec(kDeliveryEvents, {r.tracking_number()}));
+      std::vector<DeliveryEvent> events;
+      for (int i = 0; i < rows.rows(); ++i) {
+        events.push_back({static_cast<v1::DeliveryEventKind>(rows.Int(i, 0)),
+                          absl::FromUnixMicros(rows.Int(i, 1)), std::string(rows.Text(i, 2)),
+                          std::string(rows.Text(i, 3))});
+      }
+      const DeliveryState now = DeliveryStateOf(events);
+      const Actor actor = PartnerActor(c);
+      // The mail left at its earliest event, whatever arrived first.
+      absl::Time first = absl::InfiniteFuture();
+      std::string where;
+      for (const DeliveryEvent& e : events) {
+        if (e.time < first) {
+          first = e.time;
+          where = e.location;
+        }
+      }
+      if (o->doc.state() == v1::ISSUED && now.state != v1::ISSUED) {
+        RETURN_IF_ERROR(
+            store_.Move(tx, actor, "ReportDeliveryEvent", *o, v1::DISPATCHED, first, where));
+      } else if (o->dispatched_at.has_value() && first < *o->dispatched_at) {
+        o->dispatched_at = first;  // an earlier event came late: the statistics follow it
+        RETURN_IF_ERROR(store_.Save(tx, *o));
+      }
+      const bool outcome = now.state == v1::DELIVERED || now.state == v1::RETURNED;
+      if (outcome && o->doc.state() != now.state) {
+        RETURN_IF_ERROR(
+            store_.Move(tx, actor, "ReportDeliveryEvent", *o, now.state, now.since, now.note));
+      }
+    }
+    out.set_order_state(o->doc.state());
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+}  // namespace zp::watiqa
