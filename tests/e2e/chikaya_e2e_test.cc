@@ -5,23 +5,12 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "tests/e2e/e2e_helpers.h"
 #include "tests/support/service_stack.h"
 #include "tests/support/test_env.h"
 
 namespace zp::testing {
 namespace {
-
-google::protobuf::Struct Json(const std::string& body) {
-  google::protobuf::Struct s;
-  INFO(body);
-  REQUIRE(google::protobuf::util::JsonStringToMessage(body, &s).ok());
-  return s;
-}
-
-std::string Str(const google::protobuf::Struct& s, const std::string& key) {
-  auto it = s.fields().find(key);
-  return it == s.fields().end() ? "" : it->second.string_value();
-}
 
 const char kComplaint[] = R"({"kind":"COMPLAINT","category":"lighting",
   "authorityCode":"01.511.01.01","subject":"Éclairage en panne",

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "tests/e2e/e2e_helpers.h"
 #include "tests/support/historical_records.h"
 #include "tests/support/pdf_text.h"
 #include "tests/support/service_stack.h"
@@ -20,42 +21,6 @@ namespace zp::testing {
 namespace {
 
 using google::protobuf::Struct;
-
-Struct Json(const std::string& body) {
-  Struct s;
-  INFO(body);
-  REQUIRE(google::protobuf::util::JsonStringToMessage(body, &s).ok());
-  return s;
-}
-
-std::string Str(const Struct& s, const std::string& field) {
-  auto it = s.fields().find(field);
-  return it == s.fields().end() ? "" : it->second.string_value();
-}
-
-std::string DateJson(absl::CivilDay d) {
-  return absl::StrCat(R"({"year":)", d.year(), R"(,"month":)", d.month(), R"(,"day":)", d.day(),
-                      "}");
-}
-
-// Declared, validated and registered through the gateway; returns the act as JSON.
-Struct RegisteredBirth(ServiceStack& s) {
-  const std::string agent = s.Token({"civil_agent"}, {"01.511.01.01"});
-  const std::string officer = s.Token({"civil_officer"}, {"01.511.01.01"});
-  const absl::CivilDay yesterday = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) - 1;
-  auto declared = s.Call("POST", "/v1/sgec/declarations:birth", agent, absl::StrCat(R"({
-    "bureauCode":"01.511.01.01","birth":{
-    "child":{"givenName":{"ar":"يوسف","fr":"Youssef"},"familyName":{"ar":"العلوي","fr":"Alaoui"}},
-    "sex":"MALE","birthDate":)", DateJson(yesterday), R"(,"place":{"communeCode":"01.511.01.01"},
-    "mother":{"name":{"givenName":{"ar":"فاطمة","fr":"Fatima"},"familyName":{"ar":"بناني","fr":"Bennani"}}},
-    "declarant":{"name":{"givenName":{"ar":"فاطمة","fr":"Fatima"},"familyName":{"ar":"بناني","fr":"Bennani"}},"relation":"MOTHER"}}})"));
-  REQUIRE(declared.status == 200);
-  const std::string id = Str(Json(declared.body), "id");
-  REQUIRE(s.Call("POST", "/v1/sgec/declarations/" + id + ":validate", agent, "{}").status == 200);
-  auto act = s.Call("POST", "/v1/sgec/declarations/" + id + ":register", officer, "{}");
-  REQUIRE(act.status == 200);
-  return Json(act.body);
-}
 
 TEST_CASE("sgec e2e: a citizen's extract over HTTPS, its PDF, and public verification",
           "[e2e][sgec][documents]") {

@@ -1,6 +1,12 @@
 #include "tests/support/service_stack.h"
 
+#include <unistd.h>
+
+#include <csignal>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "tests/support/test_env.h"
 #include "zp/core/uuid.h"
 
@@ -8,26 +14,76 @@ namespace zp::testing {
 
 ServiceStack::ServiceStack(const std::string& name, const std::string& proto_service,
                            const std::vector<std::string>& extra_flags,
+                           const std::vector<std::string>& gateway_flags)
+    : ServiceStack(std::vector<StackService>{{name, proto_service, extra_flags}}, gateway_flags) {}
+
+ServiceStack::ServiceStack(const std::vector<StackService>& services,
                            const std::vector<std::string>& gateway_flags) {
-  const int grpc_port = FreePort();
-  database_ = UniqueName(absl::StrCat("zp_", name, "_e2e_"));
-  grpc_address_ = absl::StrCat("127.0.0.1:", grpc_port);
-  std::vector<std::string> argv = {
-      BinaryDir() + "/services/" + name + "/zp-" + name,
-      "--grpc_address", absl::StrCat("127.0.0.1:", grpc_port),
-      "--partner_address", absl::StrCat("127.0.0.1:", FreePort()),
-      "--metrics_address", absl::StrCat("127.0.0.1:", FreePort()),
-      "--partner_cert", secrets_.tls("server.crt"), "--partner_key", secrets_.tls("server.key"),
-      "--partner_ca", secrets_.tls("partners-ca.crt"), "--jwks_file", secrets_.jwks(),
-      "--pg_url", PgServerUrl(), "--pg_database", database_,
-      "--kafka_bootstrap", KafkaBootstrap(), "--log_level", "warn"};
-  argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
+  std::vector<std::string> upstreams;
+  for (const StackService& spec : services) {
+    Running r;
+    r.name = spec.name;
+    r.database = UniqueName(absl::StrCat("zp_", spec.name, "_e2e_"));
+    r.grpc_address = absl::StrCat("127.0.0.1:", FreePort());
+    r.partner_address = absl::StrCat("127.0.0.1:", FreePort());
+    r.argv = {BinaryDir() + "/services/" + spec.name + "/zp-" + spec.name,
+              "--grpc_address", r.grpc_address, "--partner_address", r.partner_address,
+              "--metrics_address", absl::StrCat("127.0.0.1:", FreePort()),
+              "--partner_cert", secrets_.tls("server.crt"), "--partner_key", secrets_.tls("server.key"),
+              "--partner_ca", secrets_.tls("partners-ca.crt"), "--jwks_file", secrets_.jwks(),
+              "--pg_url", PgServerUrl(), "--pg_database", r.database,
+              "--kafka_bootstrap", KafkaBootstrap(), "--log_level", "warn",
+              "--redis_address", RedisAddress()};
+    // A service that calls others on its own account has a token key of its own (secrets.sh).
+    const std::string service_key = secrets_.dir + "/jwt/services/" + spec.name + ".pem";
+    if (access(service_key.c_str(), R_OK) == 0) {
+      r.argv.insert(r.argv.end(), {"--service_key_file", service_key});
+    }
+    for (const std::string& flag : spec.extra_flags) {
+      std::string value = flag;
+      for (const Running& other : services_) {
+        value = absl::StrReplaceAll(value, {{absl::StrCat("{grpc:", other.name, "}"),
+                                             other.grpc_address}});
+      }
+      r.argv.push_back(value);
+    }
+    upstreams.push_back(absl::StrCat(spec.proto_service, "=", r.grpc_address));
+    services_.push_back(std::move(r));
+    Launch(services_.back());
+  }
+  database_ = services_.front().database;
+  gateway_ = std::make_unique<GatewayProcess>(secrets_, absl::StrJoin(upstreams, ","),
+                                              gateway_flags);
+}
+
+void ServiceStack::Launch(Running& r) {
   // A service that signs documents finds its key here (others ignore the setting).
-  service_ = std::make_unique<Subprocess>(
-      argv, std::map<std::string, std::string>{{"ZP_DOCUMENT_KEY_FILE", secrets_.document_key(name)}},
-      secrets_.dir + "/" + name + ".log");
-  gateway_ = std::make_unique<GatewayProcess>(
-      secrets_, absl::StrCat(proto_service, "=127.0.0.1:", grpc_port), gateway_flags);
+  r.process = std::make_unique<Subprocess>(
+      r.argv,
+      std::map<std::string, std::string>{{"ZP_DOCUMENT_KEY_FILE", secrets_.document_key(r.name)}},
+      secrets_.dir + "/" + r.name + ".log");
+}
+
+const ServiceStack::Running& ServiceStack::Find(const std::string& name) const {
+  for (const Running& r : services_) {
+    if (r.name == name) return r;
+  }
+  return services_.front();
+}
+
+void ServiceStack::Stop(const std::string& name) {
+  for (Running& r : services_) {
+    if (r.name == name && r.process != nullptr) {
+      r.process->Stop(SIGTERM);
+      r.process.reset();
+    }
+  }
+}
+
+void ServiceStack::Start(const std::string& name) {
+  for (Running& r : services_) {
+    if (r.name == name && r.process == nullptr) Launch(r);
+  }
 }
 
 bool ServiceStack::WaitReady(absl::Duration timeout) const {

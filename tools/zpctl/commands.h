@@ -9,5 +9,6 @@ namespace zp::zpctl {
 int TokenCommand(int argc, const char* const* argv);
 int JwksCommand(int argc, const char* const* argv);
 int SgecCommand(int argc, const char* const* argv);
+int PartnerCommand(int argc, const char* const* argv);
 
 }  // namespace zp::zpctl

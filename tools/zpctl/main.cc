@@ -16,6 +16,10 @@ void Usage() {
                "  sgec    civil registry: historical import and its report\n"
                "          ZP_TOKEN=T zpctl sgec import FILE.ndjson [--address 127.0.0.1:50101]\n"
                "          ZP_TOKEN=T zpctl sgec report IMPORT_ID\n"
+               "  partner a partner's call to WATIQA over mutual TLS (TGR, Barid Al Maghrib)\n"
+               "          zpctl partner tgr ConfirmPayment JSON [--address 127.0.0.1:50202]\n"
+               "          zpctl partner barid ListShipmentsToCollect | RegisterShipment JSON |\n"
+               "                              ReportDeliveryEvent JSON\n"
                "\n`zpctl <command> --help` lists the flags of a command.\n";
 }
 
@@ -32,6 +36,9 @@ int main(int argc, char** argv) {
   }
   if (command == "sgec") {
     return zp::zpctl::SgecCommand(argc - 1, argv + 1);
+  }
+  if (command == "partner") {
+    return zp::zpctl::PartnerCommand(argc - 1, argv + 1);
   }
   if (command == "jwks") {
     return zp::zpctl::JwksCommand(argc - 1, argv + 1);
