@@ -4,6 +4,7 @@
 #include "catch2/catch.hpp"
 #include "services/sgec/src/idcs.h"
 #include "services/sgec/src/names.h"
+#include "services/sgec/src/registry_internal.h"
 #include "services/sgec/src/rules.h"
 #include "zp/core/status.h"
 
@@ -354,6 +355,44 @@ TEST_CASE("sgec: rectifications apply by field path and keep the rules", "[unit]
     CHECK(s.code() == absl::StatusCode::kInvalidArgument);
     CHECK(Field(s) == bad);
   }
+}
+
+TEST_CASE("sgec copies: who may have copies of a birth act made", "[unit][sgec]") {
+  const territory::Referential& ref = Ref();
+  internal::ActRow row;
+  row.act.set_kind(v1::BIRTH);
+  row.territory = "01.511.01.01";
+  row.subject_idcs = "1111111111";
+  row.mother_idcs = "2222222222";
+  auto* born = row.act.mutable_birth()->mutable_birth_date();
+  born->set_year(2010);
+  born->set_month(3);
+  born->set_day(15);
+  *row.act.mutable_current_birth() = row.act.birth();
+  auto person = [](std::vector<std::string> roles, std::vector<std::string> territories,
+                   std::string idcs) {
+    auth::Principal p;
+    p.subject = "someone";
+    p.roles = std::move(roles);
+    p.territories = std::move(territories);
+    p.idcs = std::move(idcs);
+    return p;
+  };
+  const absl::CivilDay before_18(2028, 3, 14), at_18(2028, 3, 15);
+  using B = v1::CopyEntitlement;
+  CHECK(internal::CopyBasis(person({"citizen"}, {}, "1111111111"), row, ref, at_18) == B::OWN_ACT);
+  CHECK(internal::CopyBasis(person({"citizen"}, {}, "2222222222"), row, ref, before_18) ==
+        B::MINOR_CHILD);
+  CHECK_FALSE(internal::CopyBasis(person({"citizen"}, {}, "2222222222"), row, ref, at_18));
+  CHECK_FALSE(internal::CopyBasis(person({"citizen"}, {}, "3333333333"), row, ref, before_18));
+  CHECK(internal::CopyBasis(person({"civil_agent"}, {"01.511"}, ""), row, ref, at_18) == B::STAFF);
+  CHECK_FALSE(internal::CopyBasis(person({"civil_agent"}, {"06.141"}, ""), row, ref, at_18));
+  CHECK_FALSE(internal::CopyBasis(person({"governor"}, {"01.511"}, ""), row, ref, at_18));
+  CHECK(internal::CopyBasis(person({"service"}, {"MA"}, ""), row, ref, at_18) == B::STAFF);
+  row.act.set_deceased(true);
+  CHECK_FALSE(internal::CopyBasis(person({"citizen"}, {}, "2222222222"), row, ref, before_18));
+  row.act.set_kind(v1::DEATH);
+  CHECK_FALSE(internal::CopyBasis(person({"civil_agent"}, {"01.511"}, ""), row, ref, at_18));
 }
 
 }  // namespace
