@@ -5,7 +5,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 export CCACHE_DIR ?= $(CURDIR)/.cache/ccache
 
-.PHONY: all deps configure build test run stop status bench bench-gateway bench-sgec bench-chikaya bench-import fmt clean
+.PHONY: all deps configure build test run stop status bench bench-gateway bench-sgec bench-chikaya bench-watiqa bench-import fmt clean
 
 all: build
 
@@ -46,6 +46,9 @@ bench-sgec: build
 
 bench-chikaya: build
 	@tests/bench/run.sh chikaya
+
+bench-watiqa: build
+	@tests/bench/run.sh watiqa
 
 bench-import: build
 	@tests/bench/run.sh import

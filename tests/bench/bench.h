@@ -22,6 +22,7 @@ int PoolBench(const BenchOptions& options);
 int SgecBench(const BenchOptions& options);
 int ChikayaBench(const BenchOptions& options);
 int ImportBench(const BenchOptions& options);
+int WatiqaBench(const BenchOptions& options);
 
 // Runs a pgbench command line and returns its "tps = ..." figure (excluding connection time).
 double PgbenchTps(const std::string& command);

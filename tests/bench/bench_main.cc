@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   };
   auto config = zp::core::Config::Parse(settings, argc, argv);
   if (!config.ok() || config->args().empty()) {
-    std::cerr << "usage: zp_bench relay|pool|sgec|chikaya|import [flags]\n" << (config.ok() ? config->Usage() : "");
+    std::cerr << "usage: zp_bench relay|pool|sgec|chikaya|import|watiqa [flags]\n" << (config.ok() ? config->Usage() : "");
     return 2;
   }
   zp::log::Init("bench", "warn");
@@ -59,6 +59,9 @@ int main(int argc, char** argv) {
   }
   if (which == "chikaya") {
     return zp::bench::ChikayaBench(options);
+  }
+  if (which == "watiqa") {
+    return zp::bench::WatiqaBench(options);
   }
   std::cerr << "unknown benchmark " << which << "\n";
   return 2;

@@ -1,113 +1,24 @@
 // CHIKAYA through the gateway over HTTPS: submissions per second with 50 concurrent clients
 // (each on its own keep-alive TLS connection, every request with its own Idempotency-Key), then
 // Stats latency with 1,000,000 complaints in the database.
-#include <atomic>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <iomanip>
 #include <iostream>
 #include <random>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "tests/bench/bench.h"
+#include "tests/bench/http_load.h"
 #include "tests/support/service_stack.h"
 #include "tests/support/test_env.h"
-#include "zp/core/uuid.h"
 #include "zp/pg/connection.h"
 #include "zp/territory/referential.h"
 
 namespace zp::bench {
 namespace {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = net::ip::tcp;
-
-// A keep-alive HTTPS client on one connection.
-class Client {
- public:
-  explicit Client(const testing::HttpTarget& target) : ssl_(net::ssl::context::tls_client),
-                                                        stream_(io_, ssl_) {
-    ssl_.load_verify_file(target.ca_file);
-    ssl_.set_verify_mode(net::ssl::verify_peer);
-    tcp::resolver resolver(io_);
-    beast::get_lowest_layer(stream_).connect(
-        *resolver.resolve(target.host, std::to_string(target.port)).begin());
-    stream_.handshake(net::ssl::stream_base::client);
-  }
-
-  int Call(http::verb verb, const std::string& path, const std::string& token,
-           const std::string& body, bool idempotent) {
-    http::request<http::string_body> req{verb, path, 11};
-    req.set(http::field::host, "localhost");
-    req.set(http::field::authorization, "Bearer " + token);
-    req.set(http::field::content_type, "application/json");
-    if (idempotent) req.set("Idempotency-Key", core::NewUuidV7());
-    req.keep_alive(true);
-    req.body() = body;
-    req.prepare_payload();
-    http::write(stream_, req);
-    beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    http::read(stream_, buffer, res);
-    return res.result_int();
-  }
-
- private:
-  net::io_context io_;
-  net::ssl::context ssl_;
-  beast::ssl_stream<beast::tcp_stream> stream_;
-};
-
-struct Measure {
-  absl::Mutex mu;
-  std::vector<double> ms;
-  int64_t failed = 0;
-};
-
-void Report(const std::string& what, Measure& m, double seconds) {
-  std::cout << "  " << std::left << std::setw(40) << what << std::right << std::setw(9)
-            << static_cast<double>(m.ms.size()) / seconds << " req/s   p50 " << std::setw(7)
-            << Percentile(m.ms, 50) << " ms   p99 " << std::setw(7) << Percentile(m.ms, 99)
-            << " ms   (" << m.ms.size() << " calls, " << m.failed << " failed)\n";
-}
-
-// Runs `clients` threads for `seconds`, each with its own connection, calling `call`.
-void Run(const std::string& what, const testing::HttpTarget& target, int clients, int seconds,
-         const std::function<int(Client&, std::mt19937&, int)>& call) {
-  Measure m;
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> threads;
-  const absl::Time start = absl::Now();
-  for (int c = 0; c < clients; ++c) {
-    threads.emplace_back([&, c] {
-      Client client(target);
-      std::mt19937 rng(c + 1);
-      std::vector<double> mine;
-      int64_t failed = 0;
-      while (!stop) {
-        const absl::Time t0 = absl::Now();
-        int status = call(client, rng, c);
-        mine.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
-        if (status != 200) ++failed;
-      }
-      absl::MutexLock lock(&m.mu);
-      m.ms.insert(m.ms.end(), mine.begin(), mine.end());
-      m.failed += failed;
-    });
-  }
-  absl::SleepFor(absl::Seconds(seconds));
-  stop = true;
-  for (auto& t : threads) t.join();
-  Report(what, m, absl::ToDoubleSeconds(absl::Now() - start));
-}
+using http_load::Client;
+using http_load::Run;
+namespace http = boost::beast::http;
 
 // 1,000,000 complaints over a year, spread over the communes; the statistics rows that the
 // consumer would have written for them, at the four levels.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make bench` (relay, pool), `make bench-sgec` and `make bench-import`: start a private stack (own ports, under .run/bench), runs the benchmarks, prints
+# `make bench` (relay, pool), `make bench-sgec`, `make bench-chikaya`, `make bench-watiqa` and
+# `make bench-import`: start a private stack (own ports, under .run/bench), runs the benchmarks, prints
 # their figures and ratios, and stops the stack. Durable settings (fsync on), as in production.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -13,10 +14,10 @@ trap '"$stack" stop all' EXIT
 bench=$ZP_BUILD_DIR/tests/bench/zp_bench
 url=postgresql://zp@127.0.0.1:$ZP_PG_PORT/postgres
 echo
-if [ "${1:-}" = chikaya ]; then  # make bench-chikaya: the service and the gateway as processes
+if [ "${1:-}" = chikaya ] || [ "${1:-}" = watiqa ]; then  # the services and the gateway as processes
   export ZP_TEST_PG_URL=$url ZP_TEST_REDIS_ADDRESS=127.0.0.1:$ZP_REDIS_PORT
   export ZP_TEST_KAFKA_BOOTSTRAP=$(cat "$ZP_RUN_DIR/kafka.bootstrap")
-  "$bench" chikaya --seconds "${ZP_BENCH_SECONDS:-10}" --acts "${ZP_BENCH_COMPLAINTS:-1000000}"
+  "$bench" "$1" --seconds "${ZP_BENCH_SECONDS:-10}" --acts "${ZP_BENCH_COMPLAINTS:-1000000}"
   exit
 fi
 if [ "${1:-}" = import ]; then  # make bench-import

@@ -56,10 +56,12 @@ ServiceStack::ServiceStack(const std::vector<StackService>& services,
                                               gateway_flags);
 }
 
-void ServiceStack::Launch(Running& r) {
+void ServiceStack::Launch(Running& r, const std::vector<std::string>& more_flags) {
+  std::vector<std::string> argv = r.argv;
+  argv.insert(argv.end(), more_flags.begin(), more_flags.end());
   // A service that signs documents finds its key here (others ignore the setting).
   r.process = std::make_unique<Subprocess>(
-      r.argv,
+      argv,
       std::map<std::string, std::string>{{"ZP_DOCUMENT_KEY_FILE", secrets_.document_key(r.name)}},
       secrets_.dir + "/" + r.name + ".log");
 }
@@ -80,9 +82,9 @@ void ServiceStack::Stop(const std::string& name) {
   }
 }
 
-void ServiceStack::Start(const std::string& name) {
+void ServiceStack::Start(const std::string& name, const std::vector<std::string>& more_flags) {
   for (Running& r : services_) {
-    if (r.name == name && r.process == nullptr) Launch(r);
+    if (r.name == name && r.process == nullptr) Launch(r, more_flags);
   }
 }
 

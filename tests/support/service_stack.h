@@ -42,9 +42,10 @@ class ServiceStack {
     return Find(name).partner_address;
   }
   const std::string& database(const std::string& name) const { return Find(name).database; }
-  // Stops service `name` (SIGTERM) and starts it again on the same ports and database.
+  // Stops service `name` (SIGTERM) and starts it again on the same ports and database, with
+  // `more_flags` after its own (a later flag overrides an earlier one).
   void Stop(const std::string& name);
-  void Start(const std::string& name);
+  void Start(const std::string& name, const std::vector<std::string>& more_flags = {});
   const Secrets& secrets() const { return secrets_; }
 
   // A token signed by the test issuer; a fresh subject unless given.
@@ -66,7 +67,7 @@ class ServiceStack {
     std::unique_ptr<Subprocess> process;
   };
   const Running& Find(const std::string& name) const;
-  void Launch(Running& r);
+  void Launch(Running& r, const std::vector<std::string>& more_flags = {});
 
   Secrets secrets_;
   std::string database_;
