@@ -1,4 +1,4 @@
-// zpctl partner tgr|barid METHOD [JSON]: a partner's call to WATIQA's partner port, over mutual TLS
+// zpctl partner PARTNER METHOD [JSON]: a partner's call to WATIQA's partner port, over mutual TLS
 // with the partner's client certificate (make run creates one per partner under .run/tls/partners).
 #include <grpcpp/grpcpp.h>
 
@@ -61,7 +61,7 @@ int Call(Stub& stub,
   print.always_print_primitive_fields = true;
   std::string out;
   (void)google::protobuf::util::MessageToJsonString(response, &out, print);
-  std::cout << out;
+  std::cout << out << "\n";
   return 0;
 }
 
@@ -110,21 +110,20 @@ int PartnerCommand(int argc, const char* const* argv) {
     return 2;
   }
   auto channel = grpc::CreateChannel(config->String("address"), *credentials);
-  if (partner == "tgr") {
-    auto stub = v1::TgrPayments::NewStub(channel);
-    if (method == "ConfirmPayment") return Call(*stub, &v1::TgrPayments::Stub::ConfirmPayment, json);
-    if (method == "ListRefundsDue") return Call(*stub, &v1::TgrPayments::Stub::ListRefundsDue, json);
-  } else if (partner == "barid") {
-    auto stub = v1::BaridDelivery::NewStub(channel);
-    if (method == "ListShipmentsToCollect") {
-      return Call(*stub, &v1::BaridDelivery::Stub::ListShipmentsToCollect, json);
-    }
-    if (method == "RegisterShipment") {
-      return Call(*stub, &v1::BaridDelivery::Stub::RegisterShipment, json);
-    }
-    if (method == "ReportDeliveryEvent") {
-      return Call(*stub, &v1::BaridDelivery::Stub::ReportDeliveryEvent, json);
-    }
+  // The method names the service; the partner names the certificate (a partner calling another's
+  // method is refused by the service: WRONG_PARTNER).
+  auto tgr = v1::TgrPayments::NewStub(channel);
+  auto barid = v1::BaridDelivery::NewStub(channel);
+  if (method == "ConfirmPayment") return Call(*tgr, &v1::TgrPayments::Stub::ConfirmPayment, json);
+  if (method == "ListRefundsDue") return Call(*tgr, &v1::TgrPayments::Stub::ListRefundsDue, json);
+  if (method == "ListShipmentsToCollect") {
+    return Call(*barid, &v1::BaridDelivery::Stub::ListShipmentsToCollect, json);
+  }
+  if (method == "RegisterShipment") {
+    return Call(*barid, &v1::BaridDelivery::Stub::RegisterShipment, json);
+  }
+  if (method == "ReportDeliveryEvent") {
+    return Call(*barid, &v1::BaridDelivery::Stub::ReportDeliveryEvent, json);
   }
   std::cerr << kUsage;
   return 2;

@@ -5,7 +5,7 @@
 -- queries, the issuance saga and the statistics need.
 CREATE TABLE orders (
   id               uuid PRIMARY KEY,            -- UUIDv7
-  reference        text NOT NULL UNIQUE,        -- WTQ-YYYY-XXXXXXX-C
+  reference        text NOT NULL UNIQUE,        -- WTQ-2026-K3M9Q2FX (core::HumanReference)
   state            smallint NOT NULL,
   version          integer NOT NULL,            -- changes so far (the tracking cache's clock)
   kind             smallint NOT NULL,

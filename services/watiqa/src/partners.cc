@@ -82,7 +82,7 @@ absl::StatusOr<v1::PaymentConfirmation> Desk::ConfirmPayment(const Caller& c,
   core::Violations v;
   absl::StatusOr<std::string> reference =
       core::HumanReference::Normalize(r.order_reference(), "order_reference");
-  if (!reference.ok()) v.Add("order_reference", "an order reference (WTQ-YYYY-XXXXXXX-C)");
+  if (!reference.ok()) v.Add("order_reference", "an order reference such as WTQ-2026-K3M9Q2FX");
   if (r.amount().centimes() <= 0) v.Add("amount", "a positive number of centimes");
   if (!ValidPartnerReference(r.payment_reference())) {
     v.Add("payment_reference", "1 to 64 letters, digits, '-', '_', '/' or '.'");
@@ -210,7 +210,7 @@ absl::StatusOr<v1::Shipment> Desk::RegisterShipment(const Caller& c,
   core::Violations v;
   absl::StatusOr<std::string> reference =
       core::HumanReference::Normalize(r.order_reference(), "order_reference");
-  if (!reference.ok()) v.Add("order_reference", "an order reference (WTQ-YYYY-XXXXXXX-C)");
+  if (!reference.ok()) v.Add("order_reference", "an order reference such as WTQ-2026-K3M9Q2FX");
   if (!IsS10TrackingNumber(r.tracking_number())) {
     v.Add("tracking_number", "a UPU S10 identifier such as RR123456785MA");
   }

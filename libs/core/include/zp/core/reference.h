@@ -10,7 +10,7 @@
 namespace zp::core {
 
 // Human reference numbers that citizens read out on the phone and type in forms, such as
-// "WTQ-2026-K3M9Q2F-X": a service prefix, the year, 7 random characters and a check character.
+// "WTQ-2026-K3M9Q2FX": a service prefix, the year, 7 random characters and a check character.
 // Characters come from Crockford's base-32 alphabet (no I, L, O, U); the check character is
 // Luhn mod 32 over the year and the random part, so any single mistyped character and any swap of
 // two adjacent characters is detected. The random part gives 32^7 (3.4e10) references per prefix
