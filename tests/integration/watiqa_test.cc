@@ -673,7 +673,7 @@ TEST_CASE("watiqa: public tracking by reference and name, through the cache",
   }
 }
 
-TEST_CASE("watiqa: staff see their bureaus' orders; statistics per commune",
+TEST_CASE("watiqa: staff see their bureaus' orders, statistics per commune",
           "[integration][watiqa]") {
   WatiqaFixture f;
   const sgec::v1::Act a1 = f.Person(60, kAssilah);
