@@ -1,5 +1,6 @@
 // CHIKAYA against a real PostgreSQL: submissions, every transition by role, redirect, reopen,
 // ratings, anonymous tracking, territory isolation.
+#include "tests/support/migrated_database.h"
 #include "absl/strings/str_cat.h"
 #include "catch2/catch.hpp"
 #include "services/chikaya/src/desk.h"
@@ -45,13 +46,9 @@ const Caller kAnonymous{std::nullopt, ""};
 class ChikayaFixture {
  public:
   ChikayaFixture() {
-    auto db = pg::TestDatabase::Create();
-    REQUIRE(db.ok());
-    db_ = *std::move(db);
-    pool_ = std::make_unique<pg::Pool>(db_->pool_options(4));
-    auto conn = pg::Connection::Open(db_->server_url(), db_->overrides());
-    REQUIRE(conn.ok());
-    REQUIRE(pg::ApplyMigrations(**conn, AllMigrations()).ok());
+    testing::MigratedDatabase migrated = testing::NewMigratedDatabase(AllMigrations(), 4);
+    db_ = std::move(migrated.db);
+    pool_ = std::move(migrated.pool);
     clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 3, 1, 9, 0, 0), absl::UTCTimeZone()));
     desk_ = std::make_unique<Desk>(*pool_, *territory::Referential::LoadEmbedded(), clock_,
                                    nullptr, topic_);

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "tests/support/migrated_database.h"
 #include "absl/strings/str_cat.h"
 #include "catch2/catch.hpp"
 #include "services/sgec/src/migrations.h"
@@ -59,15 +60,9 @@ inline void SetDate(common::v1::Date* d, absl::CivilDay day) {
 class SgecFixture {
  public:
   SgecFixture() {
-    auto db = pg::TestDatabase::Create();
-    REQUIRE(db.ok());
-    db_ = *std::move(db);
-    pool_ = std::make_unique<pg::Pool>(db_->pool_options(16));
-    auto conn = pg::Connection::Open(db_->server_url(), db_->overrides());
-    REQUIRE(conn.ok());
-    auto applied = pg::ApplyMigrations(**conn, AllMigrations());
-    INFO(applied.status().ToString());
-    REQUIRE(applied.ok());
+    testing::MigratedDatabase migrated = testing::NewMigratedDatabase(AllMigrations(), 16);
+    db_ = std::move(migrated.db);
+    pool_ = std::move(migrated.pool);
     ref_ = *territory::Referential::LoadEmbedded();
     clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 6, 15, 10, 0, 0), absl::UTCTimeZone()));
     registry_ = std::make_unique<Registry>(*pool_, ref_, clock_);

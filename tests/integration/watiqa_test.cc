@@ -4,6 +4,7 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
+#include "tests/support/migrated_database.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/sgec/src/sgec_service.h"
@@ -74,15 +75,9 @@ class WatiqaFixture {
     sgec_port_ = testing::FreePort();
     StartSgec();
 
-    auto db = pg::TestDatabase::Create();
-    REQUIRE(db.ok());
-    db_ = *std::move(db);
-    pool_ = std::make_unique<pg::Pool>(db_->pool_options(8));
-    auto conn = pg::Connection::Open(db_->server_url(), db_->overrides());
-    REQUIRE(conn.ok());
-    auto applied = pg::ApplyMigrations(**conn, AllMigrations());
-    INFO(applied.status().ToString());
-    REQUIRE(applied.ok());
+    testing::MigratedDatabase migrated = testing::NewMigratedDatabase(AllMigrations(), 8);
+    db_ = std::move(migrated.db);
+    pool_ = std::move(migrated.pool);
     clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 6, 15, 10, 0, 0), absl::UTCTimeZone()));
 
     const std::string key = secrets_.dir + "/jwt/services/watiqa.pem";

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "zp/core/dates.h"
 #include "zp/sgec/v1/sgec.pb.h"
 #include "zp/territory/referential.h"
 
@@ -42,8 +43,8 @@ absl::TimeZone MoroccoZone();
 // The civil day in Morocco (Africa/Casablanca) at `now`.
 absl::CivilDay MoroccoDay(absl::Time now);
 
-std::optional<absl::CivilDay> ToCivilDay(const common::v1::Date& date);
-common::v1::Date ToDate(absl::CivilDay day);
+using core::ToCivilDay;  // zp/core/dates.h
+using core::ToDate;
 std::string DateText(const common::v1::Date& date);  // YYYY-MM-DD
 
 // Checks of the content alone. `notified` is true for a health facility's notification, which

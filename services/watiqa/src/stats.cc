@@ -5,6 +5,7 @@
 #include "services/watiqa/src/desk.h"
 #include "services/watiqa/src/scope.h"
 #include "zp/core/clock.h"
+#include "zp/core/dates.h"
 #include "zp/core/status.h"
 
 namespace zp::watiqa {
@@ -41,23 +42,6 @@ double Hours(const pg::Result& r, int row, int col) {
   return seconds / 3600.0;
 }
 
-absl::CivilDay DayOf(const common::v1::Date& d) {
-  return absl::CivilDay(d.year(), d.month(), d.day());
-}
-
-bool ValidDate(const common::v1::Date& d) {
-  return d.year() >= 2000 && d.year() <= 2100 && d.month() >= 1 && d.month() <= 12 &&
-         d.day() >= 1 && d.day() <= 31 && DayOf(d).day() == d.day();
-}
-
-common::v1::Date DateOf(absl::CivilDay day) {
-  common::v1::Date d;
-  d.set_year(static_cast<int>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
-  return d;
-}
-
 }  // namespace
 
 absl::StatusOr<v1::OrderStatsResponse> Desk::OrderStats(const Caller& c,
@@ -72,8 +56,10 @@ absl::StatusOr<v1::OrderStatsResponse> Desk::OrderStats(const Caller& c,
       (territory != "MA" && referential_->Find(territory) == nullptr)) {
     v.Add("territory", "a commune, province, region or MA");
   }
-  if (r.has_from() && !ValidDate(r.from())) v.Add("from", "a calendar date");
-  if (r.has_to() && !ValidDate(r.to())) v.Add("to", "a calendar date");
+  const std::optional<absl::CivilDay> from_day = core::ToCivilDay(r.from());
+  const std::optional<absl::CivilDay> to_day = core::ToCivilDay(r.to());
+  if (r.has_from() && !from_day.has_value()) v.Add("from", "a calendar date");
+  if (r.has_to() && !to_day.has_value()) v.Add("to", "a calendar date");
   RETURN_IF_ERROR(v.ToStatus());
   // Outside the caller's territory: as if there were no such territory.
   if (!CanReadTerritory(p, territory, *referential_)) {
@@ -81,8 +67,8 @@ absl::StatusOr<v1::OrderStatsResponse> Desk::OrderStats(const Caller& c,
   }
   const absl::TimeZone zone = core::MoroccoZone();
   const absl::CivilDay today = absl::ToCivilDay(clock_.Now(), zone);
-  const absl::CivilDay to = r.has_to() ? DayOf(r.to()) : today;
-  const absl::CivilDay from = r.has_from() ? DayOf(r.from()) : to - 30;
+  const absl::CivilDay to = r.has_to() ? *to_day : today;
+  const absl::CivilDay from = r.has_from() ? *from_day : to - 30;
   if (from > to) return core::InvalidArgumentError("from", "on or before `to`");
   Scope scope;
   if (territory != "MA") {
@@ -97,8 +83,8 @@ absl::StatusOr<v1::OrderStatsResponse> Desk::OrderStats(const Caller& c,
                    pool_.Exec(kDelays, {scope.codes, scope.prefixes, from_us, to_us}));
   v1::OrderStatsResponse out;
   out.set_territory(territory);
-  *out.mutable_from() = DateOf(from);
-  *out.mutable_to() = DateOf(to);
+  *out.mutable_from() = core::ToDate(from);
+  *out.mutable_to() = core::ToDate(to);
   out.mutable_total()->set_commune_code(territory);
   std::map<std::string, v1::CommuneStats*> by_commune;
   auto stats_of = [&](const pg::Result& rows, int i) -> v1::CommuneStats* {
