@@ -14,6 +14,7 @@
 #include "zp/core/files.h"
 #include "zp/events/consumer.h"
 #include "zp/log/log.h"
+#include "zp/metrics/interceptors.h"
 #include "zp/redis/pool.h"
 #include "zp/rpc/signals.h"
 #include "zp/service/runtime.h"
@@ -84,8 +85,14 @@ int main(int argc, char** argv) {
 
   const zp::core::Clock& clock = zp::core::SystemClock::Instance();
   zp::watiqa::ServiceToken token(*std::move(signer), "watiqa", clock);
+  // SGEC's calls counted and timed like every gRPC client's (zp_grpc_client_*).
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(
+      std::make_unique<zp::metrics::ClientMetricsInterceptorFactory>((*rt)->metrics()));
   zp::watiqa::GrpcCivilRegistry sgec(
-      grpc::CreateChannel(config.String("sgec_address"), grpc::InsecureChannelCredentials()),
+      grpc::experimental::CreateCustomChannelWithInterceptors(
+          config.String("sgec_address"), grpc::InsecureChannelCredentials(),
+          grpc::ChannelArguments(), std::move(interceptors)),
       token);
   zp::redis::Options redis_options = zp::redis::OptionsForAddress(config.String("redis_address"));
   redis_options.connect_timeout = absl::Milliseconds(200);
@@ -93,6 +100,7 @@ int main(int argc, char** argv) {
   zp::redis::Pool redis(redis_options);
   const bool cached = config.Bool("tracking_cache").value_or(true);
   zp::watiqa::TrackingCache cache(cached ? &redis : nullptr, *ttl);
+  cache.ExportTo(*(*rt)->metrics().registry());
 
   const std::string topic = config.String("topic");
   zp::watiqa::OrderStore store(clock, &(*rt)->notifier(), topic);
@@ -100,6 +108,7 @@ int main(int argc, char** argv) {
   issuer_options.poll_interval = *poll;
   issuer_options.backoff_cap = *cap;
   zp::watiqa::Issuer issuer((*rt)->pool(), store, sgec, clock, issuer_options);
+  issuer.ExportTo(*(*rt)->metrics().registry());
   zp::watiqa::DeskOptions desk_options{*tariff, config.String("payment_url")};
   zp::watiqa::Desk desk((*rt)->pool(), (*rt)->referential(), clock, store, sgec, cache,
                         desk_options, [&issuer] { issuer.Wake(); });

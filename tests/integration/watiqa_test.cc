@@ -4,6 +4,8 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
+#include <thread>
+
 #include "tests/support/migrated_database.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -498,6 +500,8 @@ TEST_CASE("watiqa: the TGR's confirmations", "[integration][watiqa]") {
 TEST_CASE("watiqa: SGEC down during issuance, then back: the order completes with one document",
           "[integration][watiqa]") {
   WatiqaFixture f;
+  prometheus::Registry registry;
+  f.issuer_->ExportTo(registry);
   const sgec::v1::Act act = f.Person(30);
   const Caller citizen = f.Citizen(act.idcs());
   v1::Order o = f.Place(citizen, f.OrderOf(act.idcs()));
@@ -530,6 +534,52 @@ TEST_CASE("watiqa: SGEC down during issuance, then back: the order completes wit
   CHECK(done.document_ids_size() == 1);
   CHECK(f.SgecDocuments(act.id()) == 1);
   CHECK(f.Events(o, "zp.watiqa.v1.OrderStateChanged") == 3);  // PLACED, PAID, ISSUED
+  // zp_watiqa_issuance_total counted every attempt.
+  double retried = 0, issued = 0;
+  for (const auto& family : registry.Collect()) {
+    for (const auto& metric : family.metric) {
+      if (family.name != "zp_watiqa_issuance_total") continue;
+      if (metric.label[0].value == "retried") retried = metric.counter.value;
+      if (metric.label[0].value == "issued") issued = metric.counter.value;
+    }
+  }
+  CHECK(retried == 3);
+  CHECK(issued == 1);
+}
+
+TEST_CASE("watiqa: concurrent confirmations of one order", "[integration][watiqa]") {
+  WatiqaFixture f;
+  const sgec::v1::Act act = f.Person(33);
+  const Caller citizen = f.Citizen(act.idcs());
+  v1::Order o = f.Place(citizen, f.OrderOf(act.idcs()));
+  constexpr int kThreads = 8;
+  std::vector<absl::StatusOr<v1::PaymentConfirmation>> same(kThreads), distinct(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] { same[i] = f.Pay(o, "TGR-SAME"); });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& r : same) {
+    REQUIRE(r.ok());
+    CHECK(r->outcome() == v1::PaymentConfirmation::ACCEPTED);
+  }
+  CHECK(f.Count("SELECT count(*) FROM payments") == 1);
+  CHECK(f.Events(o, "zp.watiqa.v1.OrderStateChanged") == 2);  // PLACED, PAID
+
+  // Other payments of the same order, at once: each kept and owed back, the order paid once.
+  threads.clear();
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] { distinct[i] = f.Pay(o, absl::StrCat("TGR-OTHER-", i)); });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& r : distinct) {
+    REQUIRE(r.ok());
+    CHECK(r->outcome() == v1::PaymentConfirmation::REFUND_DUE);
+  }
+  CHECK(f.Count("SELECT count(*) FROM payments") == 1 + kThreads);
+  CHECK(f.Count("SELECT count(*) FROM payments WHERE outcome = 2") == kThreads);
+  CHECK(f.Events(o, "zp.watiqa.v1.RefundFlagged") == kThreads);
+  CHECK(f.Get(citizen, o).refund_due());
 }
 
 TEST_CASE("watiqa: when SGEC can never issue, the order is refunded", "[integration][watiqa]") {

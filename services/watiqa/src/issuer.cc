@@ -37,6 +37,16 @@ bool IsPermanent(const absl::Status& status) {
   }
 }
 
+void Issuer::ExportTo(prometheus::Registry& registry) {
+  auto& family = prometheus::BuildCounter()
+                     .Name("zp_watiqa_issuance_total")
+                     .Help("Issuance attempts of paid orders by outcome")
+                     .Register(registry);
+  issued_ = &family.Add({{"outcome", "issued"}});
+  retried_ = &family.Add({{"outcome", "retried"}});
+  refunded_ = &family.Add({{"outcome", "refunded"}});
+}
+
 absl::StatusOr<Issuer::Pass> Issuer::RunOnce() {
   const absl::Time now = clock_.Now();
   ASSIGN_OR_RETURN(pg::Result claimed,
@@ -48,6 +58,11 @@ absl::StatusOr<Issuer::Pass> Issuer::RunOnce() {
     if (absl::Status s = IssueOne(reference, pass); !s.ok()) {
       spdlog::warn("issuance of {}: {}", reference, s.message());
     }
+  }
+  if (issued_ != nullptr) {
+    issued_->Increment(pass.issued);
+    retried_->Increment(pass.retried);
+    refunded_->Increment(pass.refunded);
   }
   return pass;
 }

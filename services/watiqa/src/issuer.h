@@ -15,6 +15,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "prometheus/counter.h"
+#include "prometheus/registry.h"
 #include "services/watiqa/src/civil_registry.h"
 #include "services/watiqa/src/order_store.h"
 #include "zp/pg/pool.h"
@@ -41,6 +43,9 @@ class Issuer {
     int retried = 0;
     int refunded = 0;
   };
+  // zp_watiqa_issuance_total{outcome="issued"|"retried"|"refunded"}.
+  void ExportTo(prometheus::Registry& registry);
+
   // One pass over the orders whose attempt is due.
   absl::StatusOr<Pass> RunOnce();
 
@@ -61,6 +66,9 @@ class Issuer {
   bool woken_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
+  prometheus::Counter* issued_ = nullptr;
+  prometheus::Counter* retried_ = nullptr;
+  prometheus::Counter* refunded_ = nullptr;
 };
 
 // SGEC's answers after which a copy can never be made (the order is refunded); any other error

@@ -26,18 +26,29 @@ return 1)lua";
 
 }  // namespace
 
+void TrackingCache::ExportTo(prometheus::Registry& registry) {
+  auto& family = prometheus::BuildCounter()
+                     .Name("zp_watiqa_tracking_cache_total")
+                     .Help("Tracking cache lookups and invalidations by outcome")
+                     .Register(registry);
+  hit_counter_ = &family.Add({{"outcome", "hit"}});
+  miss_counter_ = &family.Add({{"outcome", "miss"}});
+  error_counter_ = &family.Add({{"outcome", "error"}});
+  invalidation_counter_ = &family.Add({{"outcome", "invalidation"}});
+}
+
 std::optional<std::string> TrackingCache::Get(const std::string& reference) {
   if (pool_ == nullptr) return std::nullopt;
   auto reply = pool_->Command({"HGET", Key(reference), "p"});
   if (!reply.ok()) {
-    ++errors_;
+    Count(errors_, error_counter_);
     return std::nullopt;
   }
   if ((*reply)->type != REDIS_REPLY_STRING) {
-    ++misses_;
+    Count(misses_, miss_counter_);
     return std::nullopt;
   }
-  ++hits_;
+  Count(hits_, hit_counter_);
   return std::string((*reply)->str, (*reply)->len);
 }
 
@@ -45,7 +56,7 @@ void TrackingCache::Put(const std::string& reference, int version, const std::st
   if (pool_ == nullptr) return;
   auto reply = pool_->Command({"EVAL", kPut, "1", Key(reference), absl::StrCat(version), payload,
                                absl::StrCat(absl::ToInt64Milliseconds(ttl_))});
-  if (!reply.ok()) ++errors_;
+  if (!reply.ok()) Count(errors_, error_counter_);
 }
 
 absl::Status TrackingCache::Invalidate(const std::string& reference, int version) {
@@ -53,9 +64,10 @@ absl::Status TrackingCache::Invalidate(const std::string& reference, int version
   auto reply = pool_->Command({"EVAL", kInvalidate, "1", Key(reference), absl::StrCat(version),
                                absl::StrCat(absl::ToInt64Milliseconds(ttl_))});
   if (!reply.ok()) {
-    ++errors_;
+    Count(errors_, error_counter_);
     return reply.status();
   }
+  if (invalidation_counter_ != nullptr) invalidation_counter_->Increment();
   return absl::OkStatus();
 }
 

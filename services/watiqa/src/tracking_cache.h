@@ -14,6 +14,8 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "prometheus/counter.h"
+#include "prometheus/registry.h"
 #include "zp/redis/pool.h"
 
 namespace zp::watiqa {
@@ -23,6 +25,9 @@ class TrackingCache {
   // `pool` nullptr: no cache (every request reads the database).
   TrackingCache(redis::Pool* pool, absl::Duration ttl, std::string prefix = "watiqa:track")
       : pool_(pool), ttl_(ttl), prefix_(std::move(prefix)) {}
+
+  // zp_watiqa_tracking_cache_total{outcome="hit"|"miss"|"error"|"invalidation"}.
+  void ExportTo(prometheus::Registry& registry);
 
   bool enabled() const { return pool_ != nullptr; }
   // The payload stored for `reference`, if any is current.
@@ -43,6 +48,14 @@ class TrackingCache {
   absl::Duration ttl_;
   std::string prefix_;
   std::atomic<int64_t> hits_{0}, misses_{0}, errors_{0};
+  prometheus::Counter* hit_counter_ = nullptr;
+  prometheus::Counter* miss_counter_ = nullptr;
+  prometheus::Counter* error_counter_ = nullptr;
+  prometheus::Counter* invalidation_counter_ = nullptr;
+  void Count(std::atomic<int64_t>& n, prometheus::Counter* c) {
+    ++n;
+    if (c != nullptr) c->Increment();
+  }
 };
 
 }  // namespace zp::watiqa
