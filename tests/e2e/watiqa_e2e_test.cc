@@ -190,6 +190,19 @@ TEST_CASE("watiqa e2e: ordered over HTTPS, paid by the TGR, delivered by Barid, 
   CHECK(occurrences(events, "zp.watiqa.v1.OrderStateChanged") == 6);
   CHECK(occurrences(events, "zp.watiqa.v1.ShipmentRegistered") == 1);
 
+  // Guessing references is rate limited per client IP (30, then 1 a second): 429, Retry-After.
+  int limited = 0;
+  std::string retry_after;
+  for (int i = 0; i < 40 && limited == 0; ++i) {
+    auto t = s.Call("GET", absl::StrCat("/v1/watiqa/track/WTQ-2026-0000000", i % 10, "?lastName=X"), "");
+    if (t.status == 429) {
+      ++limited;
+      retry_after = t.header("retry-after");
+    }
+  }
+  CHECK(limited == 1);
+  CHECK_FALSE(retry_after.empty());
+
   // Staff of the act's commune see the order; the governor's statistics count it.
   const std::string agent = s.Token({"civil_agent"}, {"01.511.01.01"});
   auto listed = s.Call("GET", "/v1/watiqa/orders?state=DELIVERED", agent);
