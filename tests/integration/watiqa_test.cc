@@ -714,6 +714,7 @@ TEST_CASE("watiqa: public tracking by reference and name, through the cache",
     REQUIRE(fresh.ok());
     CHECK(fresh->state() == v1::PAID);
     CHECK(fresh->history_size() == 2);
+    CHECK(fresh->DebugString().find("TGR-") == std::string::npos);  // no payment reference
     CHECK(f.desk_->TrackOrder(anonymous, track)->state() == v1::PAID);
   }
 }

@@ -129,7 +129,7 @@ absl::StatusOr<v1::PaymentConfirmation> Desk::ConfirmPayment(const Caller& c,
       for (int i = 0; i < o->doc.copies(); ++i) o->issue_request_ids.push_back(core::NewUuidV7());
       o->next_issue_at = now;
       RETURN_IF_ERROR(store_.Move(tx, PartnerActor(c), "ConfirmPayment", *o, v1::PAID, paid_at,
-                                  absl::StrCat("TGR ", r.payment_reference())));
+                                  ""));  // the payment reference stays out of public tracking
       out.set_outcome(v1::PaymentConfirmation::ACCEPTED);
       paid = true;
     } else {
