@@ -45,6 +45,8 @@ cd "$ZP_ROOT"
 # Services that sign documents: their keys (secrets.sh) and the URL printed in QR codes.
 export ZP_DOCUMENT_KEY_FILE=${ZP_DOCUMENT_KEY_FILE:-$ZP_RUN_DIR/documents/sgec.pem}
 export ZP_DOCUMENT_VERIFICATION_URL=${ZP_DOCUMENT_VERIFICATION_URL:-https://$ZP_GATEWAY_HTTPS/v1/sgec/verify/}
+# WATIQA calls SGEC on its own account with this key (secrets.sh; its public half is in the JWKS).
+export ZP_SERVICE_KEY_FILE=${ZP_SERVICE_KEY_FILE:-$ZP_RUN_DIR/jwt/services/watiqa.pem}
 
 upstreams=()
 for entry in "${SERVICES[@]}"; do
