@@ -701,6 +701,20 @@ TEST_CASE("watiqa: public tracking by reference and name, through the cache",
     CHECK(none.status().code() == absl::StatusCode::kNotFound);
     CHECK(wrong.status().message().substr(0, 6) == none.status().message().substr(0, 6));
     CHECK(wrong.status().message().size() == none.status().message().size());
+    // The unknown reference is remembered: a second guess does not reach the database.
+    const int64_t hits = f.cache_->stats().hits;
+    CHECK(f.desk_->TrackOrder(anonymous, unknown).status().code() == absl::StatusCode::kNotFound);
+    CHECK(f.cache_->stats().hits == hits + 1);
+  }
+  SECTION("an order created after its reference was guessed is found") {
+    v1::TrackOrderRequest early;
+    early.set_reference(core::HumanReference::Generate("WTQ", f.clock_.Now()));
+    early.set_last_name(family.fr());
+    CHECK(f.desk_->TrackOrder(anonymous, early).status().code() == absl::StatusCode::kNotFound);
+    // PLACED is version 1: its event lifts the entry above the remembered absence.
+    REQUIRE(f.cache_->Invalidate(early.reference(), 1).ok());
+    f.cache_->Put(early.reference(), 0, v1::TrackingCacheEntry().SerializeAsString());
+    CHECK(!f.cache_->Get(early.reference()).has_value());
   }
   SECTION("the order's event invalidates the entry; an older read cannot come back") {
     REQUIRE(f.Pay(o).ok());

@@ -227,16 +227,24 @@ absl::StatusOr<v1::Tracking> Desk::TrackOrder(const Caller&, const v1::TrackOrde
   if (r.last_name().empty() || r.last_name().size() > 200) {
     return core::InvalidArgumentError("last_name", "the family name on the act, 1 to 200 bytes");
   }
-  // The cached entry: the tracking answer and the name keys, as one message.
+  // The cached entry: the tracking answer and the name keys, as one message. An unknown reference
+  // is cached too, as an entry without an answer at version 0 (the order's creation, version 1,
+  // invalidates it): guesses cost the database nothing and take the time of a known reference.
   v1::TrackingCacheEntry entry;
   std::optional<std::string> cached = cache_.Get(reference);
   if (!cached.has_value() || !entry.ParseFromString(*cached)) {
     std::vector<std::string> keys;
     int version = 0;
-    ASSIGN_OR_RETURN(*entry.mutable_tracking(), LoadTracking(reference, &keys, &version));
-    for (std::string& k : keys) entry.add_name_keys(std::move(k));
+    absl::StatusOr<v1::Tracking> loaded = LoadTracking(reference, &keys, &version);
+    if (loaded.ok()) {
+      *entry.mutable_tracking() = *std::move(loaded);
+      for (std::string& k : keys) entry.add_name_keys(std::move(k));
+    } else if (loaded.status().code() != absl::StatusCode::kNotFound) {
+      return loaded.status();
+    }
     cache_.Put(reference, version, entry.SerializeAsString());
   }
+  if (!entry.has_tracking()) return NoOrder(reference);
   // A wrong name is answered exactly like an unknown reference.
   if (!NameMatches({entry.name_keys().begin(), entry.name_keys().end()}, r.last_name())) {
     return NoOrder(reference);
