@@ -36,6 +36,9 @@ absl::Status Invalidate(zp::watiqa::TrackingCache& cache, const zp::events::v1::
   } else if (e.type() == v1::RefundFlagged::descriptor()->full_name()) {
     v1::RefundFlagged m;
     if (m.ParseFromString(e.payload())) return cache.Invalidate(m.reference(), m.version());
+  } else if (e.type() == v1::RefundPaid::descriptor()->full_name()) {
+    v1::RefundPaid m;
+    if (m.ParseFromString(e.payload())) return cache.Invalidate(m.reference(), m.version());
   } else if (e.type() == v1::ShipmentRegistered::descriptor()->full_name()) {
     v1::ShipmentRegistered m;
     if (m.ParseFromString(e.payload())) return cache.Invalidate(m.reference(), m.version());

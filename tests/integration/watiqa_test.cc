@@ -461,9 +461,33 @@ TEST_CASE("watiqa: the TGR's confirmations", "[integration][watiqa]") {
     CHECK(refunds->refunds(0).order_reference() == o.reference());
     CHECK(refunds->refunds(0).amount().centimes() == o.fee().centimes());
     CHECK(f.Events(o, "zp.watiqa.v1.RefundFlagged") == 1);
+
+    // The TGR gives it back and says so, once.
+    v1::AcknowledgeRefundRequest ack;
+    ack.set_payment_reference("TGR-C");
+    ack.set_refund_reference("TGR-RB-1");
+    *ack.mutable_refunded_at() = Stamp(f.clock_.Now());
+    auto acknowledged = f.desk_->AcknowledgeRefund(f.Partner("tgr"), ack);
+    INFO(acknowledged.status().ToString());
+    REQUIRE(acknowledged.ok());
+    CHECK(acknowledged->refund_reference() == "TGR-RB-1");
+    CHECK(f.desk_->AcknowledgeRefund(f.Partner("tgr"), ack).ok());  // again: same answer
+    CHECK(f.Events(o, "zp.watiqa.v1.RefundPaid") == 1);
+    CHECK(f.desk_->ListRefundsDue(f.Partner("tgr"), {})->refunds_size() == 0);
+    CHECK_FALSE(f.Get(citizen, o).refund_due());
+    ack.set_refund_reference("TGR-RB-2");
+    CHECK(Reason(f.desk_->AcknowledgeRefund(f.Partner("tgr"), ack).status()) ==
+          "REFUND_ALREADY_ACKNOWLEDGED");
+    CHECK(f.desk_->AcknowledgeRefund(f.Partner("barid"), ack).status().code() ==
+          absl::StatusCode::kPermissionDenied);
   }
-  SECTION("no cancellation after payment") {
-    REQUIRE(f.Pay(o).ok());
+  SECTION("no cancellation after payment, no refund of an accepted payment") {
+    REQUIRE(f.Pay(o, "TGR-OK").ok());
+    v1::AcknowledgeRefundRequest ack;
+    ack.set_payment_reference("TGR-OK");
+    ack.set_refund_reference("TGR-RB-9");
+    *ack.mutable_refunded_at() = Stamp(f.clock_.Now());
+    CHECK(Reason(f.desk_->AcknowledgeRefund(f.Partner("tgr"), ack).status()) == "NO_REFUND_DUE");
     v1::CancelOrderRequest cancel;
     cancel.set_request_id(core::NewUuidV7());
     cancel.set_reference(o.reference());

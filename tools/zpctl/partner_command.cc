@@ -19,7 +19,7 @@ namespace v1 = zp::watiqa::v1;
 using google::protobuf::util::JsonStringToMessage;
 
 constexpr char kUsage[] =
-    "usage: zpctl partner tgr ConfirmPayment JSON | ListRefundsDue [JSON]\n"
+    "usage: zpctl partner tgr ConfirmPayment JSON | ListRefundsDue [JSON] | AcknowledgeRefund JSON\n"
     "       zpctl partner barid ListShipmentsToCollect [JSON] | RegisterShipment JSON |\n"
     "                           ReportDeliveryEvent JSON\n"
     "JSON is the request in the proto3 JSON mapping, e.g.\n"
@@ -116,6 +116,9 @@ int PartnerCommand(int argc, const char* const* argv) {
   auto barid = v1::BaridDelivery::NewStub(channel);
   if (method == "ConfirmPayment") return Call(*tgr, &v1::TgrPayments::Stub::ConfirmPayment, json);
   if (method == "ListRefundsDue") return Call(*tgr, &v1::TgrPayments::Stub::ListRefundsDue, json);
+  if (method == "AcknowledgeRefund") {
+    return Call(*tgr, &v1::TgrPayments::Stub::AcknowledgeRefund, json);
+  }
   if (method == "ListShipmentsToCollect") {
     return Call(*barid, &v1::BaridDelivery::Stub::ListShipmentsToCollect, json);
   }

@@ -50,11 +50,15 @@ CREATE TABLE payments (
   paid_at          timestamptz NOT NULL,
   received_at      timestamptz NOT NULL,
   outcome          smallint NOT NULL,           -- PaymentConfirmation.Outcome
-  refund_reason    text NOT NULL DEFAULT ''
+  refund_reason    text NOT NULL DEFAULT '',
+  -- A refund the TGR acknowledged (outcome 2 only).
+  refund_reference text,
+  refunded_at      timestamptz
 );
-CREATE INDEX payments_refunds ON payments (received_at, payment_reference) WHERE outcome = 2;
+CREATE INDEX payments_refunds_due ON payments (payment_reference)
+  WHERE outcome = 2 AND refunded_at IS NULL;
 
--- Orders refunded after payment (issuance impossible) are listed with the payments above.
+-- Orders refunded after payment (issuance impossible) turn their payment into outcome 2 too.
 
 -- Barid Al Maghrib's delivery events, each kept once (same tracking number, kind and time is a
 -- repetition). The order's delivery state is computed from all of them, by time.

@@ -59,6 +59,8 @@ class Desk {
                                                          const v1::ConfirmPaymentRequest& r);
   absl::StatusOr<v1::ListRefundsDueResponse> ListRefundsDue(const Caller& c,
                                                             const v1::ListRefundsDueRequest& r);
+  absl::StatusOr<v1::RefundDue> AcknowledgeRefund(const Caller& c,
+                                                  const v1::AcknowledgeRefundRequest& r);
   // Barid Al Maghrib (partners.cc).
   absl::StatusOr<v1::ListShipmentsToCollectResponse> ListShipmentsToCollect(
       const Caller& c, const v1::ListShipmentsToCollectRequest& r);
@@ -92,6 +94,8 @@ inline constexpr char kTrackingNumberSet[] = "TRACKING_NUMBER_ALREADY_SET";
 inline constexpr char kTrackingNumberTaken[] = "TRACKING_NUMBER_TAKEN";
 inline constexpr char kWrongPartner[] = "WRONG_PARTNER";
 inline constexpr char kTimeInFuture[] = "TIME_IN_FUTURE";
+inline constexpr char kNoRefundDue[] = "NO_REFUND_DUE";
+inline constexpr char kRefundAlreadyAcknowledged[] = "REFUND_ALREADY_ACKNOWLEDGED";
 }  // namespace reasons
 
 }  // namespace zp::watiqa

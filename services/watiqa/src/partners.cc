@@ -26,12 +26,38 @@ INSERT INTO payments (payment_reference, order_id, amount_centimes, paid_at, rec
 VALUES ($1, $2::uuid, $3, to_timestamp($4::numeric / 1000000), to_timestamp($5::numeric / 1000000),
   $6, $7))sql"};
 
-constexpr pg::Query kRefundsDue{"wtq_refunds_due", R"sql(
-SELECT p.payment_reference, o.reference, p.amount_centimes, p.refund_reason,
-  (extract(epoch FROM p.received_at) * 1000000)::bigint
+#define ZP_WATIQA_REFUND_COLUMNS                                                              \
+  "p.payment_reference, o.reference, p.amount_centimes, p.refund_reason, "                    \
+  "(extract(epoch FROM p.received_at) * 1000000)::bigint, coalesce(p.refund_reference, ''), " \
+  "(extract(epoch FROM p.refunded_at) * 1000000)::bigint, p.outcome"
+
+constexpr pg::Query kRefundsDue{"wtq_refunds_due", "SELECT " ZP_WATIQA_REFUND_COLUMNS R"sql(
 FROM payments p JOIN orders o ON o.id = p.order_id
-WHERE p.outcome = 2 AND ($1 = '' OR p.payment_reference > $1)
+WHERE p.outcome = 2 AND p.refunded_at IS NULL AND ($1 = '' OR p.payment_reference > $1)
 ORDER BY p.payment_reference LIMIT $2)sql"};
+
+constexpr pg::Query kLockRefund{"wtq_lock_refund", "SELECT " ZP_WATIQA_REFUND_COLUMNS R"sql(
+FROM payments p JOIN orders o ON o.id = p.order_id WHERE p.payment_reference = $1
+FOR UPDATE OF p)sql"};
+
+constexpr pg::Query kAcknowledgeRefund{"wtq_acknowledge_refund", R"sql(
+UPDATE payments SET refund_reference = $2, refunded_at = to_timestamp($3::numeric / 1000000)
+WHERE payment_reference = $1)sql"};
+
+constexpr pg::Query kRefundsStillDue{"wtq_refunds_still_due", R"sql(
+SELECT count(*) FROM payments WHERE order_id = $1::uuid AND outcome = 2 AND refunded_at IS NULL)sql"};
+
+v1::RefundDue RefundOf(const pg::Result& rows, int i) {
+  v1::RefundDue d;
+  d.set_payment_reference(std::string(rows.Text(i, 0)));
+  d.set_order_reference(std::string(rows.Text(i, 1)));
+  d.mutable_amount()->set_centimes(rows.Int(i, 2));
+  d.set_reason(std::string(rows.Text(i, 3)));
+  *d.mutable_since() = Stamp(absl::FromUnixMicros(rows.Int(i, 4)));
+  d.set_refund_reference(std::string(rows.Text(i, 5)));
+  if (!rows.IsNull(i, 6)) *d.mutable_refunded_at() = Stamp(absl::FromUnixMicros(rows.Int(i, 6)));
+  return d;
+}
 
 constexpr pg::Query kToCollect{"wtq_to_collect", "SELECT " ZP_WATIQA_ORDER_COLUMNS R"sql(
 FROM orders WHERE state = 4 AND tracking_number IS NULL AND ($1::uuid IS NULL OR id > $1::uuid)
@@ -167,16 +193,65 @@ absl::StatusOr<v1::ListRefundsDueResponse> Desk::ListRefundsDue(
   ASSIGN_OR_RETURN(pg::Result rows, pool_.Exec(kRefundsDue, {after, page_size + 1}));
   v1::ListRefundsDueResponse out;
   for (int i = 0; i < rows.rows() && i < page_size; ++i) {
-    v1::RefundDue* d = out.add_refunds();
-    d->set_payment_reference(std::string(rows.Text(i, 0)));
-    d->set_order_reference(std::string(rows.Text(i, 1)));
-    d->mutable_amount()->set_centimes(rows.Int(i, 2));
-    d->set_reason(std::string(rows.Text(i, 3)));
-    *d->mutable_since() = Stamp(absl::FromUnixMicros(rows.Int(i, 4)));
+    *out.add_refunds() = RefundOf(rows, i);
     if (i == page_size - 1 && rows.rows() > page_size) {
-      out.set_next_page_token(core::EncodePageToken(d->payment_reference()));
+      out.set_next_page_token(core::EncodePageToken(out.refunds(i).payment_reference()));
     }
   }
+  return out;
+}
+
+absl::StatusOr<v1::RefundDue> Desk::AcknowledgeRefund(const Caller& c,
+                                                      const v1::AcknowledgeRefundRequest& r) {
+  RETURN_IF_ERROR(RequirePartner(c, roles::kTgr));
+  core::Violations v;
+  if (!ValidPartnerReference(r.payment_reference())) {
+    v.Add("payment_reference", "1 to 64 letters, digits, '-', '_', '/' or '.'");
+  }
+  if (!ValidPartnerReference(r.refund_reference())) {
+    v.Add("refund_reference", "1 to 64 letters, digits, '-', '_', '/' or '.'");
+  }
+  if (!r.has_refunded_at()) v.Add("refunded_at", "required");
+  RETURN_IF_ERROR(v.ToStatus());
+  const absl::Time refunded_at = TimeOf(r.refunded_at());
+  if (refunded_at > clock_.Now() + kClockSkew) {
+    return core::RuleError(absl::StatusCode::kInvalidArgument, reasons::kTimeInFuture,
+                           "refunded_at", "in the future");
+  }
+  v1::RefundDue out;
+  RETURN_IF_ERROR(pg::RunInTransaction(pool_, [&](pg::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(pg::Result rows, tx.Exec(kLockRefund, {r.payment_reference()}));
+    if (rows.rows() == 0) return NoOrder(absl::StrCat("payment ", r.payment_reference()));
+    out = RefundOf(rows, 0);
+    if (rows.Int(0, 7) != v1::PaymentConfirmation::REFUND_DUE) {
+      return core::ErrorWithReason(absl::StatusCode::kFailedPrecondition,
+                                   "no refund is due for this payment", reasons::kNoRefundDue);
+    }
+    if (!out.refund_reference().empty()) {
+      if (out.refund_reference() == r.refund_reference()) return absl::OkStatus();  // again
+      return core::ErrorWithReason(absl::StatusCode::kAlreadyExists,
+                                   "this refund was acknowledged under another reference",
+                                   reasons::kRefundAlreadyAcknowledged);
+    }
+    ASSIGN_OR_RETURN(std::optional<StoredOrder> o,
+                     store_.ByReference(tx, out.order_reference(), true));
+    if (!o.has_value()) return absl::DataLossError("the payment's order is missing");
+    RETURN_IF_ERROR(tx.Exec(kAcknowledgeRefund,
+                            {r.payment_reference(), r.refund_reference(),
+                             absl::StrCat(absl::ToUnixMicros(refunded_at))})
+                        .status());
+    ASSIGN_OR_RETURN(pg::Result still, tx.Exec(kRefundsStillDue, {o->id}));
+    o->doc.set_refund_due(still.Int(0, 0) > 0);
+    out.set_refund_reference(r.refund_reference());
+    *out.mutable_refunded_at() = r.refunded_at();
+    v1::RefundPaid paid;
+    paid.set_reference(o->doc.reference());
+    paid.set_payment_reference(r.payment_reference());
+    paid.set_refund_reference(r.refund_reference());
+    paid.set_amount_centimes(out.amount().centimes());
+    *paid.mutable_refunded_at() = r.refunded_at();
+    return store_.Change(tx, PartnerActor(c), "AcknowledgeRefund", *o, paid);
+  }));
   return out;
 }
 

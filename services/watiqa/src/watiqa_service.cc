@@ -63,6 +63,8 @@ ZP_WATIQA_METHOD(TgrPaymentsService, ConfirmPayment, ConfirmPaymentRequest, Paym
                  nullptr, Access::kPartner)
 ZP_WATIQA_METHOD(TgrPaymentsService, ListRefundsDue, ListRefundsDueRequest,
                  ListRefundsDueResponse, nullptr, Access::kPartner)
+ZP_WATIQA_METHOD(TgrPaymentsService, AcknowledgeRefund, AcknowledgeRefundRequest, RefundDue,
+                 nullptr, Access::kPartner)
 ZP_WATIQA_METHOD(BaridDeliveryService, ListShipmentsToCollect, ListShipmentsToCollectRequest,
                  ListShipmentsToCollectResponse, nullptr, Access::kPartner)
 ZP_WATIQA_METHOD(BaridDeliveryService, RegisterShipment, RegisterShipmentRequest, Shipment,

@@ -35,6 +35,7 @@ class TgrPaymentsService final : public v1::TgrPayments::Service {
   explicit TgrPaymentsService(Desk& desk) : desk_(desk) {}
   ZP_WATIQA_DECLARE(ConfirmPayment, ConfirmPaymentRequest, PaymentConfirmation)
   ZP_WATIQA_DECLARE(ListRefundsDue, ListRefundsDueRequest, ListRefundsDueResponse)
+  ZP_WATIQA_DECLARE(AcknowledgeRefund, AcknowledgeRefundRequest, RefundDue)
 
  private:
   Desk& desk_;
