@@ -9,6 +9,8 @@ export ZP_PG_PORT=${ZP_BENCH_PG_PORT:-55434}
 export ZP_REDIS_PORT=${ZP_BENCH_REDIS_PORT:-56381}
 export ZP_BUILD_DIR=${ZP_BUILD_DIR:-$root/build}
 stack=$root/deploy/local/stack.sh
+# pg_stat_statements: the benchmarks say where the database time goes.
+export ZP_PG_OPTIONS="${ZP_PG_OPTIONS:-} -c shared_preload_libraries=pg_stat_statements"
 trap '"$stack" stop all' EXIT
 "$stack" start all
 bench=$ZP_BUILD_DIR/tests/bench/zp_bench

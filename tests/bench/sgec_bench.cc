@@ -8,6 +8,7 @@
 #include <random>
 #include <thread>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
@@ -462,6 +463,14 @@ int SgecBench(const BenchOptions& options) {
       officer_tokens[commune] = token({"civil_officer"}, {commune});
     }
   }
+  // Where the registrations' database time goes (pg_stat_statements, when the server loads it:
+  // tests/bench/run.sh does).
+  auto stats_conn = pg::Connection::Open(options.pg_url, {{"dbname", kDatabase}});
+  bool statements = false;
+  if (stats_conn.ok()) {
+    statements = (*stats_conn)->ExecScript("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; "
+                                           "SELECT pg_stat_statements_reset()").ok();
+  }
   Latencies reg;
   std::atomic<size_t> next{0};
   std::atomic<int64_t> duplicates{0};
@@ -500,6 +509,29 @@ int SgecBench(const BenchOptions& options) {
   server.Shutdown();
   relay.Stop();
   std::cout << "    (relay published " << relay.stats().published << " events to Kafka meanwhile)\n";
+  if (statements) {
+    auto top = (*stats_conn)->Exec(
+        "SELECT calls, total_exec_time / $1::float8, mean_exec_time, "
+        "left(regexp_replace(query, '\\s+', ' ', 'g'), 70) FROM pg_stat_statements "
+        "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+        "ORDER BY total_exec_time DESC LIMIT 8",
+        {static_cast<int64_t>(std::max<size_t>(1, reg.ms.size()))});
+    if (top.ok()) {
+      std::cout << "    database execution per registration, by statement (pg_stat_statements):\n";
+      double total = 0;
+      for (int i = 0; i < top->rows(); ++i) {
+        double per = 0, mean = 0;
+        (void)absl::SimpleAtod(top->Text(i, 1), &per);
+        (void)absl::SimpleAtod(top->Text(i, 2), &mean);
+        total += per;
+        std::cout << "      " << std::setw(7) << std::setprecision(3) << per << " ms  ("
+                  << top->Text(i, 0) << " calls, mean " << mean << " ms)  " << top->Text(i, 3)
+                  << "\n";
+      }
+      std::cout << "      " << std::setw(7) << total << " ms  in these statements\n"
+                << std::setprecision(2);
+    }
+  }
 
   // 5. pgbench -N on the same server, same client count, in this run.
   const std::string pgbench_db = "zp_sgec_pgbench";

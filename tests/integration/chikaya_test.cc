@@ -1,6 +1,5 @@
 // CHIKAYA against a real PostgreSQL: submissions, every transition by role, redirect, reopen,
 // ratings, anonymous tracking, territory isolation.
-#include "tests/support/migrated_database.h"
 #include "absl/strings/str_cat.h"
 #include "catch2/catch.hpp"
 #include "services/chikaya/src/desk.h"
@@ -9,6 +8,7 @@
 #include "services/chikaya/src/stats.h"
 
 #include <thread>
+#include "tests/support/migrated_database.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_env.h"
 #include "zp/core/clock.h"

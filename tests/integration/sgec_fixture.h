@@ -4,13 +4,13 @@
 #include <memory>
 #include <string>
 
-#include "tests/support/migrated_database.h"
 #include "absl/strings/str_cat.h"
 #include "catch2/catch.hpp"
 #include "services/sgec/src/migrations.h"
 #include "services/sgec/src/registry.h"
 #include "tests/support/historical_records.h"
 #include "tests/support/keys.h"
+#include "tests/support/migrated_database.h"
 #include "zp/core/clock.h"
 #include "zp/core/status.h"
 #include "zp/core/uuid.h"

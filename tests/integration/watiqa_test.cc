@@ -6,7 +6,6 @@
 
 #include <thread>
 
-#include "tests/support/migrated_database.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/sgec/src/sgec_service.h"
@@ -14,6 +13,7 @@
 #include "services/watiqa/src/issuer.h"
 #include "services/watiqa/src/migrations.h"
 #include "tests/integration/sgec_fixture.h"
+#include "tests/support/migrated_database.h"
 #include "tests/support/secrets.h"
 #include "tests/support/test_env.h"
 #include "zp/core/files.h"

@@ -1,12 +1,12 @@
 #include "services/watiqa/src/desk.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/watiqa/src/scope.h"
 #include "zp/core/api.h"
 #include "zp/core/reference.h"
 #include "zp/core/status.h"
 #include "zp/core/uuid.h"
 #include "zp/pg/idempotency.h"
-#include "services/watiqa/src/scope.h"
 
 namespace zp::watiqa {
 
