@@ -31,6 +31,7 @@ std::vector<zp::core::Setting> Settings() {
       {"upstreams", "",
        "comma-separated service=host:port, e.g. zp.sgec.v1.CivilRegistry=127.0.0.1:50101"},
       {"io_threads", "0", "I/O threads; 0: one per core"},
+      {"upstream_connections", "2", "HTTP/2 connections to each upstream, used in turn"},
       {"body_limit", "1048576", "largest request body in bytes (larger: 413)"},
       {"header_limit", "16384", "largest request header block in bytes (larger: 431)"},
       {"header_timeout", "10s", "time allowed for a request's headers"},
@@ -98,7 +99,8 @@ int main(int argc, char** argv) {
     exposer = *std::move(exposed);
   }
 
-  zp::gateway::Upstreams upstreams(&metrics);
+  zp::gateway::Upstreams upstreams(&metrics,
+                                   static_cast<int>(integer("upstream_connections")));
   std::vector<const google::protobuf::ServiceDescriptor*> services;
   for (absl::string_view entry :
        absl::StrSplit(config->String("upstreams"), ',', absl::SkipEmpty())) {

@@ -86,19 +86,27 @@ class StreamCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::
 }  // namespace
 
 void Upstreams::Add(const std::string& service, const std::string& address) {
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(16 * 1024 * 1024);
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
-  std::shared_ptr<grpc::Channel> channel;
-  if (metrics_ != nullptr) {
-    std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> factories;
-    factories.push_back(std::make_unique<metrics::ClientMetricsInterceptorFactory>(*metrics_));
-    channel = grpc::experimental::CreateCustomChannelWithInterceptors(
-        address, grpc::InsecureChannelCredentials(), args, std::move(factories));
-  } else {
-    channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  Upstream& upstream = stubs_[service];
+  for (int i = 0; i < connections_; ++i) {
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(16 * 1024 * 1024);
+    args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+    // Channels with the same arguments share one connection; the index keeps them apart.
+    args.SetInt("zp.connection_index", i);
+    // An address that resolves to several pods (dns:/// of a headless Service) is used in turn.
+    args.SetLoadBalancingPolicyName("round_robin");
+    std::shared_ptr<grpc::Channel> channel;
+    if (metrics_ != nullptr) {
+      std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> factories;
+      factories.push_back(std::make_unique<metrics::ClientMetricsInterceptorFactory>(*metrics_));
+      channel = grpc::experimental::CreateCustomChannelWithInterceptors(
+          address, grpc::InsecureChannelCredentials(), args, std::move(factories));
+    } else {
+      channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+    }
+    upstream.stubs.push_back(std::make_unique<grpc::GenericStub>(channel));
+    upstream.channels.push_back(std::move(channel));
   }
-  stubs_[service] = Upstream{channel, std::make_unique<grpc::GenericStub>(channel)};
 }
 
 std::vector<std::string> Upstreams::services() const {
@@ -117,7 +125,8 @@ grpc::GenericStub* Upstreams::StubOrFail(const std::string& service,
         grpc::Status(grpc::StatusCode::UNAVAILABLE, "no upstream for " + service), "", {}});
     return nullptr;
   }
-  return it->second.stub.get();
+  Upstream& u = it->second;
+  return u.stubs[u.next->fetch_add(1, std::memory_order_relaxed) % u.stubs.size()].get();
 }
 
 void Upstreams::Unary(const std::string& service, const std::string& grpc_path, std::string request,

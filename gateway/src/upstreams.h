@@ -3,6 +3,8 @@
 #include <grpcpp/channel.h>
 #include <grpcpp/generic/generic_stub.h>
 
+#include <algorithm>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -29,7 +31,9 @@ struct UpstreamReply {
 // gateway thread ever waits on an upstream.
 class Upstreams {
  public:
-  explicit Upstreams(metrics::Metrics* metrics = nullptr) : metrics_(metrics) {}
+  // `connections`: HTTP/2 connections per upstream (each its own channel), used in turn.
+  explicit Upstreams(metrics::Metrics* metrics = nullptr, int connections = 1)
+      : metrics_(metrics), connections_(std::max(1, connections)) {}
 
   // `service` is the full proto name (zp.sgec.v1.CivilRegistry), `address` host:port.
   void Add(const std::string& service, const std::string& address);
@@ -54,14 +58,16 @@ class Upstreams {
 
  private:
   struct Upstream {
-    std::shared_ptr<grpc::Channel> channel;
-    std::unique_ptr<grpc::GenericStub> stub;
+    std::vector<std::shared_ptr<grpc::Channel>> channels;
+    std::vector<std::unique_ptr<grpc::GenericStub>> stubs;
+    std::unique_ptr<std::atomic<uint32_t>> next = std::make_unique<std::atomic<uint32_t>>(0);
   };
   // The stub of `service`, or nullptr after answering `done` with UNAVAILABLE.
   grpc::GenericStub* StubOrFail(const std::string& service,
                                 const std::function<void(UpstreamReply)>& done);
 
   metrics::Metrics* metrics_;
+  int connections_;
   std::map<std::string, Upstream> stubs_;
 };
 
