@@ -57,13 +57,7 @@ class ChikayaFixture {
   Desk& desk() { return *desk_; }
   pg::Pool& pool() { return *pool_; }
 
-  int64_t Count(const std::string& sql) {
-    auto conn = pool_->Acquire();
-    REQUIRE(conn.ok());
-    auto r = (*conn)->Exec(sql);
-    REQUIRE(r.ok());
-    return r->Int(0, 0);
-  }
+  int64_t Count(const std::string& sql) { return testing::QueryCount(*pool_, sql); }
 
   v1::SubmitRequest Request(const std::string& authority = kAssilah) {
     v1::SubmitRequest r;

@@ -84,11 +84,7 @@ class SgecFixture {
     return (*conn)->Exec(sql);
   }
 
-  int64_t Count(const std::string& sql) {
-    auto r = Sql(sql);
-    REQUIRE(r.ok());
-    return r->Int(0, 0);
-  }
+  int64_t Count(const std::string& sql) { return testing::QueryCount(*pool_, sql); }
 
   // A birth of person `n` in `commune`, `days_ago` days before today.
   v1::DeclareBirthRequest BirthOf(int n, const std::string& commune = kAssilah,

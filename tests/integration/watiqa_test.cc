@@ -197,13 +197,7 @@ class WatiqaFixture {
     return *got;
   }
 
-  int64_t Count(const std::string& sql) {
-    auto conn = pool_->Acquire();
-    REQUIRE(conn.ok());
-    auto r = (*conn)->Exec(sql);
-    REQUIRE(r.ok());
-    return r->Int(0, 0);
-  }
+  int64_t Count(const std::string& sql) { return testing::QueryCount(*pool_, sql); }
   int64_t Events(const v1::Order& o, const std::string& type) {
     return Count(absl::StrCat("SELECT count(*) FROM outbox WHERE key = '", o.reference(),
                               "' AND event_type = '", type, "'"));

@@ -1,6 +1,7 @@
 #pragma once
 
-// A database of the test's own with a service's migrations applied, and a pool on it.
+// A database of the test's own with a service's migrations applied, and a pool on it; counting
+// rows in it.
 #include <catch2/catch.hpp>
 
 #include <memory>
@@ -30,6 +31,16 @@ inline MigratedDatabase NewMigratedDatabase(const std::vector<pg::Migration>& mi
   INFO(applied.status().ToString());
   REQUIRE(applied.ok());
   return out;
+}
+
+// The first column of the first row of `sql` as a number (SELECT count(*) ...).
+inline int64_t QueryCount(pg::Pool& pool, const std::string& sql) {
+  auto conn = pool.Acquire();
+  REQUIRE(conn.ok());
+  auto r = (*conn)->Exec(sql);
+  INFO(sql);
+  REQUIRE(r.ok());
+  return r->Int(0, 0);
 }
 
 }  // namespace zp::testing
