@@ -91,6 +91,10 @@ void Upstreams::Add(const std::string& service, const std::string& address) {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(16 * 1024 * 1024);
     args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+    // An upstream that comes back (a restart, a new pod) is found within seconds, not after
+    // gRPC's default backoff of up to two minutes.
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 250);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
     // Channels with the same arguments share one connection; the index keeps them apart.
     args.SetInt("zp.connection_index", i);
     // An address that resolves to several pods (dns:/// of a headless Service) is used in turn.
@@ -136,11 +140,17 @@ void Upstreams::Unary(const std::string& service, const std::string& grpc_path, 
   if (stub == nullptr) {
     return;
   }
+  UnaryOn(*stub, grpc_path, std::move(request), metadata, deadline, std::move(done));
+}
+
+void Upstreams::UnaryOn(grpc::GenericStub& stub, const std::string& grpc_path,
+                        std::string request, const Metadata& metadata, absl::Time deadline,
+                        std::function<void(UpstreamReply)> done) {
   auto* call = new UnaryCall;
   Prepare(call->ctx, metadata, deadline);
   call->request = ToBuffer(request);
   call->done = std::move(done);
-  stub->UnaryCall(&call->ctx, grpc_path, grpc::StubOptions(), &call->request, &call->response,
+  stub.UnaryCall(&call->ctx, grpc_path, grpc::StubOptions(), &call->request, &call->response,
                   [call](grpc::Status status) {
                     UpstreamReply reply{status,
                                         status.ok() ? FromBuffer(call->response) : std::string(),
@@ -172,26 +182,32 @@ void Upstreams::CheckHealth(absl::Duration timeout,
     std::function<void(bool, std::vector<std::string>)> done;
   };
   auto state = std::make_shared<State>();
-  state->pending = static_cast<int>(stubs_.size());
+  state->pending = 0;
+  for (const auto& [name, upstream] : stubs_) state->pending += static_cast<int>(upstream.stubs.size());
   state->done = std::move(done);
-  if (stubs_.empty()) {
+  if (state->pending == 0) {
     state->done(true, {});
     return;
   }
+  // Every connection of every upstream: a service is ready only when all of them are (a call
+  // taking a connection still in reconnect backoff would fail).
   for (const auto& [name, upstream] : stubs_) {
-    std::string service = name;
-    // HealthCheckRequest{service: ""} is the empty message; the answer is one enum field.
-    Unary(name, "/grpc.health.v1.Health/Check", "", {}, absl::Now() + timeout,
-          [state, service](UpstreamReply reply) {
-            bool serving = reply.status.ok() && reply.body == std::string("\x08\x01", 2);
-            std::lock_guard<std::mutex> lock(state->mu);
-            if (!serving) {
-              state->not_serving.push_back(service);
-            }
-            if (--state->pending == 0) {
-              state->done(state->not_serving.empty(), state->not_serving);
-            }
-          });
+    for (const auto& stub : upstream.stubs) {
+      std::string service = name;
+      // HealthCheckRequest{service: ""} is the empty message; the answer is one enum field.
+      UnaryOn(*stub, "/grpc.health.v1.Health/Check", "", {}, absl::Now() + timeout,
+              [state, service](UpstreamReply reply) {
+                bool serving = reply.status.ok() && reply.body == std::string("\x08\x01", 2);
+                std::lock_guard<std::mutex> lock(state->mu);
+                if (!serving && std::find(state->not_serving.begin(), state->not_serving.end(),
+                                          service) == state->not_serving.end()) {
+                  state->not_serving.push_back(service);
+                }
+                if (--state->pending == 0) {
+                  state->done(state->not_serving.empty(), state->not_serving);
+                }
+              });
+    }
   }
 }
 

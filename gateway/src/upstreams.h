@@ -52,7 +52,8 @@ class Upstreams {
                     std::function<void(std::string)> on_message,
                     std::function<void(UpstreamReply)> done);
 
-  // Asks every upstream's grpc.health.v1.Health/Check; `done(all_serving, not_serving_names)`.
+  // Asks every upstream's grpc.health.v1.Health/Check on each of its connections;
+  // `done(all_serving, not_serving_names)`.
   void CheckHealth(absl::Duration timeout,
                    std::function<void(bool, std::vector<std::string>)> done);
 
@@ -62,7 +63,10 @@ class Upstreams {
     std::vector<std::unique_ptr<grpc::GenericStub>> stubs;
     std::unique_ptr<std::atomic<uint32_t>> next = std::make_unique<std::atomic<uint32_t>>(0);
   };
-  // The stub of `service`, or nullptr after answering `done` with UNAVAILABLE.
+  void UnaryOn(grpc::GenericStub& stub, const std::string& grpc_path, std::string request,
+               const Metadata& metadata, absl::Time deadline,
+               std::function<void(UpstreamReply)> done);
+  // The next stub of `service`, or nullptr after answering `done` with UNAVAILABLE.
   grpc::GenericStub* StubOrFail(const std::string& service,
                                 const std::function<void(UpstreamReply)>& done);
 
