@@ -751,6 +751,32 @@ TEST_CASE("watiqa: public tracking by reference and name, through the cache",
   }
 }
 
+TEST_CASE("watiqa: tracking still answers with Redis away", "[integration][watiqa]") {
+  WatiqaFixture f;
+  const sgec::v1::Act act = f.Person(55);
+  v1::Order o = f.Place(f.Citizen(act.idcs()), f.OrderOf(act.idcs()));
+  redis::Options away = testing::RedisOptions();
+  away.port = testing::FreePort();  // nothing listens there
+  away.connect_timeout = absl::Milliseconds(100);
+  redis::Pool pool(away);
+  TrackingCache cache(&pool, absl::Minutes(10));
+  auto tariff = Tariff::Parse(kDefaultTariff);
+  REQUIRE(tariff.ok());
+  Desk desk(*f.pool_, territory::Referential::LoadEmbedded().value(), f.clock_, *f.store_,
+            *f.registry_, cache, DeskOptions{*tariff});
+  v1::TrackOrderRequest track;
+  track.set_reference(o.reference());
+  track.set_last_name(act.current_birth().child().family_name().fr());
+  for (int i = 0; i < 3; ++i) {
+    auto t = desk.TrackOrder(Caller{}, track);
+    INFO(t.status().ToString());
+    REQUIRE(t.ok());
+    CHECK(t->state() == v1::PLACED);
+  }
+  CHECK(cache.stats().errors >= 3);
+  CHECK(cache.stats().hits == 0);
+}
+
 TEST_CASE("watiqa: staff see their bureaus' orders, statistics per commune",
           "[integration][watiqa]") {
   WatiqaFixture f;
