@@ -18,32 +18,12 @@
 #include "zp/redis/pool.h"
 #include "zp/rpc/signals.h"
 #include "zp/service/runtime.h"
-#include "zp/watiqa/v1/events.pb.h"
 
 namespace {
 
 int Fail(const std::string& what) {
   std::cerr << "zp-watiqa: " << what << "\n";
   return 1;
-}
-
-// The tracking cache's part of the service's own events: each one carries the order's version.
-absl::Status Invalidate(zp::watiqa::TrackingCache& cache, const zp::events::v1::Event& e) {
-  namespace v1 = zp::watiqa::v1;
-  if (e.type() == v1::OrderStateChanged::descriptor()->full_name()) {
-    v1::OrderStateChanged m;
-    if (m.ParseFromString(e.payload())) return cache.Invalidate(m.reference(), m.version());
-  } else if (e.type() == v1::RefundFlagged::descriptor()->full_name()) {
-    v1::RefundFlagged m;
-    if (m.ParseFromString(e.payload())) return cache.Invalidate(m.reference(), m.version());
-  } else if (e.type() == v1::RefundPaid::descriptor()->full_name()) {
-    v1::RefundPaid m;
-    if (m.ParseFromString(e.payload())) return cache.Invalidate(m.reference(), m.version());
-  } else if (e.type() == v1::ShipmentRegistered::descriptor()->full_name()) {
-    v1::ShipmentRegistered m;
-    if (m.ParseFromString(e.payload())) return cache.Invalidate(m.reference(), m.version());
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -132,7 +112,7 @@ int main(int argc, char** argv) {
     invalidator = std::make_unique<zp::events::Consumer>(
         options, (*rt)->pool(),
         [&cache](zp::pg::Transaction&, const zp::events::v1::Event& e) {
-          return Invalidate(cache, e);
+          return cache.Apply(e);
         });
     if (auto s = invalidator->Start(); !s.ok()) {
       return Fail("tracking cache consumer: " + std::string(s.message()));

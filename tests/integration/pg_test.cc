@@ -124,6 +124,19 @@ TEST_CASE("pg: parameters are typed values, never spliced into SQL", "[integrati
         absl::StatusCode::kInvalidArgument);
 }
 
+TEST_CASE("pg: text arrays go to PostgreSQL and come back element for element", "[integration][pg]") {
+  auto db = NewDatabase();
+  Pool pool(db->pool_options());
+  const std::vector<std::string> items = {"plain", "el alaoui", "a,b", "quote \"x\"",
+                                          "back\\slash", "", "{braces}", "العلوي", "NULL"};
+  auto r = pool.Exec(Query{"t_array", "SELECT $1::text[], '{}'::text[]"}, {TextArray(items)});
+  REQUIRE(r.ok());
+  CHECK(ParseTextArray(r->Text(0, 0)) == items);
+  CHECK(ParseTextArray(r->Text(0, 1)).empty());
+  CHECK(ParseTextArray("{0190a7c2-0000-7000-8000-000000000001,2}") ==
+        std::vector<std::string>{"0190a7c2-0000-7000-8000-000000000001", "2"});
+}
+
 TEST_CASE("pg: the pool is bounded and shared safely between threads", "[integration][pg]") {
   auto db = NewDatabase();
   PoolOptions options = db->pool_options(3);

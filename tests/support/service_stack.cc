@@ -1,5 +1,8 @@
 #include "tests/support/service_stack.h"
 
+#include <cstdlib>
+#include <iostream>
+
 #include <unistd.h>
 
 #include <csignal>
@@ -70,7 +73,10 @@ const ServiceStack::Running& ServiceStack::Find(const std::string& name) const {
   for (const Running& r : services_) {
     if (r.name == name) return r;
   }
-  return services_.front();
+  // A test naming a service its stack does not run is wrong: stop loudly rather than answer
+  // with another service's address.
+  std::cerr << "ServiceStack: no service named " << name << "\n";
+  std::abort();
 }
 
 void ServiceStack::Stop(const std::string& name) {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "google/rpc/error_details.pb.h"
+#include "zp/core/api.h"
 #include "google/rpc/status.pb.h"
 
 namespace zp::core {
@@ -77,6 +78,13 @@ TEST_CASE("status: ToGrpcStatus carries BadRequest and ErrorInfo as google.rpc.S
   CHECK(br.field_violations(0).field() == "page_size");
   CHECK(FieldViolationsOf(FromGrpcStatus(bad))[0].field == "page_size");
   CHECK(ToGrpcStatus(absl::OkStatus()).ok());
+}
+
+TEST_CASE("api: text limits count characters, not bytes", "[status]") {
+  CHECK(core::CharacterCount("") == 0);
+  CHECK(core::CharacterCount("Fès") == 3);
+  CHECK(core::CharacterCount("العلوي") == 6);
+  CHECK(core::CharacterCount("🚧") == 1);
 }
 
 }  // namespace

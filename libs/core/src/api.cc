@@ -43,4 +43,10 @@ absl::StatusOr<std::optional<std::string>> DecodeUuidPageToken(absl::string_view
   return std::optional<std::string>(*std::move(raw));
 }
 
+size_t CharacterCount(absl::string_view text) {
+  size_t n = 0;
+  for (unsigned char ch : text) n += (ch & 0xC0) != 0x80 ? 1 : 0;  // not a continuation byte
+  return n;
+}
+
 }  // namespace zp::core

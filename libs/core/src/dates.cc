@@ -1,5 +1,7 @@
 #include "zp/core/dates.h"
 
+#include "google/protobuf/util/time_util.h"
+
 namespace zp::core {
 
 std::optional<absl::CivilDay> ToCivilDay(const common::v1::Date& date) {
@@ -17,6 +19,14 @@ common::v1::Date ToDate(absl::CivilDay day) {
   d.set_month(day.month());
   d.set_day(day.day());
   return d;
+}
+
+google::protobuf::Timestamp ToTimestamp(absl::Time time) {
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(time));
+}
+
+absl::Time ToTime(const google::protobuf::Timestamp& timestamp) {
+  return absl::FromUnixMicros(google::protobuf::util::TimeUtil::TimestampToMicroseconds(timestamp));
 }
 
 }  // namespace zp::core

@@ -266,13 +266,30 @@ std::string TextArray(const std::vector<std::optional<std::string>>& items) {
   return out;
 }
 
-std::vector<std::string> ParseSimpleArray(absl::string_view text) {
+std::vector<std::string> ParseTextArray(absl::string_view text) {
   absl::ConsumePrefix(&text, "{");
   absl::ConsumeSuffix(&text, "}");
   std::vector<std::string> out;
-  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
-    out.emplace_back(part);
+  if (text.empty()) return out;
+  std::string current;
+  bool quoted = false;
+  bool escaped = false;
+  for (char c : text) {
+    if (escaped) {
+      current.push_back(c);
+      escaped = false;
+    } else if (c == '\\') {
+      escaped = true;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      out.push_back(std::move(current));
+      current.clear();
+    } else {
+      current.push_back(c);
+    }
   }
+  out.push_back(std::move(current));
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include "zp/audit/audit.h"
 #include "zp/chikaya/v1/events.pb.h"
 #include "zp/core/api.h"
+#include "zp/core/dates.h"
 #include "zp/core/files.h"
 #include "zp/core/random.h"
 #include "zp/core/reference.h"
@@ -97,15 +98,7 @@ bool Holds(const auth::Principal& p, absl::string_view code) {
 }
 
 int64_t Micros(const google::protobuf::Timestamp& t) { return TimeUtil::TimestampToMicroseconds(t); }
-google::protobuf::Timestamp Stamp(absl::Time t) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
-}
-
-size_t Characters(absl::string_view text) {
-  size_t n = 0;
-  for (unsigned char ch : text) n += (ch & 0xC0) != 0x80 ? 1 : 0;
-  return n;
-}
+using core::ToTimestamp;
 
 absl::Time AddDays(absl::Time from, int days, bool business_days) {
   if (!business_days) return from + absl::Hours(24) * days;
@@ -213,11 +206,11 @@ absl::StatusOr<v1::SubmitResponse> Desk::Submit(const Caller& c, const v1::Submi
   if (authority == nullptr || !authority->IsLocalAuthority()) {
     v.Add("authority_code", "a commune, province, prefecture or region of the referential");
   }
-  if (r.subject().empty() || Characters(r.subject()) > 200) {
+  if (r.subject().empty() || core::CharacterCount(r.subject()) > 200) {
     v.Add("subject", "required, at most 200 characters");
   }
   if (r.description().empty()) v.Add("description", "required");
-  if (Characters(r.description()) > kMaxDescription) {
+  if (core::CharacterCount(r.description()) > kMaxDescription) {
     v.Add("description", absl::StrCat("at most ", kMaxDescription, " characters"));
   }
   if (r.has_location()) {
@@ -308,9 +301,9 @@ absl::Status Desk::Insert(pg::Transaction& tx, const Caller& c, const std::strin
   ASSIGN_OR_RETURN(pg::Result d, tx.Exec(kDeadlines, {static_cast<int>(doc.kind())}));
   if (d.rows() == 0) return absl::InternalError("no deadlines for this kind");
   const bool business = d.Bool(0, 2);
-  *doc.mutable_create_time() = Stamp(now);
-  *doc.mutable_acknowledge_due_time() = Stamp(AddDays(now, static_cast<int>(d.Int(0, 0)), business));
-  *doc.mutable_answer_due_time() = Stamp(AddDays(now, static_cast<int>(d.Int(0, 1)), business));
+  *doc.mutable_create_time() = ToTimestamp(now);
+  *doc.mutable_acknowledge_due_time() = ToTimestamp(AddDays(now, static_cast<int>(d.Int(0, 0)), business));
+  *doc.mutable_answer_due_time() = ToTimestamp(AddDays(now, static_cast<int>(d.Int(0, 1)), business));
   const Parents parents = ParentsOf(*referential_, doc.authority_code());
   RETURN_IF_ERROR(
       tx.Exec(kInsert, {doc.id(), doc.reference(), static_cast<int>(doc.kind()),
@@ -410,7 +403,7 @@ v1::ComplaintStateChanged Changed(const v1::Complaint& before, const v1::Complai
   e.set_authority_code(after.authority_code());
   e.set_from(before.state());
   e.set_to(after.state());
-  *e.mutable_time() = Stamp(now);
+  *e.mutable_time() = ToTimestamp(now);
   *e.mutable_create_time() = after.create_time();
   e.set_within_deadline(absl::ToUnixMicros(now) <= Micros(after.answer_due_time()));
   e.set_was_overdue(before.overdue());
@@ -505,7 +498,7 @@ constexpr std::initializer_list<v1::State> kOpen = {v1::SUBMITTED, v1::ACKNOWLED
 absl::StatusOr<v1::Complaint> Desk::Acknowledge(const Caller& c, const v1::TransitionRequest& r) {
   return StaffStep(c, r.request_id(), r.id(), "Acknowledge", r, {v1::SUBMITTED, v1::REOPENED},
                    v1::ACKNOWLEDGED, [&](pg::Transaction&, v1::Complaint& doc, const std::string&, const std::string&) {
-                     *doc.mutable_acknowledge_time() = Stamp(clock_.Now());
+                     *doc.mutable_acknowledge_time() = ToTimestamp(clock_.Now());
                      return absl::OkStatus();
                    });
 }
@@ -528,7 +521,7 @@ absl::StatusOr<v1::Complaint> Desk::StartWork(const Caller& c, const v1::Transit
 }
 
 absl::StatusOr<v1::Complaint> Desk::Resolve(const Caller& c, const v1::ResolveRequest& r) {
-  if (r.response().empty() || Characters(r.response()) > kMaxDescription) {
+  if (r.response().empty() || core::CharacterCount(r.response()) > kMaxDescription) {
     return core::InvalidArgumentError(
         "response", absl::StrCat("required to resolve, at most ", kMaxDescription, " characters"));
   }
@@ -536,19 +529,19 @@ absl::StatusOr<v1::Complaint> Desk::Resolve(const Caller& c, const v1::ResolveRe
                    {v1::ACKNOWLEDGED, v1::ASSIGNED, v1::IN_PROGRESS}, v1::RESOLVED,
                    [&](pg::Transaction&, v1::Complaint& doc, const std::string&, const std::string&) {
                      doc.set_response(r.response());
-                     *doc.mutable_resolve_time() = Stamp(clock_.Now());
+                     *doc.mutable_resolve_time() = ToTimestamp(clock_.Now());
                      return absl::OkStatus();
                    });
 }
 
 absl::StatusOr<v1::Complaint> Desk::Reject(const Caller& c, const v1::RejectRequest& r) {
-  if (r.reason().empty() || Characters(r.reason()) > kMaxDescription) {
+  if (r.reason().empty() || core::CharacterCount(r.reason()) > kMaxDescription) {
     return core::InvalidArgumentError("reason", "required to reject (outside the competence)");
   }
   return StaffStep(c, r.request_id(), r.id(), "Reject", r, kOpen, v1::REJECTED,
                    [&](pg::Transaction&, v1::Complaint& doc, const std::string&, const std::string&) {
                      doc.set_rejection_reason(r.reason());
-                     *doc.mutable_resolve_time() = Stamp(clock_.Now());
+                     *doc.mutable_resolve_time() = ToTimestamp(clock_.Now());
                      return absl::OkStatus();
                    });
 }

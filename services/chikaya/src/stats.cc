@@ -51,7 +51,7 @@ int Bucket(const google::protobuf::Timestamp& from, const google::protobuf::Time
 
 std::vector<int64_t> ParseArray(absl::string_view text) {
   std::vector<int64_t> out;
-  for (const std::string& part : pg::ParseSimpleArray(text)) {
+  for (const std::string& part : pg::ParseTextArray(text)) {
     int64_t n = 0;
     (void)absl::SimpleAtoi(part, &n);
     out.push_back(n);

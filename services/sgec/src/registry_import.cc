@@ -707,7 +707,7 @@ absl::StatusOr<v1::ImportReport> Registry::GetImportReport(const Caller& c,
   bool allowed = row.Text(0, 0) == c.principal.subject;
   if (!allowed && IsReader(c.principal)) {
     allowed = true;
-    for (const std::string& t : pg::ParseSimpleArray(row.Text(0, 1))) {
+    for (const std::string& t : pg::ParseTextArray(row.Text(0, 1))) {
       allowed = allowed && InTerritory(c.principal, t, *referential_);
     }
   }

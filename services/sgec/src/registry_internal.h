@@ -134,7 +134,7 @@ inline absl::StatusOr<std::optional<DeclarationRow>> LoadDeclaration(Db& db, con
     return absl::DataLossError("declaration document does not parse");
   }
   row.territory = std::string(r.Text(0, 1));
-  row.cleared = pg::ParseSimpleArray(r.Text(0, 2));
+  row.cleared = pg::ParseTextArray(r.Text(0, 2));
   return std::optional<DeclarationRow>(std::move(row));
 }
 

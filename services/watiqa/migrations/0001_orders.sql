@@ -24,9 +24,7 @@ CREATE TABLE orders (
   dispatched_at    timestamptz,
   delivered_at     timestamptz,
   returned_at      timestamptz,
-  payment_reference text UNIQUE,
   tracking_number  text UNIQUE,
-  refund_due       boolean NOT NULL DEFAULT false,
   -- Issuance saga (state PAID): one SGEC request id per copy, kept across retries so that a retry
   -- never issues twice; when the next attempt is due; what the last one met.
   issue_request_ids text[] NOT NULL DEFAULT '{}',

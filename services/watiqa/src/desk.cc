@@ -98,7 +98,7 @@ absl::StatusOr<v1::Order> Desk::PlaceOrder(const Caller& c, const v1::PlaceOrder
         d.mutable_fee()->set_centimes(options_.tariff.PerCopy(r.kind(), destination) * r.copies());
         *d.mutable_address() = r.address();
         *d.mutable_contact() = r.contact();
-        *d.mutable_create_time() = Stamp(now);
+        *d.mutable_create_time() = ToTimestamp(now);
         d.set_ordered_by(c.principal->subject);
         RETURN_IF_ERROR(store_.Insert(tx, ActorOf(c, role), o));
         return d;

@@ -1,7 +1,6 @@
 #include "services/watiqa/src/order_store.h"
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/time_util.h"
 #include "zp/audit/audit.h"
 #include "zp/core/status.h"
 #include "zp/events/event.h"
@@ -9,8 +8,6 @@
 namespace zp::watiqa {
 
 namespace {
-
-using google::protobuf::util::TimeUtil;
 
 constexpr pg::Query kByReference{"wtq_by_reference",
                                  "SELECT " ZP_WATIQA_ORDER_COLUMNS " FROM orders WHERE reference = $1"};
@@ -33,9 +30,8 @@ constexpr pg::Query kUpdate{"wtq_update", R"sql(
 UPDATE orders SET state = $2, version = $3, paid_at = )sql" ZP_MICROS(4) R"sql(,
   issued_at = )sql" ZP_MICROS(5) R"sql(, dispatched_at = )sql" ZP_MICROS(6) R"sql(,
   delivered_at = )sql" ZP_MICROS(7) R"sql(, returned_at = )sql" ZP_MICROS(8) R"sql(,
-  payment_reference = $9, tracking_number = $10, refund_due = $11,
-  issue_request_ids = $12::text[], issue_attempts = $13, next_issue_at = )sql" ZP_MICROS(14) R"sql(,
-  last_issue_error = $15, doc = $16
+  tracking_number = $9, issue_request_ids = $10::text[], issue_attempts = $11,
+  next_issue_at = )sql" ZP_MICROS(12) R"sql(, last_issue_error = $13, doc = $14
 WHERE id = $1::uuid)sql"};
 
 #undef ZP_MICROS
@@ -54,45 +50,7 @@ pg::Param OptionalText(const std::string& s) {
   return s.empty() ? pg::Param(nullptr) : pg::Param(s);
 }
 
-// Strips a PostgreSQL text[] of the simple elements this table stores (UUIDs, normalised names
-// without commas or quotes are quoted by TextArray; read back here).
-std::vector<std::string> ParseTextArray(absl::string_view text) {
-  std::vector<std::string> out;
-  if (text.size() < 2) return out;
-  text = text.substr(1, text.size() - 2);
-  std::string current;
-  bool quoted = false, escaped = false, any = false;
-  for (char c : text) {
-    if (escaped) {
-      current.push_back(c);
-      escaped = false;
-    } else if (c == '\\') {
-      escaped = true;
-    } else if (c == '"') {
-      quoted = !quoted;
-      any = true;
-    } else if (c == ',' && !quoted) {
-      out.push_back(std::move(current));
-      current.clear();
-      any = false;
-    } else {
-      current.push_back(c);
-      any = true;
-    }
-  }
-  if (any || !current.empty()) out.push_back(std::move(current));
-  return out;
-}
-
 }  // namespace
-
-google::protobuf::Timestamp Stamp(absl::Time t) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
-}
-
-absl::Time TimeOf(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(t));
-}
 
 absl::StatusOr<StoredOrder> ParseOrderRow(const pg::Result& r, int i) {
   StoredOrder o;
@@ -103,13 +61,13 @@ absl::StatusOr<StoredOrder> ParseOrderRow(const pg::Result& r, int i) {
   o.version = static_cast<int>(r.Int(i, 2));
   o.territory = std::string(r.Text(i, 3));
   o.ordered_by = std::string(r.Text(i, 4));
-  o.family_name_keys = ParseTextArray(r.Text(i, 5));
+  o.family_name_keys = pg::ParseTextArray(r.Text(i, 5));
   o.paid_at = OptionalTime(r, i, 6);
   o.issued_at = OptionalTime(r, i, 7);
   o.dispatched_at = OptionalTime(r, i, 8);
   o.delivered_at = OptionalTime(r, i, 9);
   o.returned_at = OptionalTime(r, i, 10);
-  o.issue_request_ids = ParseTextArray(r.Text(i, 11));
+  o.issue_request_ids = pg::ParseTextArray(r.Text(i, 11));
   o.issue_attempts = static_cast<int>(r.Int(i, 12));
   o.next_issue_at = OptionalTime(r, i, 13);
   o.last_issue_error = std::string(r.Text(i, 14));
@@ -144,7 +102,7 @@ absl::StatusOr<std::optional<StoredOrder>> OrderStore::ByTrackingNumber(
 }
 
 absl::Status OrderStore::Insert(pg::Transaction& tx, const Actor& actor, StoredOrder& o) {
-  const absl::Time now = TimeOf(o.doc.create_time());
+  const absl::Time now = ToTime(o.doc.create_time());
   o.version = 1;
   v1::StateChange* h = o.doc.add_history();
   h->set_state(v1::PLACED);
@@ -173,8 +131,7 @@ absl::Status OrderStore::Insert(pg::Transaction& tx, const Actor& actor, StoredO
 absl::Status OrderStore::Save(pg::Transaction& tx, const StoredOrder& o) {
   return tx.Exec(kUpdate, {o.id, static_cast<int>(o.doc.state()), o.version, Micros(o.paid_at),
                            Micros(o.issued_at), Micros(o.dispatched_at), Micros(o.delivered_at),
-                           Micros(o.returned_at), OptionalText(o.doc.payment_reference()),
-                           OptionalText(o.doc.tracking_number()), o.doc.refund_due(),
+                           Micros(o.returned_at), OptionalText(o.doc.tracking_number()),
                            pg::TextArray(o.issue_request_ids), o.issue_attempts,
                            Micros(o.next_issue_at), o.last_issue_error,
                            pg::Param::Bytes(o.doc.SerializeAsString())})
@@ -188,7 +145,7 @@ absl::Status OrderStore::Move(pg::Transaction& tx, const Actor& actor, const std
   o.doc.set_state(to);
   v1::StateChange* h = o.doc.add_history();
   h->set_state(to);
-  *h->mutable_time() = Stamp(at);
+  *h->mutable_time() = ToTimestamp(at);
   h->set_note(note);
   switch (to) {
     case v1::PAID: o.paid_at = at; break;
@@ -204,7 +161,7 @@ absl::Status OrderStore::Move(pg::Transaction& tx, const Actor& actor, const std
   e.set_reference(o.doc.reference());
   e.set_from(from);
   e.set_to(to);
-  *e.mutable_time() = Stamp(at);
+  *e.mutable_time() = ToTimestamp(at);
   e.set_note(note);
   e.set_commune_code(o.doc.commune_code());
   e.set_kind(o.doc.kind());
@@ -216,9 +173,13 @@ absl::Status OrderStore::Move(pg::Transaction& tx, const Actor& actor, const std
 
 absl::Status OrderStore::Change(pg::Transaction& tx, const Actor& actor, const std::string& action,
                                 StoredOrder& o, google::protobuf::Message& event) {
-  ++o.version;
+  // Every event of an order carries the order's version (the tracking cache's clock).
   const auto* field = event.GetDescriptor()->FindFieldByName("version");
-  if (field != nullptr) event.GetReflection()->SetInt32(&event, field, o.version);
+  if (field == nullptr || field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_INT32) {
+    return absl::InternalError(absl::StrCat(event.GetTypeName(), " has no int32 version"));
+  }
+  ++o.version;
+  event.GetReflection()->SetInt32(&event, field, o.version);
   RETURN_IF_ERROR(Save(tx, o));
   return Record(tx, actor, action, o, event);
 }

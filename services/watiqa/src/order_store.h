@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "zp/core/clock.h"
+#include "zp/core/dates.h"
 #include "zp/events/outbox.h"
 #include "zp/pg/pool.h"
 #include "zp/pg/transaction.h"
@@ -92,7 +93,8 @@ class OrderStore {
 
 absl::StatusOr<StoredOrder> ParseOrderRow(const pg::Result& r, int row);
 
-google::protobuf::Timestamp Stamp(absl::Time t);
-absl::Time TimeOf(const google::protobuf::Timestamp& t);
+// google.protobuf.Timestamp <-> absl::Time (zp/core/dates.h).
+using core::ToTime;
+using core::ToTimestamp;
 
 }  // namespace zp::watiqa

@@ -53,9 +53,9 @@ v1::RefundDue RefundOf(const pg::Result& rows, int i) {
   d.set_order_reference(std::string(rows.Text(i, 1)));
   d.mutable_amount()->set_centimes(rows.Int(i, 2));
   d.set_reason(std::string(rows.Text(i, 3)));
-  *d.mutable_since() = Stamp(absl::FromUnixMicros(rows.Int(i, 4)));
+  *d.mutable_since() = ToTimestamp(absl::FromUnixMicros(rows.Int(i, 4)));
   d.set_refund_reference(std::string(rows.Text(i, 5)));
-  if (!rows.IsNull(i, 6)) *d.mutable_refunded_at() = Stamp(absl::FromUnixMicros(rows.Int(i, 6)));
+  if (!rows.IsNull(i, 6)) *d.mutable_refunded_at() = ToTimestamp(absl::FromUnixMicros(rows.Int(i, 6)));
   return d;
 }
 
@@ -115,7 +115,7 @@ absl::StatusOr<v1::PaymentConfirmation> Desk::ConfirmPayment(const Caller& c,
   }
   if (!r.has_paid_at()) v.Add("paid_at", "required");
   RETURN_IF_ERROR(v.ToStatus());
-  const absl::Time paid_at = TimeOf(r.paid_at());
+  const absl::Time paid_at = ToTime(r.paid_at());
   if (paid_at > clock_.Now() + kClockSkew) {
     return core::RuleError(absl::StatusCode::kInvalidArgument, reasons::kTimeInFuture, "paid_at",
                            "in the future");
@@ -213,7 +213,7 @@ absl::StatusOr<v1::RefundDue> Desk::AcknowledgeRefund(const Caller& c,
   }
   if (!r.has_refunded_at()) v.Add("refunded_at", "required");
   RETURN_IF_ERROR(v.ToStatus());
-  const absl::Time refunded_at = TimeOf(r.refunded_at());
+  const absl::Time refunded_at = ToTime(r.refunded_at());
   if (refunded_at > clock_.Now() + kClockSkew) {
     return core::RuleError(absl::StatusCode::kInvalidArgument, reasons::kTimeInFuture,
                            "refunded_at", "in the future");
@@ -271,7 +271,7 @@ absl::StatusOr<v1::ListShipmentsToCollectResponse> Desk::ListShipmentsToCollect(
     s->set_copies(o.doc.copies());
     *s->mutable_address() = o.doc.address();
     *s->mutable_contact() = o.doc.contact();
-    if (o.issued_at.has_value()) *s->mutable_issued_at() = Stamp(*o.issued_at);
+    if (o.issued_at.has_value()) *s->mutable_issued_at() = ToTimestamp(*o.issued_at);
     if (i == page_size - 1 && rows.rows() > page_size) {
       out.set_next_page_token(core::EncodePageToken(o.id));
     }
@@ -342,7 +342,7 @@ absl::StatusOr<v1::DeliveryEventAck> Desk::ReportDeliveryEvent(
   }
   if (r.reason().size() > 500) v.Add("reason", "at most 500 bytes");
   RETURN_IF_ERROR(v.ToStatus());
-  const absl::Time at = TimeOf(r.time());
+  const absl::Time at = ToTime(r.time());
   if (at > clock_.Now() + kClockSkew) {
     return core::RuleError(absl::StatusCode::kInvalidArgument, reasons::kTimeInFuture, "time",
                            "in the future");

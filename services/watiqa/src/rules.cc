@@ -15,12 +15,6 @@ namespace zp::watiqa {
 
 namespace {
 
-size_t Characters(absl::string_view text) {
-  size_t n = 0;
-  for (unsigned char ch : text) n += (ch & 0xC0) != 0x80 ? 1 : 0;
-  return n;
-}
-
 bool IsPrintable(absl::string_view text) {
   for (unsigned char ch : text) {
     if (ch < 0x20 || ch == 0x7F) return false;
@@ -29,7 +23,7 @@ bool IsPrintable(absl::string_view text) {
 }
 
 bool ValidText(absl::string_view text, size_t max) {
-  return !absl::StripAsciiWhitespace(text).empty() && Characters(text) <= max &&
+  return !absl::StripAsciiWhitespace(text).empty() && core::CharacterCount(text) <= max &&
          IsPrintable(text);
 }
 

@@ -34,17 +34,11 @@ inline bool IsOrderingStaff(const auth::Principal& p) {
   return p.HasRole(roles::kCivilAgent) || p.HasRole(roles::kCivilOfficer);
 }
 
-// Staff whose territory holds `territory` ("MA": national staff only, for consulates' acts).
+// Staff whose territory holds `territory` (the referential's "MA" is held only by national staff:
+// consulates' acts).
 inline bool CanReadTerritory(const auth::Principal& p, const std::string& territory,
                              const territory::Referential& referential) {
-  if (!IsStaff(p)) return false;
-  if (territory == "MA") {
-    for (const std::string& t : p.territories) {
-      if (t == "MA") return true;
-    }
-    return false;
-  }
-  return auth::CanAccessTerritory(p, territory, referential);
+  return IsStaff(p) && auth::CanAccessTerritory(p, territory, referential);
 }
 
 // SQL parameters of a staff scope: codes and "<code>.%" prefixes; NULL codes: national.

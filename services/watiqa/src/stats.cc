@@ -52,8 +52,7 @@ absl::StatusOr<v1::OrderStatsResponse> Desk::OrderStats(const Caller& c,
   std::string territory = r.territory();
   if (territory.empty()) territory = p.territories.empty() ? "" : p.territories.front();
   core::Violations v;
-  if (territory.empty() ||
-      (territory != "MA" && referential_->Find(territory) == nullptr)) {
+  if (referential_->Find(territory) == nullptr) {
     v.Add("territory", "a commune, province, region or MA");
   }
   const std::optional<absl::CivilDay> from_day = core::ToCivilDay(r.from());

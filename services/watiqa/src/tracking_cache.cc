@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "zp/log/log.h"
+#include "zp/watiqa/v1/events.pb.h"
 
 namespace zp::watiqa {
 
@@ -24,7 +25,31 @@ redis.call('HDEL', KEYS[1], 'p')
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1)lua";
 
+// The order's reference and version carried by an event of type M, if `event` is one.
+template <typename M>
+bool OrderVersion(const events::v1::Event& event, std::string* reference, int* version) {
+  M m;
+  if (event.type() != M::descriptor()->full_name() || !m.ParseFromString(event.payload())) {
+    return false;
+  }
+  *reference = m.reference();
+  *version = m.version();
+  return true;
+}
+
 }  // namespace
+
+absl::Status TrackingCache::Apply(const events::v1::Event& event) {
+  std::string reference;
+  int version = 0;
+  if (OrderVersion<v1::OrderStateChanged>(event, &reference, &version) ||
+      OrderVersion<v1::RefundFlagged>(event, &reference, &version) ||
+      OrderVersion<v1::RefundPaid>(event, &reference, &version) ||
+      OrderVersion<v1::ShipmentRegistered>(event, &reference, &version)) {
+    return Invalidate(reference, version);
+  }
+  return absl::OkStatus();
+}
 
 void TrackingCache::ExportTo(prometheus::Registry& registry) {
   auto& family = prometheus::BuildCounter()

@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "prometheus/counter.h"
 #include "prometheus/registry.h"
+#include "zp/events/v1/event.pb.h"
 #include "zp/redis/pool.h"
 
 namespace zp::watiqa {
@@ -36,6 +37,9 @@ class TrackingCache {
   void Put(const std::string& reference, int version, const std::string& payload);
   // The order changed to `version`: older payloads are no longer served.
   absl::Status Invalidate(const std::string& reference, int version);
+  // One of the service's own events (consumer of its topic): an order's event invalidates its
+  // entry at the event's version; other events are ignored.
+  absl::Status Apply(const events::v1::Event& event);
 
   struct Stats {
     int64_t hits = 0, misses = 0, errors = 0;

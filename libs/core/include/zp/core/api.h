@@ -24,6 +24,9 @@ absl::StatusOr<int> PageSize(int requested);
 // INVALID_ARGUMENT naming `page_token`.
 std::string EncodePageToken(absl::string_view cursor);
 absl::StatusOr<std::string> DecodePageToken(absl::string_view token);
+// The characters (Unicode code points) of UTF-8 text: what length limits of text fields count.
+size_t CharacterCount(absl::string_view text);
+
 // A token whose cursor is a UUID (lists ordered by UUIDv7 id): nullopt for the first page.
 absl::StatusOr<std::optional<std::string>> DecodeUuidPageToken(absl::string_view token);
 

@@ -71,9 +71,9 @@ std::string TextArray(const std::vector<std::string>& items);
 std::string TextArray(const std::vector<std::optional<std::string>>& items);
 // Bytes in bytea's text input form ("\\x" + hex), for elements of TextArray cast to bytea[].
 std::string ByteaText(absl::string_view bytes);
-// The elements of an array in PostgreSQL's text output ("{a,b}") whose elements need no quoting
-// (numbers, UUIDs).
-std::vector<std::string> ParseSimpleArray(absl::string_view text);
+// The elements of a one-dimensional array in PostgreSQL's text output ('{a,"b c","d\\"e"}'):
+// quotes and backslash escapes undone; the inverse of TextArray (NULL elements are not expected).
+std::vector<std::string> ParseTextArray(absl::string_view text);
 
 // Creates database `name` on the server at `server_url` unless it exists (local runs; in
 // Kubernetes the operator creates it). `name`: [a-z0-9_]+.
