@@ -99,8 +99,12 @@ int main(int argc, char** argv) {
     exposer = *std::move(exposed);
   }
 
-  zp::gateway::Upstreams upstreams(&metrics,
-                                   static_cast<int>(integer("upstream_connections")));
+  int threads = static_cast<int>(integer("io_threads"));
+  if (threads <= 0) {
+    threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }
+  zp::gateway::Upstreams upstreams(&metrics, static_cast<int>(integer("upstream_connections")),
+                                   threads);
   std::vector<const google::protobuf::ServiceDescriptor*> services;
   for (absl::string_view entry :
        absl::StrSplit(config->String("upstreams"), ',', absl::SkipEmpty())) {
@@ -159,7 +163,7 @@ int main(int argc, char** argv) {
   limits.idle_timeout = duration("idle_timeout");
   limits.max_connections = static_cast<int>(integer("max_connections"));
 
-  boost::asio::io_context ioc;
+  zp::gateway::IoPool io(threads);
   auto handler = [&gateway](zp::gateway::IncomingRequest r,
                             std::shared_ptr<zp::gateway::Exchange> e) {
     gateway.Handle(std::move(r), std::move(e));
@@ -179,7 +183,7 @@ int main(int argc, char** argv) {
     tls = *std::move(ctx);
     auto [host, port] = HostPort(config->String("https_address"));
     servers.push_back(
-        std::make_unique<zp::gateway::HttpServer>(ioc, tls.get(), limits, handler, errors));
+        std::make_unique<zp::gateway::HttpServer>(io, tls.get(), limits, handler, errors));
     if (auto s = servers.back()->Listen(host, port); !s.ok()) {
       return Fail(std::string(s.message()));
     }
@@ -188,7 +192,7 @@ int main(int argc, char** argv) {
   if (!config->String("http_address").empty()) {
     auto [host, port] = HostPort(config->String("http_address"));
     servers.push_back(
-        std::make_unique<zp::gateway::HttpServer>(ioc, nullptr, limits, handler, errors));
+        std::make_unique<zp::gateway::HttpServer>(io, nullptr, limits, handler, errors));
     if (auto s = servers.back()->Listen(host, port); !s.ok()) {
       return Fail(std::string(s.message()));
     }
@@ -197,15 +201,7 @@ int main(int argc, char** argv) {
   spdlog::info("gateway: {} routes to {} upstreams", gateway.routes().routes().size(),
                upstreams.services().size());
 
-  int threads = static_cast<int>(integer("io_threads"));
-  if (threads <= 0) {
-    threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  }
-  auto guard = boost::asio::make_work_guard(ioc);
-  std::vector<std::thread> pool;
-  for (int i = 0; i < threads; ++i) {
-    pool.emplace_back([&ioc] { ioc.run(); });
-  }
+  io.Start();
   int sig = zp::rpc::WaitForTerminationSignal();
   spdlog::info("gateway: signal {}, draining", sig);
   for (auto& s : servers) {
@@ -222,10 +218,7 @@ int main(int argc, char** argv) {
   while (busy() > 0 && absl::Now() < until) {
     absl::SleepFor(absl::Milliseconds(50));
   }
-  guard.reset();
-  ioc.stop();
-  for (auto& t : pool) {
-    t.join();
-  }
+  io.Stop();
+  upstreams.Shutdown();  // calls still in flight end before the gateway they report to
   return 0;
 }

@@ -320,14 +320,42 @@ class TlsSession final : public Session<TlsSession>,
 
 }  // namespace
 
-HttpServer::HttpServer(net::io_context& ioc, net::ssl::context* ssl, ServerLimits limits,
+IoPool::IoPool(int threads) {
+  for (int i = 0; i < std::max(1, threads); ++i) {
+    contexts_.push_back(std::make_unique<net::io_context>(1));  // one thread runs it
+    guards_.push_back(net::make_work_guard(*contexts_.back()));
+  }
+}
+
+IoPool::~IoPool() { Stop(); }
+
+net::io_context& IoPool::Next() {
+  return *contexts_[next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size()];
+}
+
+void IoPool::Start() {
+  for (auto& ctx : contexts_) {
+    threads_.emplace_back([c = ctx.get()] { c->run(); });
+  }
+}
+
+void IoPool::Stop() {
+  guards_.clear();
+  for (auto& ctx : contexts_) ctx->stop();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+HttpServer::HttpServer(IoPool& io, net::ssl::context* ssl, ServerLimits limits,
                        RequestHandler handler, ErrorResponder errors)
-    : ioc_(ioc),
+    : io_(io),
       ssl_(ssl),
       limits_(limits),
       handler_(std::move(handler)),
       errors_(std::move(errors)),
-      acceptor_(net::make_strand(ioc)) {}
+      acceptor_(io.Next()) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
@@ -362,7 +390,8 @@ void HttpServer::Stop() {
 }
 
 void HttpServer::Accept() {
-  acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+  // The connection's socket lives on the next loop; its handlers all run on that loop's thread.
+  acceptor_.async_accept(io_.Next(), [this](beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted) {
       return;
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -8,6 +9,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -53,11 +56,32 @@ using RequestHandler =
 using ErrorResponder =
     std::function<Response(int http_status, const std::string& message, const Request* request)>;
 
+// The I/O threads: one event loop (io_context) per thread, each connection on one of them for its
+// whole life. A connection's reads, writes and timers never cross threads, and no two threads
+// share one epoll set (several threads on one io_context hand every event from one to another).
+class IoPool {
+ public:
+  explicit IoPool(int threads);
+  ~IoPool();
+  // The loop of the next connection (round robin).
+  boost::asio::io_context& Next();
+  // Runs every loop on its own thread until Stop().
+  void Start();
+  void Stop();
+  int size() const { return static_cast<int>(contexts_.size()); }
+
+ private:
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+  std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guards_;
+  std::vector<std::thread> threads_;
+  std::atomic<uint32_t> next_{0};
+};
+
 // An HTTP/1.1 server on Boost.Beast: keep-alive, no pipelining, limits and timeouts above.
 // With an SSL context it serves HTTPS (the context decides protocols: TLS 1.2 and 1.3).
 class HttpServer {
  public:
-  HttpServer(boost::asio::io_context& ioc, boost::asio::ssl::context* ssl, ServerLimits limits,
+  HttpServer(IoPool& io, boost::asio::ssl::context* ssl, ServerLimits limits,
              RequestHandler handler, ErrorResponder errors);
   ~HttpServer();
 
@@ -70,7 +94,7 @@ class HttpServer {
  private:
   void Accept();
 
-  boost::asio::io_context& ioc_;
+  IoPool& io_;
   boost::asio::ssl::context* ssl_;
   ServerLimits limits_;
   RequestHandler handler_;

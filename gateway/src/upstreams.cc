@@ -43,12 +43,40 @@ std::multimap<std::string, std::string> ServerMetadata(const grpc::ClientContext
   return out;
 }
 
+}  // namespace
+
+// A unary call in flight; its address is the completion-queue tag.
 struct UnaryCall {
+  Upstreams* owner = nullptr;
   grpc::ClientContext ctx;
-  grpc::ByteBuffer request;
   grpc::ByteBuffer response;
+  grpc::Status status;
+  std::unique_ptr<grpc::GenericClientAsyncResponseReader> reader;
   std::function<void(UpstreamReply)> done;
+
+  void Complete() {
+    UpstreamReply reply{status, status.ok() ? FromBuffer(response) : std::string(),
+                        ServerMetadata(ctx)};
+    auto callback = std::move(done);
+    {
+      std::lock_guard<std::mutex> lock(owner->calls_mu_);
+      owner->calls_.erase(this);
+    }
+    delete this;
+    callback(std::move(reply));
+  }
 };
+
+namespace {
+
+void DrainQueue(grpc::CompletionQueue* queue) {
+  void* tag = nullptr;
+  bool ok = false;
+  // Finish always completes (ok is true for Finish tags); the queue ends after Shutdown().
+  while (queue->Next(&tag, &ok)) {
+    static_cast<UnaryCall*>(tag)->Complete();
+  }
+}
 
 class StreamCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
@@ -84,6 +112,28 @@ class StreamCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::
 };
 
 }  // namespace
+
+Upstreams::Upstreams(metrics::Metrics* metrics, int connections, int completion_threads)
+    : metrics_(metrics), connections_(std::max(1, connections)) {
+  for (int i = 0; i < std::max(1, completion_threads); ++i) {
+    queues_.push_back(std::make_unique<grpc::CompletionQueue>());
+    queue_threads_.emplace_back(DrainQueue, queues_.back().get());
+  }
+}
+
+Upstreams::~Upstreams() { Shutdown(); }
+
+void Upstreams::Shutdown() {
+  {
+    std::unique_lock<std::shared_mutex> no_starts(starting_);
+    std::lock_guard<std::mutex> lock(calls_mu_);
+    if (shut_down_) return;
+    shut_down_ = true;
+    for (UnaryCall* call : calls_) call->ctx.TryCancel();
+    for (auto& queue : queues_) queue->Shutdown();
+  }
+  for (auto& thread : queue_threads_) thread.join();
+}
 
 void Upstreams::Add(const std::string& service, const std::string& address) {
   Upstream& upstream = stubs_[service];
@@ -146,19 +196,28 @@ void Upstreams::Unary(const std::string& service, const std::string& grpc_path, 
 void Upstreams::UnaryOn(grpc::GenericStub& stub, const std::string& grpc_path,
                         std::string request, const Metadata& metadata, absl::Time deadline,
                         std::function<void(UpstreamReply)> done) {
-  auto* call = new UnaryCall;
+  auto call = std::make_unique<UnaryCall>();
+  call->owner = this;
   Prepare(call->ctx, metadata, deadline);
-  call->request = ToBuffer(request);
+  std::shared_lock<std::shared_mutex> starting(starting_);
+  bool accepted = false;
+  {
+    std::lock_guard<std::mutex> lock(calls_mu_);
+    if (!shut_down_) accepted = calls_.insert(call.get()).second;
+  }
+  if (!accepted) {
+    starting.unlock();
+    done(UpstreamReply{grpc::Status(grpc::StatusCode::UNAVAILABLE, "gateway shutting down"), "",
+                       {}});
+    return;
+  }
   call->done = std::move(done);
-  stub.UnaryCall(&call->ctx, grpc_path, grpc::StubOptions(), &call->request, &call->response,
-                  [call](grpc::Status status) {
-                    UpstreamReply reply{status,
-                                        status.ok() ? FromBuffer(call->response) : std::string(),
-                                        ServerMetadata(call->ctx)};
-                    auto done = std::move(call->done);
-                    delete call;
-                    done(std::move(reply));
-                  });
+  grpc::CompletionQueue* queue =
+      queues_[next_queue_.fetch_add(1, std::memory_order_relaxed) % queues_.size()].get();
+  call->reader = stub.PrepareUnaryCall(&call->ctx, grpc_path, ToBuffer(request), queue);
+  call->reader->StartCall();
+  UnaryCall* tag = call.release();  // deleted by Complete()
+  tag->reader->Finish(&tag->response, &tag->status, tag);
 }
 
 void Upstreams::ServerStream(const std::string& service, const std::string& grpc_path,

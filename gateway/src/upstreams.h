@@ -1,6 +1,7 @@
 #pragma once
 
 #include <grpcpp/channel.h>
+#include <grpcpp/completion_queue.h>
 #include <grpcpp/generic/generic_stub.h>
 
 #include <algorithm>
@@ -8,7 +9,11 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <set>
+#include <shared_mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -16,6 +21,8 @@
 #include "zp/metrics/metrics.h"
 
 namespace zp::gateway {
+
+struct UnaryCall;
 
 // Metadata sent with every upstream call (authorization, x-request-id, traceparent, ...).
 using Metadata = std::vector<std::pair<std::string, std::string>>;
@@ -27,13 +34,21 @@ struct UpstreamReply {
   std::multimap<std::string, std::string> metadata;
 };
 
-// One channel and generic stub per upstream service; every call uses the callback API, so no
-// gateway thread ever waits on an upstream.
+// Channels and generic stubs per upstream service; no gateway thread ever waits on an upstream.
+// Unary calls complete on completion queues, each drained by a thread of its own: the thread
+// that waits on a queue also reads the upstream's sockets, so an answer is transcoded by the
+// thread that received it (gRPC's callback API hands each completion from its pollers to other
+// threads first: several more context switches per call, measured in `make bench-gateway`).
+// Server-streaming calls use the callback API.
 class Upstreams {
  public:
   // `connections`: HTTP/2 connections per upstream (each its own channel), used in turn.
-  explicit Upstreams(metrics::Metrics* metrics = nullptr, int connections = 1)
-      : metrics_(metrics), connections_(std::max(1, connections)) {}
+  // `completion_threads`: completion queues (one thread each) for unary calls.
+  explicit Upstreams(metrics::Metrics* metrics = nullptr, int connections = 1,
+                     int completion_threads = 1);
+  ~Upstreams();  // Shutdown()
+  Upstreams(const Upstreams&) = delete;
+  Upstreams& operator=(const Upstreams&) = delete;
 
   // `service` is the full proto name (zp.sgec.v1.CivilRegistry), `address` host:port.
   void Add(const std::string& service, const std::string& address);
@@ -51,6 +66,10 @@ class Upstreams {
                     const Metadata& metadata, absl::Time deadline,
                     std::function<void(std::string)> on_message,
                     std::function<void(UpstreamReply)> done);
+
+  // Cancels the unary calls still in flight, lets their callbacks run (with CANCELLED) and stops
+  // the completion threads. Call it while what the callbacks use still exists.
+  void Shutdown();
 
   // Asks every upstream's grpc.health.v1.Health/Check on each of its connections;
   // `done(all_serving, not_serving_names)`.
@@ -73,6 +92,16 @@ class Upstreams {
   metrics::Metrics* metrics_;
   int connections_;
   std::map<std::string, Upstream> stubs_;
+  friend struct UnaryCall;
+  // Held shared while a call starts on a queue, exclusively to shut the queues down: no call
+  // starts on a queue that is shut down.
+  std::shared_mutex starting_;
+  std::mutex calls_mu_;
+  std::set<UnaryCall*> calls_;  // in flight
+  bool shut_down_ = false;
+  std::vector<std::unique_ptr<grpc::CompletionQueue>> queues_;
+  std::vector<std::thread> queue_threads_;
+  std::atomic<uint32_t> next_queue_{0};
 };
 
 }  // namespace zp::gateway

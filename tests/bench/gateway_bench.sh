@@ -46,6 +46,7 @@ echo $! >"$work/echo.pid"
   --user_burst 100000000 --user_rate 100000000 --log_level warn >"$work/gateway.log" 2>&1 &
 echo $! >"$work/gateway.pid"
 gw_pid=$(cat "$work/gateway.pid")
+echo_pid=$(cat "$work/echo.pid")
 wait_for 20 gateway curl -sf "http://127.0.0.1:$gw_http/healthz"
 
 token=$("$ZP_BUILD_DIR/tools/zpctl/zpctl" token --key "$ZP_RUN_DIR/jwt/private.pem" --roles agent --sub bench)
@@ -70,32 +71,45 @@ NGINX
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf"
 wait_for 10 nginx curl -sf "http://127.0.0.1:$nginx_port/echo.json"
 
-# run NAME h2load-args...: prints "NAME rps p50_us p99_us"
+# utime + stime of a process, in clock ticks
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# run NAME REQUESTS CLIENTS h2load-args...: prints
+# "NAME rps p50_us p99_us 2xx gateway_cpu_us_per_request echo_cpu_us_per_request"
 run() {
-  local name=$1
-  shift
+  local name=$1 n=$2 c=$3
+  shift 3
   local log=$work/$name.tsv
-  local out
-  out=$(h2load -n "$requests" -c "$clients" -t 2 -m 1 --log-file="$log" "$@" 2>&1)
-  local rps
+  local out rps ok p50 p99 t0 t1 e0 e1 hz
+  hz=$(getconf CLK_TCK)
+  t0=$(cpu_ticks "$gw_pid"); e0=$(cpu_ticks "$echo_pid")
+  out=$(h2load -n "$n" -c "$c" -t "$((c < 2 ? 1 : 2))" -m 1 --log-file="$log" "$@" 2>&1)
+  t1=$(cpu_ticks "$gw_pid"); e1=$(cpu_ticks "$echo_pid")
   rps=$(printf '%s\n' "$out" | sed -n 's/^finished in .*, \([0-9.]*\) req\/s.*/\1/p')
-  local ok
   ok=$(printf '%s\n' "$out" | sed -n 's/^status codes: \([0-9]*\) 2xx.*/\1/p')
   read -r p50 p99 < <(cut -f3 "$log" | sort -n | awk '{v[NR]=$1} END {print v[int(NR*0.5)], v[int(NR*0.99)]}')
-  printf '%s %s %s %s %s\n' "$name" "$rps" "$p50" "$p99" "$ok"
+  printf '%s %s %s %s %s %s %s\n' "$name" "$rps" "$p50" "$p99" "$ok" \
+    "$(((t1 - t0) * 1000000 / hz / n))" "$(((e1 - e0) * 1000000 / hz / n))"
 }
 
 warm=$((requests / 10))
 h2load -n "$warm" -c "$clients" -t 2 --h1 -d "$work/request.json" -H 'content-type: application/json' \
   -H "authorization: Bearer $token" "https://127.0.0.1:$gw_https/v1/echo" >/dev/null 2>&1 || true
 
-a=$(run gateway_https --h1 -d "$work/request.json" -H 'content-type: application/json' \
+gateway_https=(--h1 -d "$work/request.json" -H 'content-type: application/json'
   -H "authorization: Bearer $token" "https://127.0.0.1:$gw_https/v1/echo")
-a_plain=$(run gateway_http --h1 -d "$work/request.json" -H 'content-type: application/json' \
+gateway_http=(--h1 -d "$work/request.json" -H 'content-type: application/json'
   -H "authorization: Bearer $token" "http://127.0.0.1:$gw_http/v1/echo")
-b=$(run grpc_direct -d "$work/request.grpc" -H 'content-type: application/grpc' -H 'te: trailers' \
+grpc_direct=(-d "$work/request.grpc" -H 'content-type: application/grpc' -H 'te: trailers'
   "http://127.0.0.1:$echo_port/zp.testing.v1.EchoService/Echo")
-c=$(run nginx_static --h1 "http://127.0.0.1:$nginx_port/echo.json")
+a=$(run gateway_https "$requests" "$clients" "${gateway_https[@]}")
+a_plain=$(run gateway_http "$requests" "$clients" "${gateway_http[@]}")
+b=$(run grpc_direct "$requests" "$clients" "${grpc_direct[@]}")
+c=$(run nginx_static "$requests" "$clients" --h1 "http://127.0.0.1:$nginx_port/echo.json")
+# Latency the gateway adds, without queueing: one client, one request at a time.
+single=$((requests / 10))
+a1=$(run gateway_https_1 "$single" 1 "${gateway_https[@]}")
+b1=$(run grpc_direct_1 "$single" 1 "${grpc_direct[@]}")
 
 rss_idle=$(awk '/VmRSS/ {print $2}' "/proc/$gw_pid/status")
 coproc CONN { "$ZP_BUILD_DIR/tests/bench/zp_connections" "$gw_http" 10000; }
@@ -106,21 +120,30 @@ echo done >&"${CONN[1]}"
 
 printf '\ngateway benchmark: %s requests, %s concurrent clients, %s-byte JSON body, 2 load threads\n' \
   "$requests" "$clients" "$(wc -c <"$work/request.json")"
-printf '  %-34s %12s %10s %10s %8s\n' "path" "req/s" "p50 us" "p99 us" "2xx"
-for line in "$a" "$a_plain" "$b" "$c"; do
-  read -r name rps p50 p99 ok <<<"$line"
+printf '  %-36s %10s %8s %8s %7s %9s %9s\n' "path" "req/s" "p50 us" "p99 us" "2xx" \
+  "gw cpu/r" "svc cpu/r"
+for line in "$a" "$a_plain" "$b" "$c" "$a1" "$b1"; do
+  read -r name rps p50 p99 ok gw_cpu echo_cpu <<<"$line"
   case $name in
     gateway_https) label="(a) gateway, HTTPS/JSON" ;;
     gateway_http) label="    gateway, plain HTTP/JSON" ;;
     grpc_direct) label="(b) direct gRPC (h2c)" ;;
-    nginx_static) label="(c) nginx static file, HTTP/1.1" ;;
+    nginx_static) label="(c) nginx static file, HTTP/1.1"; gw_cpu=-; echo_cpu=- ;;
+    gateway_https_1) label="(a1) gateway, HTTPS/JSON, 1 client" ;;
+    grpc_direct_1) label="(b1) direct gRPC, 1 client" ;;
   esac
-  printf '  %-34s %12s %10s %10s %8s\n' "$label" "$rps" "$p50" "$p99" "$ok"
+  printf '  %-36s %10s %8s %8s %7s %9s %9s\n' "$label" "$rps" "$p50" "$p99" "$ok" "$gw_cpu" "$echo_cpu"
 done
 read -r _ a_rps a_p50 _ _ <<<"$a"
 read -r _ b_rps b_p50 _ _ <<<"$b"
 read -r _ c_rps _ _ _ <<<"$c"
-awk -v a="$a_rps" -v b="$b_rps" -v c="$c_rps" -v ap="$a_p50" -v bp="$b_p50" 'BEGIN {
-  printf "  ratio a/b %.2f   ratio a/c %.2f   added p50 latency (a - b) %d us\n", a/b, a/c, ap-bp }'
+read -r _ _ a1_p50 _ _ <<<"$a1"
+read -r _ _ b1_p50 _ _ <<<"$b1"
+awk -v a="$a_rps" -v b="$b_rps" -v c="$c_rps" -v ap="$a_p50" -v bp="$b_p50" \
+  -v a1="$a1_p50" -v b1="$b1_p50" 'BEGIN {
+  printf "  ratio a/b %.2f   ratio a/c %.2f\n", a/b, a/c
+  printf "  added p50 latency: %d us with one client (a1 - b1), %d us at %s clients (a - b)\n",
+    a1-b1, ap-bp, '"$clients"' }'
+printf '  (gw cpu/r, svc cpu/r: CPU microseconds per request in the gateway and the echo service)\n'
 printf '  gateway RSS: %s MB idle, %s MB with %s\n' "$((rss_idle / 1024))" "$((rss_10k / 1024))" \
   "${ready_line#ready } idle keep-alive connections"
