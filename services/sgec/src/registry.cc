@@ -92,7 +92,7 @@ absl::StatusOr<v1::Bureau> Registry::CreateBureau(const Caller& c,
   if (b.name().fr().empty()) v.Add("bureau.name.fr", "required");
   RETURN_IF_ERROR(v.ToStatus());
   const std::string territory = consulate ? kNational : b.commune_code();
-  if (!InTerritory(c.principal, territory, *referential_)) {
+  if (!auth::CanAccessTerritory(c.principal, territory, *referential_)) {
     return absl::NotFoundError(absl::StrCat("commune ", b.commune_code(), " not found"));
   }
   Context ctx{c, role, r.request_id(), "CreateBureau"};
@@ -170,7 +170,7 @@ absl::StatusOr<v1::Declaration> Registry::Declare(const Caller& c, const std::st
                                 : ValidateDeath(d.death(), today, notified, *referential_));
   d.set_state(notified ? v1::NOTIFIED : v1::DECLARED);
   ASSIGN_OR_RETURN(pg::Result bureau, pool_.Exec(sql::kGetBureau, {bureau_code}));
-  if (bureau.rows() == 0 || !InTerritory(c.principal, bureau.Text(0, 3), *referential_)) {
+  if (bureau.rows() == 0 || !auth::CanAccessTerritory(c.principal, bureau.Text(0, 3), *referential_)) {
     return NotFound("bureau", bureau_code);
   }
   const std::string territory(bureau.Text(0, 3));
@@ -261,7 +261,7 @@ absl::StatusOr<v1::Declaration> Registry::GetDeclaration(const Caller& c,
     return absl::PermissionDeniedError("staff only");
   }
   ASSIGN_OR_RETURN(auto row, LoadDeclaration(pool_, sql::kGetDeclaration, r.id()));
-  if (!row.has_value() || !InTerritory(c.principal, row->territory, *referential_)) {
+  if (!row.has_value() || !auth::CanAccessTerritory(c.principal, row->territory, *referential_)) {
     return NotFound("declaration", r.id());
   }
   return row->doc;
@@ -274,7 +274,7 @@ absl::StatusOr<v1::ListDeclarationsResponse> Registry::ListDeclarations(
   }
   ASSIGN_OR_RETURN(int size, PageSize(r.page_size()));
   ASSIGN_OR_RETURN(pg::Result bureau, pool_.Exec(sql::kGetBureau, {r.bureau_code()}));
-  if (bureau.rows() == 0 || !InTerritory(c.principal, bureau.Text(0, 3), *referential_)) {
+  if (bureau.rows() == 0 || !auth::CanAccessTerritory(c.principal, bureau.Text(0, 3), *referential_)) {
     return NotFound("bureau", r.bureau_code());
   }
   ASSIGN_OR_RETURN(std::optional<std::string> after_id, core::DecodeUuidPageToken(r.page_token()));
@@ -308,7 +308,7 @@ absl::StatusOr<v1::Declaration> RunStep(
       pool, method, c.principal.subject, r.request_id(), r,
       [&](pg::Transaction& tx) -> absl::StatusOr<v1::Declaration> {
         ASSIGN_OR_RETURN(auto row, LoadDeclaration(tx, sql::kLockDeclaration, id));
-        if (!row.has_value() || !InTerritory(c.principal, row->territory, referential)) {
+        if (!row.has_value() || !auth::CanAccessTerritory(c.principal, row->territory, referential)) {
           return NotFound("declaration", id);
         }
         RETURN_IF_ERROR(change(tx, *row, ctx));
@@ -408,7 +408,7 @@ absl::StatusOr<v1::Act> Registry::RegisterAct(const Caller& c, const v1::Registe
         // stay consecutive and two registrations of one person in one bureau see each other.
         ASSIGN_OR_RETURN(auto row, LoadDeclaration(tx, sql::kLockDeclarationToRegister,
                                                    r.declaration_id()));
-        if (!row.has_value() || !InTerritory(c.principal, row->territory, *referential_)) {
+        if (!row.has_value() || !auth::CanAccessTerritory(c.principal, row->territory, *referential_)) {
           return NotFound("declaration", r.declaration_id());
         }
         v1::Declaration& d = row->doc;
@@ -547,7 +547,7 @@ absl::StatusOr<v1::Act> Registry::AddMention(const Caller& c, const v1::AddMenti
       [&](pg::Transaction& tx) -> absl::StatusOr<v1::Act> {
         if (!core::IsUuid(r.act_id())) return NotFound("act", r.act_id());
         ASSIGN_OR_RETURN(auto row, LoadAct(tx, sql::kLockAct, r.act_id()));
-        if (!row.has_value() || !InTerritory(c.principal, row->territory, *referential_)) {
+        if (!row.has_value() || !auth::CanAccessTerritory(c.principal, row->territory, *referential_)) {
           return NotFound("act", r.act_id());
         }
         v1::Act& act = row->act;
@@ -720,7 +720,7 @@ absl::StatusOr<v1::VerifyAuditChainResponse> Registry::VerifyAuditChain(
     if (referential_->Find(r.territory()) == nullptr) {
       return core::InvalidArgumentError("territory", "not a code of the territorial referential");
     }
-    if (!InTerritory(c.principal, r.territory(), *referential_)) {
+    if (!auth::CanAccessTerritory(c.principal, r.territory(), *referential_)) {
       return NotFound("territory", r.territory());
     }
     scopes.push_back(r.territory());

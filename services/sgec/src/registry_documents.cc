@@ -65,7 +65,7 @@ absl::StatusOr<documents::v1::Document> Registry::IssueCopy(const Caller& c,
             (row->act.kind() == v1::BIRTH
                  ? CopyBasis(c.principal, *row, *referential_, MoroccoDay(clock_.Now())).has_value()
                  : role != roles::kCitizen && role != roles::kService &&
-                       InTerritory(c.principal, row->territory, *referential_));
+                       auth::CanAccessTerritory(c.principal, row->territory, *referential_));
         if (!allowed) return NotFound("act", r.act_id());
         const v1::Act& act = row->act;
         ASSIGN_OR_RETURN(pg::Result b, tx.Exec(kGetBureauOfAct, {act.bureau_code()}));
@@ -190,7 +190,7 @@ absl::StatusOr<documents::v1::Document> Registry::RevokeDocument(
       [&](pg::Transaction& tx) -> absl::StatusOr<documents::v1::Document> {
         std::string territory;
         ASSIGN_OR_RETURN(auto d, documents_->Get(tx.connection(), r.id(), &territory));
-        if (!d.has_value() || !InTerritory(c.principal, territory, *referential_)) {
+        if (!d.has_value() || !auth::CanAccessTerritory(c.principal, territory, *referential_)) {
           return NotFound("document", r.id());
         }
         const absl::Time now = clock_.Now();

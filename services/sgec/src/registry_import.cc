@@ -228,7 +228,7 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
                        r.parse_error());
     }
     auto bureau = bureaus.find(r.bureau_code());
-    if (bureau == bureaus.end() || !InTerritory(c.principal, bureau->second, *referential_)) {
+    if (bureau == bureaus.end() || !auth::CanAccessTerritory(c.principal, bureau->second, *referential_)) {
       return RuleError(absl::StatusCode::kNotFound, "BUREAU_NOT_FOUND", "bureau_code",
                        "no bureau with this code in your territory");
     }
@@ -708,7 +708,7 @@ absl::StatusOr<v1::ImportReport> Registry::GetImportReport(const Caller& c,
   if (!allowed && IsReader(c.principal)) {
     allowed = true;
     for (const std::string& t : pg::ParseTextArray(row.Text(0, 1))) {
-      allowed = allowed && InTerritory(c.principal, t, *referential_);
+      allowed = allowed && auth::CanAccessTerritory(c.principal, t, *referential_);
     }
   }
   if (!allowed) return NotFound("import", r.import_id());

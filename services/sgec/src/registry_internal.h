@@ -230,17 +230,6 @@ struct Context {
   std::string method;
 };
 
-inline bool InTerritory(const auth::Principal& p, absl::string_view territory,
-                 const territory::Referential& referential) {
-  if (territory == kNational) {
-    for (const std::string& t : p.territories) {
-      if (t == kNational) return true;
-    }
-    return false;
-  }
-  return auth::CanAccessTerritory(p, territory, referential);
-}
-
 inline absl::Status NotFound(absl::string_view what, absl::string_view id) {
   return absl::NotFoundError(absl::StrCat(what, " ", id, " not found"));
 }
@@ -416,7 +405,7 @@ inline std::optional<v1::CopyEntitlement::Basis> CopyBasis(
   if (row.act.kind() != v1::BIRTH) return std::nullopt;
   if ((p.HasRole(roles::kCivilAgent) || p.HasRole(roles::kCivilOfficer) ||
        p.HasRole(roles::kService)) &&
-      InTerritory(p, row.territory, referential)) {
+      auth::CanAccessTerritory(p, row.territory, referential)) {
     return v1::CopyEntitlement::STAFF;
   }
   if (!p.HasRole(roles::kCitizen) || p.idcs.empty()) return std::nullopt;
@@ -433,7 +422,7 @@ inline std::optional<v1::CopyEntitlement::Basis> CopyBasis(
 
 inline bool CanRead(const auth::Principal& p, const ActRow& row,
              const territory::Referential& referential) {
-  if (IsReader(p) && InTerritory(p, row.territory, referential)) return true;
+  if (IsReader(p) && auth::CanAccessTerritory(p, row.territory, referential)) return true;
   if (p.HasRole(roles::kCitizen) && !p.idcs.empty()) {
     return p.idcs == row.subject_idcs || p.idcs == row.father_idcs || p.idcs == row.mother_idcs;
   }
