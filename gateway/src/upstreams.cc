@@ -193,8 +193,8 @@ void Upstreams::Unary(const std::string& service, const std::string& grpc_path, 
   UnaryOn(*stub, grpc_path, std::move(request), metadata, deadline, std::move(done));
 }
 
-void Upstreams::UnaryOn(grpc::GenericStub& stub, const std::string& grpc_path,
-                        std::string request, const Metadata& metadata, absl::Time deadline,
+void Upstreams::UnaryOn(grpc::GenericStub& stub, const std::string& grpc_path, std::string request,
+                        const Metadata& metadata, absl::Time deadline,
                         std::function<void(UpstreamReply)> done) {
   auto call = std::make_unique<UnaryCall>();
   call->owner = this;
@@ -207,8 +207,8 @@ void Upstreams::UnaryOn(grpc::GenericStub& stub, const std::string& grpc_path,
   }
   if (!accepted) {
     starting.unlock();
-    done(UpstreamReply{grpc::Status(grpc::StatusCode::UNAVAILABLE, "gateway shutting down"), "",
-                       {}});
+    done(UpstreamReply{
+        grpc::Status(grpc::StatusCode::UNAVAILABLE, "gateway shutting down"), "", {}});
     return;
   }
   call->done = std::move(done);
@@ -242,7 +242,8 @@ void Upstreams::CheckHealth(absl::Duration timeout,
   };
   auto state = std::make_shared<State>();
   state->pending = 0;
-  for (const auto& [name, upstream] : stubs_) state->pending += static_cast<int>(upstream.stubs.size());
+  for (const auto& [name, upstream] : stubs_)
+    state->pending += static_cast<int>(upstream.stubs.size());
   state->done = std::move(done);
   if (state->pending == 0) {
     state->done(true, {});

@@ -2,6 +2,7 @@
 
 #include "zp/core/status.h"
 #include "zp/rpc/call.h"
+#include "zp/rpc/handler.h"
 
 namespace zp::chikaya {
 namespace {
@@ -18,15 +19,12 @@ absl::StatusOr<Caller> CallerOf(grpc::ServerContext* ctx, const auth::JwtVerifie
 
 }  // namespace
 
-#define ZP_CHIKAYA_METHOD(Name, Request, Response)                                      \
-  grpc::Status ComplaintsService::Name(grpc::ServerContext* ctx, const v1::Request* req, \
-                                       v1::Response* resp) {                             \
-    absl::StatusOr<Caller> caller = CallerOf(ctx, verifier_);                            \
-    if (!caller.ok()) return core::ToGrpcStatus(caller.status());                        \
-    absl::StatusOr<v1::Response> result = desk_.Name(*caller, *req);                     \
-    if (!result.ok()) return core::ToGrpcStatus(result.status());                        \
-    *resp = *std::move(result);                                                          \
-    return grpc::Status::OK;                                                             \
+#define ZP_CHIKAYA_METHOD(Name, Request, Response)                                             \
+  grpc::Status ComplaintsService::Name(grpc::ServerContext* ctx, const v1::Request* req,       \
+                                       v1::Response* resp) {                                   \
+    return rpc::Serve(                                                                         \
+        ctx, *req, resp, [this](grpc::ServerContext* c) { return CallerOf(c, verifier_); },    \
+        [this](const Caller& caller, const v1::Request& r) { return desk_.Name(caller, r); }); \
   }
 
 ZP_CHIKAYA_METHOD(ListCategories, ListCategoriesRequest, ListCategoriesResponse)

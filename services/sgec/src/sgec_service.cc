@@ -2,6 +2,7 @@
 
 #include "zp/core/status.h"
 #include "zp/rpc/call.h"
+#include "zp/rpc/handler.h"
 
 namespace zp::sgec {
 
@@ -10,24 +11,22 @@ grpc::Status CivilRegistryService::Handle(
     grpc::ServerContext* ctx, const Request* req, Response* resp,
     absl::StatusOr<Response> (Registry::*method)(const Caller&, const Request&),
     bool public_method) {
-  Caller caller;
-  if (public_method && rpc::Metadata(ctx, rpc::kAuthorizationHeader).empty()) {
-    caller.traceparent = rpc::Call::Anonymous(ctx).traceparent();  // no principal: anonymous
-  } else {
-    absl::StatusOr<rpc::Call> call = rpc::Call::Authenticated(ctx, verifier_);
-    if (!call.ok()) return core::ToGrpcStatus(call.status());
-    caller = Caller{call->principal(), call->traceparent()};
-  }
-  absl::StatusOr<Response> result = (registry_.*method)(caller, *req);
-  if (!result.ok()) return core::ToGrpcStatus(result.status());
-  *resp = *std::move(result);
-  return grpc::Status::OK;
+  auto caller_of = [&](grpc::ServerContext* c) -> absl::StatusOr<Caller> {
+    if (public_method && rpc::Metadata(c, rpc::kAuthorizationHeader).empty()) {
+      return Caller{{}, rpc::Call::Anonymous(c).traceparent()};  // no principal: anonymous
+    }
+    ASSIGN_OR_RETURN(rpc::Call call, rpc::Call::Authenticated(c, verifier_));
+    return Caller{call.principal(), call.traceparent()};
+  };
+  return rpc::Serve(ctx, *req, resp, caller_of, [&](const Caller& caller, const Request& r) {
+    return (registry_.*method)(caller, r);
+  });
 }
 
-#define ZP_SGEC_METHOD(Name, Request, Response, ...)                                  \
-  grpc::Status CivilRegistryService::Name(grpc::ServerContext* ctx,                  \
-                                          const v1::Request* req, Response* resp) {  \
-    return Handle(ctx, req, resp, &Registry::Name __VA_OPT__(, ) __VA_ARGS__);         \
+#define ZP_SGEC_METHOD(Name, Request, Response, ...)                                        \
+  grpc::Status CivilRegistryService::Name(grpc::ServerContext* ctx, const v1::Request* req, \
+                                          Response* resp) {                                 \
+    return Handle(ctx, req, resp, &Registry::Name __VA_OPT__(, ) __VA_ARGS__);              \
   }
 
 ZP_SGEC_METHOD(CreateBureau, CreateBureauRequest, v1::Bureau)
@@ -59,7 +58,8 @@ namespace {
 
 class ReaderStream final : public RecordStream {
  public:
-  ReaderStream(grpc::ServerContext* ctx, grpc::ServerReader<v1::ImportHistoricalActsRequest>* reader)
+  ReaderStream(grpc::ServerContext* ctx,
+               grpc::ServerReader<v1::ImportHistoricalActsRequest>* reader)
       : ctx_(ctx), reader_(reader) {}
   bool Next(v1::ImportHistoricalActsRequest* request) override { return reader_->Read(request); }
   bool Cancelled() const override { return ctx_->IsCancelled(); }

@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "zp/core/status.h"
 #include "zp/rpc/call.h"
+#include "zp/rpc/handler.h"
 
 namespace zp::watiqa {
 
@@ -30,20 +31,17 @@ template <typename Request, typename Response>
 grpc::Status Handle(grpc::ServerContext* ctx, const Request* req, Response* resp, Desk& desk,
                     absl::StatusOr<Response> (Desk::*method)(const Caller&, const Request&),
                     const auth::JwtVerifier* verifier, Access access) {
-  absl::StatusOr<Caller> caller = CallerOf(ctx, verifier, access);
-  if (!caller.ok()) return core::ToGrpcStatus(caller.status());
-  absl::StatusOr<Response> result = (desk.*method)(*caller, *req);
-  if (!result.ok()) return core::ToGrpcStatus(result.status());
-  *resp = *std::move(result);
-  return grpc::Status::OK;
+  return rpc::Serve(
+      ctx, *req, resp, [&](grpc::ServerContext* c) { return CallerOf(c, verifier, access); },
+      [&](const Caller& caller, const Request& r) { return (desk.*method)(caller, r); });
 }
 
 }  // namespace
 
-#define ZP_WATIQA_METHOD(Service, Name, Request, Response, verifier, access)                  \
-  grpc::Status Service::Name(grpc::ServerContext* ctx, const v1::Request* req,              \
-                             v1::Response* resp) {                                          \
-    return Handle(ctx, req, resp, desk_, &Desk::Name, verifier, access);                    \
+#define ZP_WATIQA_METHOD(Service, Name, Request, Response, verifier, access)   \
+  grpc::Status Service::Name(grpc::ServerContext* ctx, const v1::Request* req, \
+                             v1::Response* resp) {                             \
+    return Handle(ctx, req, resp, desk_, &Desk::Name, verifier, access);       \
   }
 
 ZP_WATIQA_METHOD(OrdersService, GetTariff, GetTariffRequest, Tariff, &verifier_, Access::kPublic)
@@ -51,24 +49,23 @@ ZP_WATIQA_METHOD(OrdersService, PlaceOrder, PlaceOrderRequest, Order, &verifier_
 ZP_WATIQA_METHOD(OrdersService, GetOrder, GetOrderRequest, Order, &verifier_, Access::kToken)
 ZP_WATIQA_METHOD(OrdersService, ListOrders, ListOrdersRequest, ListOrdersResponse, &verifier_,
                  Access::kToken)
-ZP_WATIQA_METHOD(OrdersService, StartPayment, StartPaymentRequest, PaymentInstructions,
-                 &verifier_, Access::kToken)
-ZP_WATIQA_METHOD(OrdersService, CancelOrder, CancelOrderRequest, Order, &verifier_,
+ZP_WATIQA_METHOD(OrdersService, StartPayment, StartPaymentRequest, PaymentInstructions, &verifier_,
                  Access::kToken)
+ZP_WATIQA_METHOD(OrdersService, CancelOrder, CancelOrderRequest, Order, &verifier_, Access::kToken)
 ZP_WATIQA_METHOD(OrdersService, TrackOrder, TrackOrderRequest, Tracking, &verifier_,
                  Access::kPublic)
 ZP_WATIQA_METHOD(OrdersService, OrderStats, OrderStatsRequest, OrderStatsResponse, &verifier_,
                  Access::kToken)
 ZP_WATIQA_METHOD(TgrPaymentsService, ConfirmPayment, ConfirmPaymentRequest, PaymentConfirmation,
                  nullptr, Access::kPartner)
-ZP_WATIQA_METHOD(TgrPaymentsService, ListRefundsDue, ListRefundsDueRequest,
-                 ListRefundsDueResponse, nullptr, Access::kPartner)
+ZP_WATIQA_METHOD(TgrPaymentsService, ListRefundsDue, ListRefundsDueRequest, ListRefundsDueResponse,
+                 nullptr, Access::kPartner)
 ZP_WATIQA_METHOD(TgrPaymentsService, AcknowledgeRefund, AcknowledgeRefundRequest, RefundDue,
                  nullptr, Access::kPartner)
 ZP_WATIQA_METHOD(BaridDeliveryService, ListShipmentsToCollect, ListShipmentsToCollectRequest,
                  ListShipmentsToCollectResponse, nullptr, Access::kPartner)
-ZP_WATIQA_METHOD(BaridDeliveryService, RegisterShipment, RegisterShipmentRequest, Shipment,
-                 nullptr, Access::kPartner)
+ZP_WATIQA_METHOD(BaridDeliveryService, RegisterShipment, RegisterShipmentRequest, Shipment, nullptr,
+                 Access::kPartner)
 ZP_WATIQA_METHOD(BaridDeliveryService, ReportDeliveryEvent, ReportDeliveryEventRequest,
                  DeliveryEventAck, nullptr, Access::kPartner)
 
