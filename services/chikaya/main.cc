@@ -46,9 +46,9 @@ int main(int argc, char** argv) {
       auto pass = scheduler.RunOnce();
       if (!pass.ok()) {
         spdlog::warn("deadline scheduler: {}", pass.status().message());
-      } else if (pass->overdue + pass->escalated > 0) {
-        spdlog::info("deadline scheduler: {} overdue, {} escalated", pass->overdue,
-                     pass->escalated);
+      } else if (pass->overdue + pass->escalated + pass->closed > 0) {
+        spdlog::info("deadline scheduler: {} overdue, {} escalated, {} closed", pass->overdue,
+                     pass->escalated, pass->closed);
       }
     } while (!stop.WaitForNotificationWithTimeout(*interval));
   });

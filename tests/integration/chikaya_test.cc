@@ -257,6 +257,67 @@ TEST_CASE("chikaya: reopening within 30 days of the answer, not after", "[integr
   }
 }
 
+TEST_CASE("chikaya: an answer not reopened within 30 days closes the complaint, once",
+          "[integration][chikaya]") {
+  ChikayaFixture f;
+  Scheduler scheduler(f.pool(), f.clock_);
+  auto resolve = [&](const std::string& id) {
+    REQUIRE(f.desk().Acknowledge(kAgent, f.Step<v1::TransitionRequest>(id)).ok());
+    auto r = f.Step<v1::ResolveRequest>(id);
+    r.set_response("Réparé.");
+    REQUIRE(f.desk().Resolve(kAgent, r).ok());
+  };
+  const std::string quiet = f.Submit(kCitizen).id();
+  const std::string rated = f.Submit(kCitizen).id();
+  const std::string reopened = f.Submit(kCitizen).id();
+  resolve(quiet);
+  resolve(rated);
+  resolve(reopened);
+  auto rate = f.Step<v1::RateRequest>(rated);
+  rate.set_rating(4);
+  REQUIRE(f.desk().Rate(kCitizen, rate).ok());
+  const absl::Time answered = f.clock_.Now();
+  f.clock_.Set(answered + absl::Hours(24) * 10);
+  REQUIRE(f.desk().Reopen(kCitizen, f.Step<v1::SubmitterActionRequest>(reopened)).ok());
+  auto closes = [&](const std::string& id) {  // audited as the scheduler's
+    return f.Count(absl::StrCat("SELECT count(*) FROM audit_log WHERE actor = 'system:scheduler' "
+                                "AND action = 'chikaya.AutoClose' AND resource = 'complaints/",
+                                id, "'"));
+  };
+  auto changes = [&](const std::string& id) {
+    return f.Count(absl::StrCat("SELECT count(*) FROM outbox WHERE event_type = "
+                                "'zp.chikaya.v1.ComplaintStateChanged' AND key = '", id, "'"));
+  };
+  auto state = [&](const std::string& id) {
+    v1::GetComplaintRequest get;
+    get.set_id(id);
+    return f.desk().GetComplaint(kCitizen, get)->state();
+  };
+
+  f.clock_.Set(answered + absl::Hours(24) * 30);  // the submitter may still reopen
+  CHECK(scheduler.RunOnce()->closed == 0);
+  CHECK(state(quiet) == v1::RESOLVED);
+  const int64_t changes_before = changes(quiet);
+  f.clock_.Set(answered + absl::Hours(24) * 30 + absl::Minutes(1));
+  auto pass = scheduler.RunOnce();
+  REQUIRE(pass.ok());
+  CHECK(pass->closed == 2);
+  CHECK(state(quiet) == v1::CLOSED);
+  CHECK(state(rated) == v1::CLOSED);
+  CHECK(state(reopened) == v1::REOPENED);  // back with the agents: nothing to close
+  CHECK(scheduler.RunOnce()->closed == 0);
+  CHECK(closes(quiet) == 1);
+  CHECK(closes(reopened) == 0);
+  CHECK(changes(quiet) == changes_before + 1);  // RESOLVED → CLOSED, for statistics and others
+  CHECK(f.Count("SELECT count(*) FROM complaints WHERE resolved_at IS NOT NULL") == 0);
+  // Closed by the scheduler as by the submitter: reopening is over, rating is still open.
+  CHECK(f.desk().Reopen(kCitizen, f.Step<v1::SubmitterActionRequest>(quiet)).status().code() ==
+        absl::StatusCode::kFailedPrecondition);
+  auto late_rating = f.Step<v1::RateRequest>(quiet);
+  late_rating.set_rating(5);
+  CHECK(f.desk().Rate(kCitizen, late_rating).ok());
+}
+
 TEST_CASE("chikaya: anonymous submitters follow with reference and tracking secret",
           "[integration][chikaya]") {
   ChikayaFixture f;
@@ -335,8 +396,12 @@ TEST_CASE("chikaya: overdue on day 61, escalated on day 76, once across two repl
     std::thread tb([&] { pb = *b.RunOnce(); });
     ta.join();
     tb.join();
-    return SchedulerPass{pa.overdue + pb.overdue, pa.escalated + pb.escalated,
-                         pa.leader || pb.leader};
+    SchedulerPass sum;
+    sum.overdue = pa.overdue + pb.overdue;
+    sum.escalated = pa.escalated + pb.escalated;
+    sum.closed = pa.closed + pb.closed;
+    sum.leader = pa.leader || pb.leader;
+    return sum;
   };
   const absl::Time start = f.clock_.Now();
   auto at_day = [&](int day) { f.clock_.Set(start + absl::Hours(24) * day + absl::Minutes(1)); };

@@ -61,7 +61,7 @@ SELECT doc, tracking_hash FROM complaints WHERE reference = $1)sql"};
 
 constexpr pg::Query kUpdate{"chk_update", R"sql(
 UPDATE complaints SET state = $2, assignee = $3, answer_due = to_timestamp($4::numeric / 1000000),
-  doc = $5
+  doc = $5, resolved_at = to_timestamp($6::numeric / 1000000)
 WHERE id = $1::uuid)sql"};
 
 // $2/$3 scope: authority codes and "<code>.%" prefixes (NULL: national); $4 submitter ('' = any).
@@ -98,6 +98,12 @@ bool Holds(const auth::Principal& p, absl::string_view code) {
 }
 
 int64_t Micros(const google::protobuf::Timestamp& t) { return TimeUtil::TimestampToMicroseconds(t); }
+
+// The resolved_at column: the last answer's time while RESOLVED, NULL otherwise.
+pg::Param ResolvedAt(const v1::Complaint& doc) {
+  if (doc.state() != v1::RESOLVED || !doc.has_resolve_time()) return nullptr;
+  return absl::StrCat(Micros(doc.resolve_time()));
+}
 using core::ToTimestamp;
 
 absl::Time AddDays(absl::Time from, int days, bool business_days) {
@@ -393,10 +399,8 @@ absl::StatusOr<v1::ListComplaintsResponse> Desk::ListComplaints(
   return out;
 }
 
-namespace {
-
-v1::ComplaintStateChanged Changed(const v1::Complaint& before, const v1::Complaint& after,
-                                  absl::Time now) {
+v1::ComplaintStateChanged StateChangeEvent(const v1::Complaint& before, const v1::Complaint& after,
+                                           absl::Time now) {
   v1::ComplaintStateChanged e;
   e.set_complaint_id(after.id());
   e.set_kind(after.kind());
@@ -410,8 +414,6 @@ v1::ComplaintStateChanged Changed(const v1::Complaint& before, const v1::Complai
   e.set_first_answer(!before.has_resolve_time());
   return e;
 }
-
-}  // namespace
 
 absl::StatusOr<v1::Complaint> Desk::StaffStep(const Caller& c, const std::string& request_id,
                                               const std::string& id, const std::string& method,
@@ -442,10 +444,11 @@ absl::StatusOr<v1::Complaint> Desk::StaffStep(const Caller& c, const std::string
         const absl::Time now = clock_.Now();
         RETURN_IF_ERROR(tx.Exec(kUpdate, {id, static_cast<int>(after.state()), after.assignee(),
                                           absl::StrCat(Micros(after.answer_due_time())),
-                                          pg::Param::Bytes(after.SerializeAsString())})
+                                          pg::Param::Bytes(after.SerializeAsString()),
+                                          ResolvedAt(after)})
                             .status());
-        RETURN_IF_ERROR(
-            Record(tx, c, *role, request_id, method, after, Changed(before, after, now)));
+        RETURN_IF_ERROR(Record(tx, c, *role, request_id, method, after,
+                               StateChangeEvent(before, after, now)));
         return after;
       });
 }
@@ -474,7 +477,8 @@ absl::StatusOr<v1::Complaint> Desk::SubmitterStep(const Caller& c, const std::st
         const absl::Time now = clock_.Now();
         RETURN_IF_ERROR(tx.Exec(kUpdate, {id, static_cast<int>(after.state()), after.assignee(),
                                           absl::StrCat(Micros(after.answer_due_time())),
-                                          pg::Param::Bytes(after.SerializeAsString())})
+                                          pg::Param::Bytes(after.SerializeAsString()),
+                                          ResolvedAt(after)})
                             .status());
         if (after.rating() != before.rating()) {
           v1::ComplaintRated rated;
@@ -486,8 +490,8 @@ absl::StatusOr<v1::Complaint> Desk::SubmitterStep(const Caller& c, const std::st
           RETURN_IF_ERROR(Record(tx, c, "submitter", request_id, method, after, rated));
           return after;
         }
-        RETURN_IF_ERROR(
-            Record(tx, c, "submitter", request_id, method, after, Changed(before, after, now)));
+        RETURN_IF_ERROR(Record(tx, c, "submitter", request_id, method, after,
+                               StateChangeEvent(before, after, now)));
         return after;
       });
 }

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "zp/auth/principal.h"
 #include "zp/chikaya/v1/chikaya.pb.h"
+#include "zp/chikaya/v1/events.pb.h"
 #include "zp/core/clock.h"
 #include "zp/events/outbox.h"
 #include "zp/pg/pool.h"
@@ -29,6 +30,10 @@ inline constexpr char kSameAuthority[] = "SAME_AUTHORITY";
 
 inline constexpr int kReopenDays = 30;
 inline constexpr size_t kMaxDescription = 4000;  // characters
+
+// The event of a state change (every transition, by anyone, the scheduler included).
+v1::ComplaintStateChanged StateChangeEvent(const v1::Complaint& before, const v1::Complaint& after,
+                                           absl::Time now);
 
 // The caller: a verified principal, or nobody (anonymous submitters).
 struct Caller {

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/chikaya/src/desk.h"
 #include "zp/audit/audit.h"
 #include "zp/chikaya/v1/chikaya.pb.h"
 #include "zp/chikaya/v1/events.pb.h"
@@ -39,6 +40,18 @@ WHERE c.overdue AND c.escalation_level = 1 AND c.state IN (1, 2, 3, 4, 9)
   AND c.overdue_since + d.escalation_days * interval '1 day' < to_timestamp($1::numeric / 1000000)
 ORDER BY c.id LIMIT $2
 FOR UPDATE OF c)sql"};
+
+// RESOLVED complaints whose submitter can no longer reopen them ($3 days after the answer).
+constexpr pg::Query kToClose{"chk_sched_close", R"sql(
+SELECT c.id, c.doc FROM complaints c
+WHERE c.state = 5
+  AND c.resolved_at + $3::int * interval '1 day' < to_timestamp($1::numeric / 1000000)
+ORDER BY c.resolved_at LIMIT $2
+FOR UPDATE)sql"};
+
+constexpr pg::Query kClose{"chk_sched_close_one",
+                           "UPDATE complaints SET state = 6, resolved_at = NULL, doc = $2 "
+                           "WHERE id = $1::uuid"};
 
 constexpr pg::Query kMark{"chk_sched_mark", R"sql(
 UPDATE complaints SET overdue = true, escalation_level = $2,
@@ -82,12 +95,35 @@ absl::StatusOr<SchedulerPass> Scheduler::RunOnce() {
         *event.mutable_create_time() = doc.create_time();
         events::EventContext ec{"chikaya", "system:scheduler", doc.authority_code(), "", ""};
         RETURN_IF_ERROR(outbox_.Append(tx, events::NewEvent(ec, doc.id(), event, clock_)));
-        audit::Record record{"system:scheduler", "system", "chikaya.Escalate",
-                             absl::StrCat("complaints/", doc.id()), doc.authority_code(), "",
+        audit::Record record{"system:scheduler",       "system",
+                             "chikaya.Escalate",       absl::StrCat("complaints/", doc.id()),
+                             doc.authority_code(),     "",
                              audit::ChangeDigest(doc), now};
         RETURN_IF_ERROR(audit::Append(tx, record));
         ++(level == 1 ? pass.overdue : pass.escalated);
       }
+    }
+    // Answered and past the reopen window: the answer is final, the complaint CLOSED (as when the
+    // submitter closes it; a rating stays possible).
+    ASSIGN_OR_RETURN(pg::Result resolved, tx.Exec(kToClose, {now_us, batch_, kReopenDays}));
+    for (int i = 0; i < resolved.rows(); ++i) {
+      v1::Complaint before;
+      if (!before.ParseFromString(resolved.Bytes(i, 1))) {
+        return absl::DataLossError("complaint document does not parse");
+      }
+      v1::Complaint after = before;
+      after.set_state(v1::CLOSED);
+      RETURN_IF_ERROR(
+          tx.Exec(kClose, {after.id(), pg::Param::Bytes(after.SerializeAsString())}).status());
+      events::EventContext ec{"chikaya", "system:scheduler", after.authority_code(), "", ""};
+      RETURN_IF_ERROR(outbox_.Append(
+          tx, events::NewEvent(ec, after.id(), StateChangeEvent(before, after, now), clock_)));
+      audit::Record record{"system:scheduler",         "system",
+                           "chikaya.AutoClose",        absl::StrCat("complaints/", after.id()),
+                           after.authority_code(),     "",
+                           audit::ChangeDigest(after), now};
+      RETURN_IF_ERROR(audit::Append(tx, record));
+      ++pass.closed;
     }
     return absl::OkStatus();
   });

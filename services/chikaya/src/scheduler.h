@@ -17,6 +17,7 @@ namespace zp::chikaya {
 struct SchedulerPass {
   int overdue = 0;    // newly marked overdue (level 1)
   int escalated = 0;  // newly escalated to level 2
+  int closed = 0;     // RESOLVED complaints closed once their reopen window passed
   bool leader = false;
 };
 
