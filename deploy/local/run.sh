@@ -64,6 +64,11 @@ start_process gateway "$ZP_BUILD_DIR/gateway/zp-gateway" \
   --jwks_file "$ZP_RUN_DIR/jwt/jwks.json" --redis_address "127.0.0.1:$ZP_REDIS_PORT" \
   --upstreams "$(IFS=,; echo "${upstreams[*]:-}")"
 wait_for 30 gateway curl -sf "http://$ZP_GATEWAY_HTTP/healthz"
+# Ready when every service answers through the gateway (/readyz asks each one's health).
+if ! wait_for 60 "every service through the gateway" curl -sf "http://$ZP_GATEWAY_HTTP/readyz"; then
+  say "not serving: $(curl -s "http://$ZP_GATEWAY_HTTP/readyz") (logs: $ZP_RUN_DIR/*.log)"
+  exit 1
+fi
 say "gateway: ready, ${#upstreams[@]} services"
 
 cat <<MSG
