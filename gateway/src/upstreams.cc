@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "zp/metrics/interceptors.h"
+#include "zp/rpc/channel.h"
 
 namespace zp::gateway {
 namespace {
@@ -138,17 +139,11 @@ void Upstreams::Shutdown() {
 void Upstreams::Add(const std::string& service, const std::string& address) {
   Upstream& upstream = stubs_[service];
   for (int i = 0; i < connections_; ++i) {
-    grpc::ChannelArguments args;
+    grpc::ChannelArguments args = rpc::ServiceChannelArguments();
     args.SetMaxReceiveMessageSize(16 * 1024 * 1024);
     args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
-    // An upstream that comes back (a restart, a new pod) is found within seconds, not after
-    // gRPC's default backoff of up to two minutes.
-    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 250);
-    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
     // Channels with the same arguments share one connection; the index keeps them apart.
     args.SetInt("zp.connection_index", i);
-    // An address that resolves to several pods (dns:/// of a headless Service) is used in turn.
-    args.SetLoadBalancingPolicyName("round_robin");
     std::shared_ptr<grpc::Channel> channel;
     if (metrics_ != nullptr) {
       std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> factories;

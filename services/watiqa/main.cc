@@ -16,6 +16,7 @@
 #include "zp/log/log.h"
 #include "zp/metrics/interceptors.h"
 #include "zp/redis/pool.h"
+#include "zp/rpc/channel.h"
 #include "zp/rpc/signals.h"
 #include "zp/service/runtime.h"
 
@@ -72,14 +73,10 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(
       std::make_unique<zp::metrics::ClientMetricsInterceptorFactory>((*rt)->metrics()));
-  grpc::ChannelArguments sgec_args;
-  sgec_args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 250);  // SGEC back: found in seconds
-  sgec_args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
-  sgec_args.SetLoadBalancingPolicyName("round_robin");  // every SGEC pod behind a headless name
   zp::watiqa::GrpcCivilRegistry sgec(
       grpc::experimental::CreateCustomChannelWithInterceptors(
-          config.String("sgec_address"), grpc::InsecureChannelCredentials(), sgec_args,
-          std::move(interceptors)),
+          config.String("sgec_address"), grpc::InsecureChannelCredentials(),
+          zp::rpc::ServiceChannelArguments(), std::move(interceptors)),
       token);
   zp::redis::Options redis_options = zp::redis::OptionsForAddress(config.String("redis_address"));
   redis_options.connect_timeout = absl::Milliseconds(200);

@@ -170,7 +170,8 @@ absl::StatusOr<v1::Declaration> Registry::Declare(const Caller& c, const std::st
                                 : ValidateDeath(d.death(), today, notified, *referential_));
   d.set_state(notified ? v1::NOTIFIED : v1::DECLARED);
   ASSIGN_OR_RETURN(pg::Result bureau, pool_.Exec(sql::kGetBureau, {bureau_code}));
-  if (bureau.rows() == 0 || !auth::CanAccessTerritory(c.principal, bureau.Text(0, 3), *referential_)) {
+  if (bureau.rows() == 0 ||
+      !auth::CanAccessTerritory(c.principal, bureau.Text(0, 3), *referential_)) {
     return NotFound("bureau", bureau_code);
   }
   const std::string territory(bureau.Text(0, 3));
@@ -274,7 +275,8 @@ absl::StatusOr<v1::ListDeclarationsResponse> Registry::ListDeclarations(
   }
   ASSIGN_OR_RETURN(int size, PageSize(r.page_size()));
   ASSIGN_OR_RETURN(pg::Result bureau, pool_.Exec(sql::kGetBureau, {r.bureau_code()}));
-  if (bureau.rows() == 0 || !auth::CanAccessTerritory(c.principal, bureau.Text(0, 3), *referential_)) {
+  if (bureau.rows() == 0 ||
+      !auth::CanAccessTerritory(c.principal, bureau.Text(0, 3), *referential_)) {
     return NotFound("bureau", r.bureau_code());
   }
   ASSIGN_OR_RETURN(std::optional<std::string> after_id, core::DecodeUuidPageToken(r.page_token()));
@@ -308,7 +310,8 @@ absl::StatusOr<v1::Declaration> RunStep(
       pool, method, c.principal.subject, r.request_id(), r,
       [&](pg::Transaction& tx) -> absl::StatusOr<v1::Declaration> {
         ASSIGN_OR_RETURN(auto row, LoadDeclaration(tx, sql::kLockDeclaration, id));
-        if (!row.has_value() || !auth::CanAccessTerritory(c.principal, row->territory, referential)) {
+        if (!row.has_value() ||
+            !auth::CanAccessTerritory(c.principal, row->territory, referential)) {
           return NotFound("declaration", id);
         }
         RETURN_IF_ERROR(change(tx, *row, ctx));
@@ -408,7 +411,8 @@ absl::StatusOr<v1::Act> Registry::RegisterAct(const Caller& c, const v1::Registe
         // stay consecutive and two registrations of one person in one bureau see each other.
         ASSIGN_OR_RETURN(auto row, LoadDeclaration(tx, sql::kLockDeclarationToRegister,
                                                    r.declaration_id()));
-        if (!row.has_value() || !auth::CanAccessTerritory(c.principal, row->territory, *referential_)) {
+        if (!row.has_value() ||
+            !auth::CanAccessTerritory(c.principal, row->territory, *referential_)) {
           return NotFound("declaration", r.declaration_id());
         }
         v1::Declaration& d = row->doc;
@@ -547,7 +551,8 @@ absl::StatusOr<v1::Act> Registry::AddMention(const Caller& c, const v1::AddMenti
       [&](pg::Transaction& tx) -> absl::StatusOr<v1::Act> {
         if (!core::IsUuid(r.act_id())) return NotFound("act", r.act_id());
         ASSIGN_OR_RETURN(auto row, LoadAct(tx, sql::kLockAct, r.act_id()));
-        if (!row.has_value() || !auth::CanAccessTerritory(c.principal, row->territory, *referential_)) {
+        if (!row.has_value() ||
+            !auth::CanAccessTerritory(c.principal, row->territory, *referential_)) {
           return NotFound("act", r.act_id());
         }
         v1::Act& act = row->act;

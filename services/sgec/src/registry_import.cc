@@ -228,7 +228,8 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
                        r.parse_error());
     }
     auto bureau = bureaus.find(r.bureau_code());
-    if (bureau == bureaus.end() || !auth::CanAccessTerritory(c.principal, bureau->second, *referential_)) {
+    if (bureau == bureaus.end() ||
+        !auth::CanAccessTerritory(c.principal, bureau->second, *referential_)) {
       return RuleError(absl::StatusCode::kNotFound, "BUREAU_NOT_FOUND", "bureau_code",
                        "no bureau with this code in your territory");
     }

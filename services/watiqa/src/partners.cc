@@ -92,12 +92,24 @@ absl::Status NoOrder(absl::string_view what) {
   return absl::NotFoundError(absl::StrCat(what, " not found"));
 }
 
-bool ValidPartnerReference(const std::string& s) {
-  if (s.empty() || s.size() > 64) return false;
+// A partner's own reference (payment, refund): 1 to 64 letters, digits, '-', '_', '/' or '.'.
+void CheckPartnerReference(core::Violations& v, const char* field, const std::string& s) {
+  bool valid = !s.empty() && s.size() <= 64;
   for (char ch : s) {
-    if (!absl::ascii_isalnum(ch) && ch != '-' && ch != '_' && ch != '/' && ch != '.') return false;
+    valid = valid && (absl::ascii_isalnum(ch) || ch == '-' || ch == '_' || ch == '/' || ch == '.');
   }
-  return true;
+  if (!valid) v.Add(field, "1 to 64 letters, digits, '-', '_', '/' or '.'");
+}
+
+// A time a partner reports (payment, refund, mail event): not later than now, clocks aside.
+absl::StatusOr<absl::Time> PastTime(const google::protobuf::Timestamp& t, absl::Time now,
+                                    const char* field) {
+  const absl::Time at = ToTime(t);
+  if (at > now + kClockSkew) {
+    return core::RuleError(absl::StatusCode::kInvalidArgument, reasons::kTimeInFuture, field,
+                           "in the future");
+  }
+  return at;
 }
 
 }  // namespace
@@ -110,16 +122,10 @@ absl::StatusOr<v1::PaymentConfirmation> Desk::ConfirmPayment(const Caller& c,
       core::HumanReference::Normalize(r.order_reference(), "order_reference");
   if (!reference.ok()) v.Add("order_reference", "an order reference such as WTQ-2026-K3M9Q2FX");
   if (r.amount().centimes() <= 0) v.Add("amount", "a positive number of centimes");
-  if (!ValidPartnerReference(r.payment_reference())) {
-    v.Add("payment_reference", "1 to 64 letters, digits, '-', '_', '/' or '.'");
-  }
+  CheckPartnerReference(v, "payment_reference", r.payment_reference());
   if (!r.has_paid_at()) v.Add("paid_at", "required");
   RETURN_IF_ERROR(v.ToStatus());
-  const absl::Time paid_at = ToTime(r.paid_at());
-  if (paid_at > clock_.Now() + kClockSkew) {
-    return core::RuleError(absl::StatusCode::kInvalidArgument, reasons::kTimeInFuture, "paid_at",
-                           "in the future");
-  }
+  ASSIGN_OR_RETURN(const absl::Time paid_at, PastTime(r.paid_at(), clock_.Now(), "paid_at"));
   v1::PaymentConfirmation out;
   out.set_order_reference(*reference);
   out.set_payment_reference(r.payment_reference());
@@ -205,19 +211,12 @@ absl::StatusOr<v1::RefundDue> Desk::AcknowledgeRefund(const Caller& c,
                                                       const v1::AcknowledgeRefundRequest& r) {
   RETURN_IF_ERROR(RequirePartner(c, roles::kTgr));
   core::Violations v;
-  if (!ValidPartnerReference(r.payment_reference())) {
-    v.Add("payment_reference", "1 to 64 letters, digits, '-', '_', '/' or '.'");
-  }
-  if (!ValidPartnerReference(r.refund_reference())) {
-    v.Add("refund_reference", "1 to 64 letters, digits, '-', '_', '/' or '.'");
-  }
+  CheckPartnerReference(v, "payment_reference", r.payment_reference());
+  CheckPartnerReference(v, "refund_reference", r.refund_reference());
   if (!r.has_refunded_at()) v.Add("refunded_at", "required");
   RETURN_IF_ERROR(v.ToStatus());
-  const absl::Time refunded_at = ToTime(r.refunded_at());
-  if (refunded_at > clock_.Now() + kClockSkew) {
-    return core::RuleError(absl::StatusCode::kInvalidArgument, reasons::kTimeInFuture,
-                           "refunded_at", "in the future");
-  }
+  ASSIGN_OR_RETURN(const absl::Time refunded_at,
+                   PastTime(r.refunded_at(), clock_.Now(), "refunded_at"));
   v1::RefundDue out;
   RETURN_IF_ERROR(pg::RunInTransaction(pool_, [&](pg::Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(pg::Result rows, tx.Exec(kLockRefund, {r.payment_reference()}));
@@ -342,11 +341,7 @@ absl::StatusOr<v1::DeliveryEventAck> Desk::ReportDeliveryEvent(
   }
   if (r.reason().size() > 500) v.Add("reason", "at most 500 bytes");
   RETURN_IF_ERROR(v.ToStatus());
-  const absl::Time at = ToTime(r.time());
-  if (at > clock_.Now() + kClockSkew) {
-    return core::RuleError(absl::StatusCode::kInvalidArgument, reasons::kTimeInFuture, "time",
-                           "in the future");
-  }
+  ASSIGN_OR_RETURN(const absl::Time at, PastTime(r.time(), clock_.Now(), "time"));
   v1::DeliveryEventAck out;
   RETURN_IF_ERROR(pg::RunInTransaction(pool_, [&](pg::Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByTrackingNumber(tx, r.tracking_number()));
