@@ -1,6 +1,7 @@
 // The historical-records import against a real PostgreSQL: the exact summary of a file with
 // valid, duplicate, conflicting and invalid records; a rerun that changes nothing; a stream broken
-// off halfway and rerun; the outbox kept bounded while the relay publishes to devkafka.
+// off halfway and rerun; persons registered twice listed for review; the outbox kept bounded
+// while the relay publishes to devkafka.
 #include <algorithm>
 #include <atomic>
 #include <thread>
@@ -237,6 +238,111 @@ TEST_CASE("sgec import: the live register of the current year continues after it
   CHECK(live.year() == 2026);
   CHECK(live.number() == 3);
   CHECK(live.origin() == v1::LIVE);
+}
+
+TEST_CASE("sgec import: a person registered before is listed as a possible duplicate, the act stands",
+          "[integration][sgec][import]") {
+  SgecFixture f;
+  f.registry().set_import_options({/*batch_size=*/50, /*outbox_limit=*/100000});
+  const Caller officer = f.Officer();
+  // Registered before: a 1985 register, and a live birth of this year.
+  REQUIRE(Import(f, {HistoricalBirth(kAssilah, 1985, 1, 500), HistoricalBirth(kAssilah, 1985, 2, 501)},
+                 officer)
+              ->accepted() == 2);
+  v1::Act live = f.Registered(f.BirthOf(1));
+
+  std::vector<v1::HistoricalRecord> file;
+  // Line 1: person 500 again, in another register, one letter of the Latin given name changed.
+  v1::HistoricalRecord again = HistoricalBirth(kTanger, 1985, 7, 500);
+  std::string given = again.birth().child().given_name().fr();
+  given.back() = given.back() == 'a' ? 'e' : 'a';
+  again.mutable_birth()->mutable_child()->mutable_given_name()->set_fr(given);
+  file.push_back(again);
+  // Line 2: the same names and birth date as person 501, another mother: someone else.
+  v1::HistoricalRecord other = HistoricalBirth(kTanger, 1985, 8, 501);
+  zp::testing::RegisterName(other.mutable_birth()->mutable_mother()->mutable_name(), 3333, 133333);
+  file.push_back(other);
+  // Line 3: the live act's child, taken in from a paper register of this year.
+  v1::HistoricalRecord paper;
+  paper.set_bureau_code(kTanger);
+  paper.set_year(2026);
+  paper.set_number(90);
+  paper.set_kind(v1::BIRTH);
+  *paper.mutable_birth() = live.birth();
+  paper.mutable_birth()->mutable_place()->set_commune_code(kTanger);
+  *paper.mutable_registration_date() = live.birth().birth_date();
+  file.push_back(paper);
+  // Lines 4 and 5: one death (of person 501, by IDCS) in two registers; line 6: a stranger's.
+  const std::string idcs_501 = std::string(
+      f.Sql("SELECT idcs FROM acts WHERE year = 1985 AND number = 2 AND kind = 1")->Text(0, 0));
+  for (int number : {1, 2}) {
+    v1::HistoricalRecord death = HistoricalDeath(number == 1 ? kAssilah : kTanger, 2001, number, 501);
+    death.mutable_death()->set_deceased_idcs(idcs_501);
+    file.push_back(death);
+  }
+  file.push_back(HistoricalDeath(kAssilah, 2001, 3, 777));
+
+  Caller importer = f.Officer();
+  importer.principal.territories = {kAssilah, kTanger};
+  auto summary = Import(f, file, importer);
+  INFO(summary.status().ToString());
+  REQUIRE(summary.ok());
+  CHECK(summary->accepted() == 6);  // every act stands: a paper act is a legal fact
+  CHECK(summary->possible_duplicates() == 3);
+  CHECK(f.Count("SELECT count(*) FROM acts WHERE origin = 2") == 8);
+
+  v1::GetImportReportRequest get;
+  get.set_import_id(summary->import_id());
+  auto report = f.registry().GetImportReport(importer, get);
+  REQUIRE(report.ok());
+  CHECK(report->summary().possible_duplicates() == 3);
+  REQUIRE(report->issues_size() == 3);
+  auto act_of = [&](const std::string& bureau, int year, int kind, int number) {
+    return std::string(f.Sql("SELECT id::text FROM acts WHERE bureau_code = '" + bureau +
+                             "' AND year = " + std::to_string(year) + " AND kind = " +
+                             std::to_string(kind) + " AND number = " + std::to_string(number))
+                           ->Text(0, 0));
+  };
+  const v1::ImportIssue& first = report->issues(0);
+  CHECK(first.line() == 1);
+  CHECK(first.outcome() == v1::POSSIBLE_DUPLICATE_PERSON);
+  CHECK(first.reason() == "POSSIBLE_DUPLICATE_PERSON");
+  CHECK(first.act_id() == act_of(kTanger, 1985, 1, 7));
+  REQUIRE(first.candidates_size() == 1);
+  CHECK(first.candidates(0).act_id() == act_of(kAssilah, 1985, 1, 1));
+  CHECK(first.candidates(0).act_reference() == "01.511.01.01/1985/1");
+  CHECK(first.candidates(0).score() >= 0.6);
+  CHECK(first.existing_act_id() == first.candidates(0).act_id());
+  CHECK(first.message().find("01.511.01.01/1985/1") != std::string::npos);
+
+  const v1::ImportIssue& third = report->issues(1);
+  CHECK(third.line() == 3);
+  CHECK(third.act_id() == act_of(kTanger, 2026, 1, 90));
+  REQUIRE(third.candidates_size() == 1);
+  CHECK(third.candidates(0).act_id() == live.id());
+  CHECK(third.candidates(0).score() == 1.0);
+
+  // The two records of one death: listed once, on the later one.
+  const v1::ImportIssue& death = report->issues(2);
+  CHECK(death.line() == 5);
+  CHECK(death.kind() == v1::DEATH);
+  CHECK(death.act_id() == act_of(kTanger, 2001, 2, 2));
+  REQUIRE(death.candidates_size() == 1);
+  CHECK(death.candidates(0).act_id() == act_of(kAssilah, 2001, 2, 1));
+  CHECK(f.Count("SELECT count(*) FROM import_duplicates") == 3);
+  CHECK(f.Count("SELECT count(*) FROM outbox WHERE event_type = 'zp.sgec.v1.ActRegistered'") ==
+        2 + 1 + 6);
+  // Both deaths, in one batch, are mentioned on the birth act, numbered on.
+  CHECK(f.Count("SELECT count(*) FROM mentions m JOIN acts a ON a.id = m.act_id WHERE a.idcs = '" +
+                idcs_501 + "' AND m.kind = " + std::to_string(v1::MENTION_DEATH) +
+                " AND m.sequence IN (1, 2)") == 2);
+
+  // A rerun registers nothing and lists nothing again.
+  auto rerun = Import(f, file, importer);
+  REQUIRE(rerun.ok());
+  CHECK(rerun->already_present() == 6);
+  CHECK(rerun->possible_duplicates() == 0);
+  CHECK(f.Count("SELECT count(*) FROM import_duplicates") == 3);
 }
 
 TEST_CASE("sgec import: the outbox stays bounded while the relay publishes",

@@ -157,19 +157,22 @@ int Import(const core::Config& config, const std::string& path) {
               << "\n  accepted         " << Thousands(summary.accepted())
               << "\n  already present  " << Thousands(summary.already_present())
               << "\n  conflicting      " << Thousands(summary.conflicting())
-              << "\n  rejected         " << Thousands(summary.rejected()) << "\n";
+              << "\n  rejected         " << Thousands(summary.rejected())
+              << "\n  possible duplicate persons (accepted, to review)  "
+              << Thousands(summary.possible_duplicates()) << "\n";
     if (summary.received() > 0 && summary.accepted() == 0 && summary.conflicting() == 0 &&
         summary.rejected() == 0) {
       std::cout << "nothing changed: every record was already present\n";
     }
-    if (summary.rejected() + summary.conflicting() > 0) {
+    if (summary.rejected() + summary.conflicting() + summary.possible_duplicates() > 0) {
       std::cout << "details: zpctl sgec report " << summary.import_id() << "\n";
     }
   }
   return 0;
 }
 
-// The rejected and conflicting records of an import, one JSON object per line.
+// The rejected and conflicting records of an import, and the accepted ones that look like a person
+// registered before, one JSON object per line.
 int Report(const core::Config& config, const std::string& import_id) {
   auto stub = Stub(config);
   std::string token;

@@ -29,6 +29,12 @@ int64_t Result::Int(int row, int col) const {
   return n;
 }
 
+double Result::Double(int row, int col) const {
+  double d = 0;
+  if (!absl::SimpleAtod(Text(row, col), &d)) return 0;
+  return d;
+}
+
 std::string Result::Bytes(int row, int col) const {
   size_t length = 0;
   unsigned char* raw = PQunescapeBytea(

@@ -101,16 +101,60 @@ FROM unnest($3::text[], $4::int[], $5::smallint[], $6::int[], $7::bytea[], $8::u
             $9::bytea[]) AS u(b, y, t, n, d, a, r)
 ON CONFLICT DO NOTHING)sql"};
 
+// Acts registered before that look like the person of each new act of the batch: the rules of
+// kBirthCandidates and kDeathCandidates, act against act. $1 the new acts, $2 their ordinals in
+// the stream: an act of the batch counts as "before" when its ordinal is lower, so a pair inside
+// the batch is listed once, on its later record.
+constexpr pg::Query kImportDuplicates{"sgec_import_duplicates", R"sql(
+WITH n AS (
+  SELECT * FROM unnest($1::uuid[], $2::bigint[]) AS n(id, ord)
+), m AS (
+  SELECT n.ord, a.id, a.kind, a.event_date, a.birth_date, a.subject_idcs, a.mother_idcs,
+         a.name_ar_norm, a.name_lat_norm, a.mother_ar_norm, a.mother_lat_norm, a.name_key_ar,
+         a.name_key_lat
+  FROM n JOIN acts a ON a.id = n.id
+), blocked AS (  -- index probes: the name key in each script, and a deceased's IDCS
+  SELECT m.id AS self, o.id AS other FROM m JOIN acts o
+    ON o.kind = m.kind AND o.event_date = m.event_date AND o.name_key_ar = m.name_key_ar
+  UNION
+  SELECT m.id, o.id FROM m JOIN acts o
+    ON o.kind = m.kind AND o.event_date = m.event_date AND o.name_key_lat = m.name_key_lat
+  UNION
+  SELECT m.id, o.id FROM m JOIN acts o
+    ON m.kind = 2 AND m.subject_idcs <> '' AND o.subject_idcs = m.subject_idcs AND o.kind = 2
+)
+SELECT m.ord, o.id::text, o.bureau_code || '/' || o.year || '/' || o.number,
+       greatest(similarity(o.name_ar_norm, m.name_ar_norm),
+                similarity(o.name_lat_norm, m.name_lat_norm))::float8 AS score
+FROM blocked b JOIN m ON m.id = b.self JOIN acts o ON o.id = b.other
+LEFT JOIN n later ON later.id = o.id AND later.ord > m.ord
+WHERE o.id <> m.id AND later.id IS NULL
+  AND ((m.kind = 2 AND m.subject_idcs <> '' AND o.subject_idcs = m.subject_idcs)
+       OR ((similarity(o.name_ar_norm, m.name_ar_norm) >= 0.6
+            OR similarity(o.name_lat_norm, m.name_lat_norm) >= 0.6)
+           AND CASE WHEN m.kind = 1 THEN
+                 (m.mother_idcs <> '' AND o.mother_idcs = m.mother_idcs)
+                 OR similarity(o.mother_ar_norm, m.mother_ar_norm) >= 0.6
+                 OR similarity(o.mother_lat_norm, m.mother_lat_norm) >= 0.6
+               ELSE m.birth_date IS NULL OR o.birth_date IS NULL
+                 OR o.birth_date = m.birth_date END))
+ORDER BY m.ord, score DESC)sql"};
+
+constexpr pg::Query kInsertDuplicates{"sgec_import_insert_duplicates", R"sql(
+INSERT INTO import_duplicates (import_id, ordinal, act_id, candidate_act_id, score)
+SELECT $1::uuid, * FROM unnest($2::bigint[], $3::uuid[], $4::uuid[], $5::real[])
+ON CONFLICT DO NOTHING)sql"};
+
 constexpr pg::Query kCountImport{"sgec_import_count", R"sql(
 UPDATE imports SET received = received + $2, accepted = accepted + $3,
   already_present = already_present + $4, conflicting = conflicting + $5,
-  rejected = rejected + $6, updated_at = to_timestamp($7::numeric / 1000000), finished = $8
-WHERE id = $1::uuid
-RETURNING received, accepted, already_present, conflicting, rejected)sql"};
+  rejected = rejected + $6, updated_at = to_timestamp($7::numeric / 1000000), finished = $8,
+  possible_duplicates = possible_duplicates + $9
+WHERE id = $1::uuid)sql"};
 
 constexpr pg::Query kGetImport{"sgec_get_import", R"sql(
 SELECT started_by, territory_scope::text[], received, accepted, already_present, conflicting,
-  rejected, finished FROM imports WHERE id = $1::uuid)sql"};
+  rejected, finished, possible_duplicates FROM imports WHERE id = $1::uuid)sql"};
 
 constexpr pg::Query kImportIssues{"sgec_import_issues_page", R"sql(
 SELECT i.ordinal, i.line, i.outcome, i.bureau_code, i.year, i.number, i.kind, i.reason, i.field,
@@ -122,10 +166,19 @@ LEFT JOIN import_conflicts c ON i.outcome = 2 AND c.bureau_code = i.bureau_code
 WHERE i.import_id = $1::uuid AND i.ordinal > $2
 ORDER BY i.ordinal LIMIT $3)sql"};
 
+// The candidates of the possible duplicates among the records ($2, $3] of a report's page.
+constexpr pg::Query kImportDuplicatesPage{"sgec_import_duplicates_page", R"sql(
+SELECT d.ordinal, d.act_id::text, d.candidate_act_id::text,
+       a.bureau_code || '/' || a.year || '/' || a.number, d.score::float8
+FROM import_duplicates d JOIN acts a ON a.id = d.candidate_act_id
+WHERE d.import_id = $1::uuid AND d.ordinal > $2 AND d.ordinal <= $3
+ORDER BY d.ordinal, d.score DESC, d.candidate_act_id)sql"};
+
 constexpr int kMaxScanReference = 512;
 constexpr int kMaxNumber = 10000000;
 constexpr int kFirstYear = 1900;
 constexpr size_t kMaxKnownWords = 2000000;
+constexpr size_t kMaxCandidates = 20;  // per record, the most similar first
 
 struct Key {
   std::string bureau;
@@ -150,6 +203,7 @@ struct Item {
   std::string existing_act_id;
   v1::Act act;  // the act to insert (id, idcs, current view)
   std::optional<ActRow> deceased_birth_act;
+  std::vector<v1::DuplicateCandidate> candidates;  // accepted, yet looks like a registered person
 };
 
 Key KeyOf(const v1::HistoricalRecord& r) {
@@ -269,7 +323,8 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
   // Words of name_words seen committed by this import (touched by the writing stage only).
   std::unordered_set<std::string> known_words;
   // One batch in its transaction (retried when a concurrent import took one of its keys).
-  using Counts = std::array<int64_t, 5>;  // received, accepted, present, conflicting, rejected
+  // received, accepted, present, conflicting, rejected, possible duplicates (of the accepted)
+  using Counts = std::array<int64_t, 6>;
   auto process = [&](std::vector<Item>& batch) -> absl::StatusOr<Counts> {
     // Keep the outbox bounded: wait while the relay is behind.
     for (;;) {
@@ -280,7 +335,7 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
     }
     absl::StatusOr<Counts> counted;
     for (int attempt = 0;; ++attempt) {
-      counted = [&]() -> absl::StatusOr<std::array<int64_t, 5>> {
+      counted = [&]() -> absl::StatusOr<Counts> {
         ASSIGN_OR_RETURN(pg::Transaction tx, pg::Transaction::Begin(pool_));
         const int64_t now = NowMicros(clock_);
         // Records checked against the register: parents and the deceased by IDCS.
@@ -288,6 +343,7 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
           item.already_present = false;
           item.existing_act_id.clear();
           item.deceased_birth_act.reset();
+          item.candidates.clear();
           if (item.act.id().empty()) item.act.set_id(core::NewUuidV7());
           if (!item.rejection.ok()) continue;
           item.outcome = v1::IMPORT_OUTCOME_UNSPECIFIED;
@@ -535,11 +591,30 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
                                      pg::TextArray(m_doc), pg::TextArray(m_at)})
                                 .status());
           }
+          // The same person registered before (or earlier in this import)?
+          std::vector<std::string> ordinals;
+          std::map<int64_t, Item*> by_ordinal;
+          for (Item* item : fresh) {
+            ordinals.push_back(absl::StrCat(item->ordinal));
+            by_ordinal[item->ordinal] = item;
+          }
+          ASSIGN_OR_RETURN(pg::Result similar, tx.Exec(kImportDuplicates, {pg::TextArray(c_id),
+                                                                           pg::TextArray(ordinals)}));
+          for (int i = 0; i < similar.rows(); ++i) {
+            Item* item = by_ordinal.at(similar.Int(i, 0));
+            if (item->candidates.size() == kMaxCandidates) continue;
+            v1::DuplicateCandidate& cand = item->candidates.emplace_back();
+            cand.set_act_id(std::string(similar.Text(i, 1)));
+            cand.set_act_reference(std::string(similar.Text(i, 2)));
+            cand.set_score(similar.Double(i, 3));
+          }
         }
         // Events of the new acts, in one statement; a death of a registered person adds the
-        // DEATH mention to the birth act, as a live registration does.
+        // DEATH mention to the birth act, as a live registration does. Deaths of one person in
+        // one batch write on one copy of the birth act, so that its mentions number on.
         std::vector<events::v1::Event> events;
         events::EventContext ec{kSource, c.principal.subject, "", c.traceparent, import_id};
+        std::map<std::string, ActRow*> birth_acts;
         for (Item* item : fresh) {
           const v1::Act& a = item->act;
           v1::ActRegistered registered =
@@ -548,30 +623,56 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
           ec.territory = item->territory;
           events.push_back(events::NewEvent(ec, a.id(), registered, clock_));
           if (item->deceased_birth_act.has_value()) {
-            RETURN_IF_ERROR(AddDeathMention(tx, outbox_, ctx, *item->deceased_birth_act, a,
+            ActRow*& birth_act = birth_acts[item->deceased_birth_act->act.id()];
+            if (birth_act == nullptr) birth_act = &*item->deceased_birth_act;
+            RETURN_IF_ERROR(AddDeathMention(tx, outbox_, ctx, *birth_act, a,
                                             item->record.death().death_date(), now, clock_));
           }
         }
         // Rejections and conflicts.
-        std::array<int64_t, 5> n{static_cast<int64_t>(batch.size()), 0, 0, 0, 0};
+        Counts n{static_cast<int64_t>(batch.size()), 0, 0, 0, 0, 0};
         std::vector<std::string> i_ord, i_line, i_outcome, i_bureau, i_year, i_number, i_kind,
             i_reason, i_field, i_message;
         std::vector<std::optional<std::string>> i_existing, i_digest;
         std::vector<std::string> x_bureau, x_year, x_kind, x_number, x_digest, x_act, x_record;
+        std::vector<std::string> d_ord, d_act, d_candidate, d_score;
         for (const Item& item : batch) {
+          const bool possible_duplicate = item.outcome == v1::IMPORT_OUTCOME_UNSPECIFIED &&
+                                          !item.already_present && !item.candidates.empty();
           if (item.outcome == v1::IMPORT_OUTCOME_UNSPECIFIED) {
             ++n[item.already_present ? 2 : 1];
-            continue;
+            if (!possible_duplicate) continue;
+            ++n[5];
+          } else {
+            ++n[item.outcome == v1::CONFLICTING_RECORD ? 3 : 4];
           }
-          ++n[item.outcome == v1::CONFLICTING_RECORD ? 3 : 4];
           i_ord.push_back(absl::StrCat(item.ordinal));
           i_line.push_back(absl::StrCat(item.record.line()));
-          i_outcome.push_back(absl::StrCat(static_cast<int>(item.outcome)));
+          i_outcome.push_back(absl::StrCat(static_cast<int>(
+              possible_duplicate ? v1::POSSIBLE_DUPLICATE_PERSON : item.outcome)));
           i_bureau.push_back(item.key.bureau);
           i_year.push_back(absl::StrCat(item.key.year));
           i_number.push_back(absl::StrCat(item.key.number));
           i_kind.push_back(absl::StrCat(item.key.kind));
-          if (item.outcome == v1::REJECTED_RECORD) {
+          if (possible_duplicate) {
+            const v1::DuplicateCandidate& best = item.candidates.front();
+            i_reason.push_back("POSSIBLE_DUPLICATE_PERSON");
+            i_field.push_back("");
+            i_message.push_back(absl::StrCat(
+                "registered as act ", item.act.reference(), "; looks like the person of act ",
+                best.act_reference(),
+                item.candidates.size() > 1
+                    ? absl::StrCat(" and ", item.candidates.size() - 1, " more")
+                    : std::string()));
+            i_existing.push_back(best.act_id());
+            i_digest.push_back(std::nullopt);
+            for (const v1::DuplicateCandidate& cand : item.candidates) {
+              d_ord.push_back(absl::StrCat(item.ordinal));
+              d_act.push_back(item.act.id());
+              d_candidate.push_back(cand.act_id());
+              d_score.push_back(absl::StrCat(cand.score()));
+            }
+          } else if (item.outcome == v1::REJECTED_RECORD) {
             auto [reason, field] = ReasonAndField(item.rejection);
             i_reason.push_back(reason);
             i_field.push_back(field);
@@ -612,18 +713,25 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
                                    pg::TextArray(x_act), pg::TextArray(x_record)})
                               .status());
         }
+        if (!d_ord.empty()) {
+          RETURN_IF_ERROR(tx.Exec(kInsertDuplicates,
+                                  {import_id, pg::TextArray(d_ord), pg::TextArray(d_act),
+                                   pg::TextArray(d_candidate), pg::TextArray(d_score)})
+                              .status());
+        }
         v1::HistoricalImportProgressed progressed;
         progressed.set_import_id(import_id);
         progressed.set_accepted(n[1]);
         progressed.set_already_present(n[2]);
         progressed.set_conflicting(n[3]);
         progressed.set_rejected(n[4]);
+        progressed.set_possible_duplicates(n[5]);
         ec.territory = kNational;
         events.push_back(events::NewEvent(ec, absl::StrCat("imports/", import_id), progressed,
                                           clock_));
         RETURN_IF_ERROR(outbox_.AppendAll(tx, events));
         RETURN_IF_ERROR(tx.Exec(kCountImport, {import_id, n[0], n[1], n[2], n[3], n[4],
-                                               absl::StrCat(now), false})
+                                               absl::StrCat(now), false, n[5]})
                             .status());
         // One audit record per batch, in the importer's first territory's chain.
         const std::string chain =
@@ -655,6 +763,7 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
     summary.set_already_present(summary.already_present() + n[2]);
     summary.set_conflicting(summary.conflicting() + n[3]);
     summary.set_rejected(summary.rejected() + n[4]);
+    summary.set_possible_duplicates(summary.possible_duplicates() + n[5]);
     return absl::OkStatus();
   };
   while (pending.has_value() || more) {
@@ -693,7 +802,7 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
                                              " records; what was committed stays"));
   }
   RETURN_IF_ERROR(pool_.Exec(kCountImport, {import_id, 0, 0, 0, 0, 0,
-                                            absl::StrCat(NowMicros(clock_)), true})
+                                            absl::StrCat(NowMicros(clock_)), true, 0})
                       .status());
   summary.set_finished(true);
   return summary;
@@ -722,6 +831,7 @@ absl::StatusOr<v1::ImportReport> Registry::GetImportReport(const Caller& c,
   s->set_conflicting(row.Int(0, 5));
   s->set_rejected(row.Int(0, 6));
   s->set_finished(row.Bool(0, 7));
+  s->set_possible_duplicates(row.Int(0, 8));
   ASSIGN_OR_RETURN(std::string after, core::DecodePageToken(r.page_token()));
   int64_t after_ordinal = 0;
   if (!after.empty() && !absl::SimpleAtoi(after, &after_ordinal)) {
@@ -729,6 +839,7 @@ absl::StatusOr<v1::ImportReport> Registry::GetImportReport(const Caller& c,
   }
   ASSIGN_OR_RETURN(pg::Result issues,
                    pool_.Exec(kImportIssues, {r.import_id(), after_ordinal, size + 1}));
+  std::map<int64_t, v1::ImportIssue*> by_ordinal;
   for (int i = 0; i < issues.rows() && i < size; ++i) {
     v1::ImportIssue* issue = report.add_issues();
     issue->set_line(issues.Int(i, 1));
@@ -745,6 +856,22 @@ absl::StatusOr<v1::ImportReport> Registry::GetImportReport(const Caller& c,
       if (!issue->mutable_record()->ParseFromString(issues.Bytes(i, 11))) {
         return absl::DataLossError("a kept-aside record does not parse");
       }
+    }
+    by_ordinal[issues.Int(i, 0)] = issue;
+  }
+  // The candidates of the page's possible duplicates.
+  if (!by_ordinal.empty()) {
+    ASSIGN_OR_RETURN(pg::Result cands,
+                     pool_.Exec(kImportDuplicatesPage,
+                                {r.import_id(), after_ordinal, by_ordinal.rbegin()->first}));
+    for (int i = 0; i < cands.rows(); ++i) {
+      auto it = by_ordinal.find(cands.Int(i, 0));
+      if (it == by_ordinal.end()) continue;
+      it->second->set_act_id(std::string(cands.Text(i, 1)));
+      v1::DuplicateCandidate* cand = it->second->add_candidates();
+      cand->set_act_id(std::string(cands.Text(i, 2)));
+      cand->set_act_reference(std::string(cands.Text(i, 3)));
+      cand->set_score(cands.Double(i, 4));
     }
   }
   if (issues.rows() > size) {

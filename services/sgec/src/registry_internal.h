@@ -302,9 +302,7 @@ inline absl::StatusOr<std::vector<v1::DuplicateCandidate>> FindDuplicates(
     c.set_declaration_id(std::string(r->Text(i, 0)));
     c.set_act_id(std::string(r->Text(i, 1)));
     c.set_act_reference(std::string(r->Text(i, 2)));
-    double score = 0;
-    (void)absl::SimpleAtod(r->Text(i, 3), &score);
-    c.set_score(score);
+    c.set_score(r->Double(i, 3));
     const std::string& id = c.act_id().empty() ? c.declaration_id() : c.act_id();
     if (std::find(cleared.begin(), cleared.end(), id) == cleared.end()) out.push_back(c);
   }

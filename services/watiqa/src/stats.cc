@@ -37,9 +37,7 @@ constexpr pg::Query kDelays{
 #undef ZP_WATIQA_STATS_WHERE
 
 double Hours(const pg::Result& r, int row, int col) {
-  double seconds = 0;
-  if (r.IsNull(row, col) || !absl::SimpleAtod(r.Text(row, col), &seconds)) return 0;
-  return seconds / 3600.0;
+  return r.Double(row, col) / 3600.0;
 }
 
 }  // namespace

@@ -33,6 +33,7 @@ class Result {
   absl::string_view Text(int row, int col) const;
   std::optional<std::string> OptionalText(int row, int col) const;
   int64_t Int(int row, int col) const;
+  double Double(int row, int col) const;  // 0 when NULL or not a number
   bool Bool(int row, int col) const { return Text(row, col) == "t"; }
   // A bytea column, decoded from its text form.
   std::string Bytes(int row, int col) const;
