@@ -63,7 +63,9 @@ inline sgec::v1::HistoricalRecord HistoricalBirth(const std::string& bureau, int
   b->mutable_birth_date()->set_day(day);
   b->mutable_place()->set_commune_code(bureau);
   RegisterName(b->mutable_father()->mutable_name(), GivenWord(person + 1777), FamilyWord(person));
-  RegisterName(b->mutable_mother()->mutable_name(), GivenWord(person + 2999),
+  // Child's names, birth date and mother together are one person's: records 440,000 apart (the
+  // period of names and dates) have mothers of other given names.
+  RegisterName(b->mutable_mother()->mutable_name(), GivenWord(person + person / 40000 + 2999),
                FamilyWord(person + 13));
   return r;
 }
