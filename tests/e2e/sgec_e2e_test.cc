@@ -179,6 +179,21 @@ TEST_CASE("sgec e2e: errors name the field, the rule, or the missing right", "[e
   CHECK(anonymous.status == 401);
   CHECK(!anonymous.header("www-authenticate").empty());
   CHECK(s.Call("GET", "/v1/sgec/acts/0190a1b2-0000-7000-8000-000000000000", agent).status == 404);
+
+  // The review queue of the pairs historical imports listed: routed, validated, scoped.
+  const std::string officer = s.Token({"civil_officer"}, {"01.511.01.01"});
+  auto queue = s.Call("GET", "/v1/sgec/bureaus/01.511.01.01/possible-duplicates?reviewed=false",
+                      officer);
+  CHECK(queue.status == 200);
+  CHECK(s.Call("GET", "/v1/sgec/bureaus/06.141.01.0/possible-duplicates", officer).status == 404);
+  const std::string pair =
+      "/v1/sgec/acts/0190a1b2-0000-7000-8000-000000000000/possible-duplicates/"
+      "0190a1b2-0000-7000-8000-000000000001:review";
+  auto bad_decision = s.Call("POST", pair, officer, R"({"decision":"NO_MATCH"})");
+  CHECK(bad_decision.status == 400);
+  CHECK(bad_decision.body.find("decision") != std::string::npos);
+  CHECK(s.Call("POST", pair, officer, R"({"decision":"NOT_DUPLICATE"})").status == 404);
+  CHECK(s.Call("POST", pair, agent, R"({"decision":"NOT_DUPLICATE"})").status == 403);
 }
 
 }  // namespace

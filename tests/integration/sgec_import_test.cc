@@ -343,6 +343,91 @@ TEST_CASE("sgec import: a person registered before is listed as a possible dupli
   CHECK(rerun->already_present() == 6);
   CHECK(rerun->possible_duplicates() == 0);
   CHECK(f.Count("SELECT count(*) FROM import_duplicates") == 3);
+
+  // The review queue of the bureau of Tanger: the three pairs, by act, a page at a time.
+  const Caller tanger = f.Officer(kTanger);
+  v1::ListPossibleDuplicatesRequest list;
+  list.set_bureau_code(kTanger);
+  list.set_page_size(2);
+  std::vector<v1::PossibleDuplicate> open;
+  for (;;) {
+    auto page = f.registry().ListPossibleDuplicates(tanger, list);
+    INFO(page.status().ToString());
+    REQUIRE(page.ok());
+    for (const auto& p : page->duplicates()) open.push_back(p);
+    if (page->next_page_token().empty()) break;
+    list.set_page_token(page->next_page_token());
+  }
+  REQUIRE(open.size() == 3);
+  CHECK(open[0].act_id() == first.act_id());
+  CHECK(open[0].candidate().act_id() == first.candidates(0).act_id());
+  CHECK(open[0].candidate().act_reference() == "01.511.01.01/1985/1");
+  CHECK(open[0].import_id() == summary->import_id());
+  CHECK(open[0].import_line() == 1);
+  CHECK(open[0].decision() == v1::POTENTIAL_DUPLICATE);
+  CHECK_FALSE(open[0].has_review_time());
+  // Assilah's bureau has none of them; another province's staff do not see Tanger's.
+  list.set_bureau_code(kAssilah);
+  list.clear_page_token();
+  CHECK(f.registry().ListPossibleDuplicates(f.Officer(), list)->duplicates_size() == 0);
+  list.set_bureau_code(kTanger);
+  CHECK(f.registry().ListPossibleDuplicates(f.Officer(kCasablanca), list).status().code() ==
+        absl::StatusCode::kNotFound);
+
+  // Decided once, by a civil_officer of the act's territory.
+  v1::ReviewPossibleDuplicateRequest review;
+  review.set_request_id(core::NewUuidV7());
+  review.set_act_id(first.act_id());
+  review.set_candidate_act_id(first.candidates(0).act_id());
+  review.set_decision(v1::NO_MATCH);
+  auto refused = f.registry().ReviewPossibleDuplicate(tanger, review);
+  CHECK(refused.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(core::FieldViolationsOf(refused.status()).at(0).field == "decision");
+  review.set_decision(v1::DUPLICATE);
+  review.set_note("the same child, transcribed twice; referred to the prosecutor");
+  CHECK(f.registry().ReviewPossibleDuplicate(f.Officer(kCasablanca), review).status().code() ==
+        absl::StatusCode::kNotFound);
+  CHECK(f.registry().ReviewPossibleDuplicate(f.Agent(), review).status().code() ==
+        absl::StatusCode::kPermissionDenied);
+  const int64_t audited = f.Count("SELECT count(*) FROM audit_log");
+  auto decided = f.registry().ReviewPossibleDuplicate(tanger, review);
+  INFO(decided.status().ToString());
+  REQUIRE(decided.ok());
+  CHECK(decided->decision() == v1::DUPLICATE);
+  CHECK(decided->reviewed_by() == tanger.principal.subject);
+  CHECK(decided->has_review_time());
+  CHECK(f.Count("SELECT count(*) FROM audit_log") == audited + 1);
+  CHECK(f.Count("SELECT count(*) FROM outbox WHERE event_type = "
+                "'zp.sgec.v1.PossibleDuplicateReviewed'") == 1);
+  // A retry answers the same; another decision on the pair is refused.
+  auto retried = f.registry().ReviewPossibleDuplicate(tanger, review);
+  REQUIRE(retried.ok());
+  CHECK(retried->review_time().seconds() == decided->review_time().seconds());
+  CHECK(f.Count("SELECT count(*) FROM outbox WHERE event_type = "
+                "'zp.sgec.v1.PossibleDuplicateReviewed'") == 1);
+  review.set_request_id(core::NewUuidV7());
+  review.set_decision(v1::NOT_DUPLICATE);
+  auto again_decided = f.registry().ReviewPossibleDuplicate(tanger, review);
+  CHECK(again_decided.status().code() == absl::StatusCode::kFailedPrecondition);
+  CHECK(Reason(again_decided.status()) == reasons::kAlreadyReviewed);
+  // The pair left the queue for the decided list.
+  list.clear_page_token();
+  list.set_page_size(10);
+  CHECK(f.registry().ListPossibleDuplicates(tanger, list)->duplicates_size() == 2);
+  list.set_reviewed(true);
+  auto done = f.registry().ListPossibleDuplicates(tanger, list);
+  REQUIRE(done.ok());
+  REQUIRE(done->duplicates_size() == 1);
+  CHECK(done->duplicates(0).decision() == v1::DUPLICATE);
+  CHECK(done->duplicates(0).note() == review.note());
+  // Unknown pairs and malformed tokens.
+  review.set_request_id(core::NewUuidV7());
+  review.set_candidate_act_id(live.id());
+  CHECK(f.registry().ReviewPossibleDuplicate(tanger, review).status().code() ==
+        absl::StatusCode::kNotFound);
+  list.set_page_token("bm90LWEtdG9rZW4");
+  CHECK(f.registry().ListPossibleDuplicates(tanger, list).status().code() ==
+        absl::StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("sgec import: the outbox stays bounded while the relay publishes",

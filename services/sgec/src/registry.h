@@ -102,6 +102,10 @@ class Registry {
   absl::StatusOr<v1::ImportSummary> ImportHistoricalActs(const Caller& c, RecordStream& stream);
   absl::StatusOr<v1::ImportReport> GetImportReport(const Caller& c,
                                                    const v1::GetImportReportRequest& r);
+  absl::StatusOr<v1::ListPossibleDuplicatesResponse> ListPossibleDuplicates(
+      const Caller& c, const v1::ListPossibleDuplicatesRequest& r);
+  absl::StatusOr<v1::PossibleDuplicate> ReviewPossibleDuplicate(
+      const Caller& c, const v1::ReviewPossibleDuplicateRequest& r);
 
   absl::StatusOr<v1::VerifyAuditChainResponse> VerifyAuditChain(
       const Caller& c, const v1::VerifyAuditChainRequest& r);

@@ -7,6 +7,8 @@
 // for the batch. A record whose key is taken with identical content is "already present"; with
 // different content it is a conflict, kept aside in import_conflicts and never written over the
 // act. A stream that breaks off loses nothing committed, and rerunning the file completes it.
+// An accepted act that looks like a person registered before is listed with its candidates, for
+// a civil_officer to decide (ListPossibleDuplicates, ReviewPossibleDuplicate).
 #include <future>
 #include <map>
 #include <set>
@@ -14,6 +16,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "services/sgec/src/idcs.h"
 #include "services/sgec/src/registry.h"
 #include "services/sgec/src/registry_internal.h"
@@ -141,9 +144,42 @@ WHERE o.id <> m.id AND later.id IS NULL
 ORDER BY m.ord, score DESC)sql"};
 
 constexpr pg::Query kInsertDuplicates{"sgec_import_insert_duplicates", R"sql(
-INSERT INTO import_duplicates (import_id, ordinal, act_id, candidate_act_id, score)
-SELECT $1::uuid, * FROM unnest($2::bigint[], $3::uuid[], $4::uuid[], $5::real[])
+INSERT INTO import_duplicates (import_id, ordinal, act_id, candidate_act_id, score, bureau_code)
+SELECT $1::uuid, * FROM unnest($2::bigint[], $3::uuid[], $4::uuid[], $5::real[], $6::text[])
 ON CONFLICT DO NOTHING)sql"};
+
+// A listed pair as PossibleDuplicate: acts, references, score, import and line, decision
+// (POTENTIAL_DUPLICATE while open), note, reviewer and time (microseconds); then the act's
+// territory.
+#define ZP_SGEC_POSSIBLE_DUPLICATE_SELECT                                                       \
+  "SELECT d.act_id::text, a.bureau_code || '/' || a.year || '/' || a.number, d.bureau_code, " \
+  "d.candidate_act_id::text, o.bureau_code || '/' || o.year || '/' || o.number, "              \
+  "d.score::float8, d.import_id::text, i.line, coalesce(d.decision, 2), d.note, "             \
+  "coalesce(d.reviewed_by, ''), "                                                              \
+  "coalesce((extract(epoch FROM d.reviewed_at) * 1000000)::bigint, 0), a.territory "          \
+  "FROM import_duplicates d JOIN acts a ON a.id = d.act_id "                                   \
+  "JOIN acts o ON o.id = d.candidate_act_id "                                                  \
+  "JOIN import_issues i ON i.import_id = d.import_id AND i.ordinal = d.ordinal "
+
+// One bureau's pairs, open ($2 false) or decided, after the pair ($3, $4), $5 of them.
+constexpr pg::Query kListPossibleDuplicates{
+    "sgec_list_possible_duplicates",
+    ZP_SGEC_POSSIBLE_DUPLICATE_SELECT
+    "WHERE d.bureau_code = $1 AND (d.decision IS NOT NULL) = $2 "
+    "AND ($3::uuid IS NULL OR (d.act_id, d.candidate_act_id) > ($3::uuid, $4::uuid)) "
+    "ORDER BY d.act_id, d.candidate_act_id LIMIT $5"};
+
+constexpr pg::Query kLockPossibleDuplicate{
+    "sgec_lock_possible_duplicate",
+    ZP_SGEC_POSSIBLE_DUPLICATE_SELECT
+    "WHERE d.act_id = $1::uuid AND d.candidate_act_id = $2::uuid FOR UPDATE OF d"};
+
+#undef ZP_SGEC_POSSIBLE_DUPLICATE_SELECT
+
+constexpr pg::Query kDecidePossibleDuplicate{"sgec_decide_possible_duplicate", R"sql(
+UPDATE import_duplicates SET decision = $3, note = $4, reviewed_by = $5,
+  reviewed_at = to_timestamp($6::numeric / 1000000)
+WHERE act_id = $1::uuid AND candidate_act_id = $2::uuid AND decision IS NULL)sql"};
 
 constexpr pg::Query kCountImport{"sgec_import_count", R"sql(
 UPDATE imports SET received = received + $2, accepted = accepted + $3,
@@ -230,6 +266,24 @@ std::pair<std::string, std::string> ReasonAndField(const absl::Status& s) {
   std::vector<std::string> fields;
   for (const auto& v : core::FieldViolationsOf(s)) fields.push_back(v.field);
   return {reason, absl::StrJoin(fields, ",")};
+}
+
+// A row of ZP_SGEC_POSSIBLE_DUPLICATE_SELECT.
+v1::PossibleDuplicate PossibleDuplicateOf(const pg::Result& r, int i) {
+  v1::PossibleDuplicate p;
+  p.set_act_id(std::string(r.Text(i, 0)));
+  p.set_act_reference(std::string(r.Text(i, 1)));
+  p.set_bureau_code(std::string(r.Text(i, 2)));
+  p.mutable_candidate()->set_act_id(std::string(r.Text(i, 3)));
+  p.mutable_candidate()->set_act_reference(std::string(r.Text(i, 4)));
+  p.mutable_candidate()->set_score(r.Double(i, 5));
+  p.set_import_id(std::string(r.Text(i, 6)));
+  p.set_import_line(r.Int(i, 7));
+  p.set_decision(static_cast<v1::DuplicateStatus>(r.Int(i, 8)));
+  p.set_note(std::string(r.Text(i, 9)));
+  p.set_reviewed_by(std::string(r.Text(i, 10)));
+  if (r.Int(i, 11) != 0) *p.mutable_review_time() = Timestamp(r.Int(i, 11));
+  return p;
 }
 
 absl::Time MoroccoMidnight(const common::v1::Date& d) {
@@ -635,7 +689,7 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
             i_reason, i_field, i_message;
         std::vector<std::optional<std::string>> i_existing, i_digest;
         std::vector<std::string> x_bureau, x_year, x_kind, x_number, x_digest, x_act, x_record;
-        std::vector<std::string> d_ord, d_act, d_candidate, d_score;
+        std::vector<std::string> d_ord, d_act, d_candidate, d_score, d_bureau;
         for (const Item& item : batch) {
           const bool possible_duplicate = item.outcome == v1::IMPORT_OUTCOME_UNSPECIFIED &&
                                           !item.already_present && !item.candidates.empty();
@@ -671,6 +725,7 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
               d_act.push_back(item.act.id());
               d_candidate.push_back(cand.act_id());
               d_score.push_back(absl::StrCat(cand.score()));
+              d_bureau.push_back(item.key.bureau);
             }
           } else if (item.outcome == v1::REJECTED_RECORD) {
             auto [reason, field] = ReasonAndField(item.rejection);
@@ -716,7 +771,8 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
         if (!d_ord.empty()) {
           RETURN_IF_ERROR(tx.Exec(kInsertDuplicates,
                                   {import_id, pg::TextArray(d_ord), pg::TextArray(d_act),
-                                   pg::TextArray(d_candidate), pg::TextArray(d_score)})
+                                   pg::TextArray(d_candidate), pg::TextArray(d_score),
+                                   pg::TextArray(d_bureau)})
                               .status());
         }
         v1::HistoricalImportProgressed progressed;
@@ -878,6 +934,90 @@ absl::StatusOr<v1::ImportReport> Registry::GetImportReport(const Caller& c,
     report.set_next_page_token(core::EncodePageToken(absl::StrCat(issues.Int(size - 1, 0))));
   }
   return report;
+}
+
+absl::StatusOr<v1::ListPossibleDuplicatesResponse> Registry::ListPossibleDuplicates(
+    const Caller& c, const v1::ListPossibleDuplicatesRequest& r) {
+  if (!IsReader(c.principal)) return absl::PermissionDeniedError("staff only");
+  ASSIGN_OR_RETURN(int size, PageSize(r.page_size()));
+  ASSIGN_OR_RETURN(pg::Result bureau, pool_.Exec(sql::kGetBureau, {r.bureau_code()}));
+  if (bureau.rows() == 0 ||
+      !auth::CanAccessTerritory(c.principal, bureau.Text(0, 3), *referential_)) {
+    return NotFound("bureau", r.bureau_code());
+  }
+  ASSIGN_OR_RETURN(std::string after, core::DecodePageToken(r.page_token()));
+  pg::Param after_act = nullptr, after_candidate = nullptr;
+  if (!after.empty()) {
+    std::vector<std::string> ids = absl::StrSplit(after, ',');
+    if (ids.size() != 2 || !core::IsUuid(ids[0]) || !core::IsUuid(ids[1])) {
+      return core::InvalidArgumentError("page_token", "not a token of this list");
+    }
+    after_act = ids[0];
+    after_candidate = ids[1];
+  }
+  ASSIGN_OR_RETURN(pg::Result rows,
+                   pool_.Exec(kListPossibleDuplicates, {r.bureau_code(), r.reviewed(), after_act,
+                                                        after_candidate, size + 1}));
+  v1::ListPossibleDuplicatesResponse out;
+  for (int i = 0; i < rows.rows() && i < size; ++i) {
+    *out.add_duplicates() = PossibleDuplicateOf(rows, i);
+  }
+  if (rows.rows() > size) {
+    const v1::PossibleDuplicate& last = out.duplicates(size - 1);
+    out.set_next_page_token(
+        core::EncodePageToken(absl::StrCat(last.act_id(), ",", last.candidate().act_id())));
+  }
+  return out;
+}
+
+absl::StatusOr<v1::PossibleDuplicate> Registry::ReviewPossibleDuplicate(
+    const Caller& c, const v1::ReviewPossibleDuplicateRequest& r) {
+  ASSIGN_OR_RETURN(std::string role, ActingRole(c.principal, {roles::kCivilOfficer}));
+  RETURN_IF_ERROR(CheckRequestId(r.request_id()));
+  if (r.decision() != v1::NOT_DUPLICATE && r.decision() != v1::DUPLICATE) {
+    return core::InvalidArgumentError("decision", "NOT_DUPLICATE or DUPLICATE");
+  }
+  if (r.note().size() > 2000) return core::InvalidArgumentError("note", "at most 2000 bytes");
+  const std::string pair = absl::StrCat(r.act_id(), " / ", r.candidate_act_id());
+  if (!core::IsUuid(r.act_id()) || !core::IsUuid(r.candidate_act_id())) {
+    return NotFound("possible duplicate", pair);
+  }
+  Context ctx{c, role, r.request_id(), "ReviewPossibleDuplicate"};
+  return pg::RunIdempotent<v1::PossibleDuplicate>(
+      pool_, ctx.method, c.principal.subject, r.request_id(), r,
+      [&](pg::Transaction& tx) -> absl::StatusOr<v1::PossibleDuplicate> {
+        ASSIGN_OR_RETURN(pg::Result row,
+                         tx.Exec(kLockPossibleDuplicate, {r.act_id(), r.candidate_act_id()}));
+        if (row.rows() == 0) return NotFound("possible duplicate", pair);
+        const std::string territory(row.Text(0, 12));
+        if (!auth::CanAccessTerritory(c.principal, territory, *referential_)) {
+          return NotFound("possible duplicate", pair);
+        }
+        v1::PossibleDuplicate p = PossibleDuplicateOf(row, 0);
+        if (p.decision() != v1::POTENTIAL_DUPLICATE) {
+          return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kAlreadyReviewed,
+                           "", absl::StrCat("decided ", v1::DuplicateStatus_Name(p.decision()),
+                                            " by ", p.reviewed_by()));
+        }
+        const int64_t now = NowMicros(clock_);
+        RETURN_IF_ERROR(tx.Exec(kDecidePossibleDuplicate,
+                                {r.act_id(), r.candidate_act_id(), static_cast<int>(r.decision()),
+                                 r.note(), c.principal.subject, absl::StrCat(now)})
+                            .status());
+        p.set_decision(r.decision());
+        p.set_note(r.note());
+        p.set_reviewed_by(c.principal.subject);
+        *p.mutable_review_time() = Timestamp(now);
+        v1::PossibleDuplicateReviewed reviewed;
+        reviewed.set_act_id(p.act_id());
+        reviewed.set_candidate_act_id(p.candidate().act_id());
+        reviewed.set_decision(p.decision());
+        reviewed.set_bureau_code(p.bureau_code());
+        reviewed.set_territory(territory);
+        RETURN_IF_ERROR(Emit(tx, outbox_, ctx, territory, p.act_id(), reviewed, clock_));
+        RETURN_IF_ERROR(Audit(tx, ctx, ActName(p.act_id()), territory, p, clock_));
+        return p;
+      });
 }
 
 }  // namespace zp::sgec

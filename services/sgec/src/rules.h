@@ -27,6 +27,7 @@ inline constexpr char kDeclarantPrecedence[] = "DECLARANT_PRECEDENCE";
 inline constexpr char kInvalidState[] = "INVALID_STATE";
 inline constexpr char kPotentialDuplicate[] = "POTENTIAL_DUPLICATE";
 inline constexpr char kNotFlagged[] = "NOT_FLAGGED_AS_DUPLICATE";
+inline constexpr char kAlreadyReviewed[] = "ALREADY_REVIEWED";
 inline constexpr char kRectificationBasis[] = "RECTIFICATION_REQUIRES_LEGAL_BASIS";
 inline constexpr char kNoMarriage[] = "NO_MARRIAGE_TO_DISSOLVE";
 inline constexpr char kSubjectDeceased[] = "SUBJECT_DECEASED";

@@ -50,6 +50,9 @@ ZP_SGEC_METHOD(RevokeDocument, RevokeDocumentRequest, documents::v1::Document)
 ZP_SGEC_METHOD(VerifyDocument, VerifyDocumentRequest, documents::v1::Verification, true)
 ZP_SGEC_METHOD(ListDocumentKeys, ListDocumentKeysRequest, auth::v1::JsonWebKeySet, true)
 ZP_SGEC_METHOD(GetImportReport, GetImportReportRequest, v1::ImportReport)
+ZP_SGEC_METHOD(ListPossibleDuplicates, ListPossibleDuplicatesRequest,
+               v1::ListPossibleDuplicatesResponse)
+ZP_SGEC_METHOD(ReviewPossibleDuplicate, ReviewPossibleDuplicateRequest, v1::PossibleDuplicate)
 ZP_SGEC_METHOD(VerifyAuditChain, VerifyAuditChainRequest, v1::VerifyAuditChainResponse)
 
 #undef ZP_SGEC_METHOD

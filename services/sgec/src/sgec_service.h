@@ -61,6 +61,12 @@ class CivilRegistryService final : public v1::CivilRegistry::Service {
                                     v1::ImportSummary* resp) override;
   grpc::Status GetImportReport(grpc::ServerContext* ctx, const v1::GetImportReportRequest* req,
                                v1::ImportReport* resp) override;
+  grpc::Status ListPossibleDuplicates(grpc::ServerContext* ctx,
+                                      const v1::ListPossibleDuplicatesRequest* req,
+                                      v1::ListPossibleDuplicatesResponse* resp) override;
+  grpc::Status ReviewPossibleDuplicate(grpc::ServerContext* ctx,
+                                       const v1::ReviewPossibleDuplicateRequest* req,
+                                       v1::PossibleDuplicate* resp) override;
   grpc::Status VerifyAuditChain(grpc::ServerContext* ctx, const v1::VerifyAuditChainRequest* req,
                                 v1::VerifyAuditChainResponse* resp) override;
 
