@@ -18,6 +18,7 @@ class GatewayProcess {
  public:
   GatewayProcess(const Secrets& secrets, const std::string& upstreams,
                  const std::vector<std::string>& extra_flags = {});
+  // False at once, with the gateway's log on stderr, if the process exits first.
   bool WaitHealthy(absl::Duration timeout = absl::Seconds(20)) const;
   const HttpTarget& https() const { return https_; }
   const HttpTarget& http() const { return http_; }
@@ -27,6 +28,7 @@ class GatewayProcess {
   HttpTarget https_;
   HttpTarget http_;
   int metrics_port_ = 0;
+  std::string log_file_;
   std::unique_ptr<Subprocess> process_;
 };
 

@@ -1,6 +1,7 @@
 #include "tests/support/service_stack.h"
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 
 #include <unistd.h>
@@ -95,8 +96,18 @@ void ServiceStack::Start(const std::string& name, const std::vector<std::string>
 }
 
 bool ServiceStack::WaitReady(absl::Duration timeout) const {
-  return Eventually([&] { return HttpCall(gateway_->http(), "GET", "/readyz").status == 200; },
-                    timeout);
+  if (Eventually([&] { return HttpCall(gateway_->http(), "GET", "/readyz").status == 200; },
+                 timeout)) {
+    return true;
+  }
+  // Say why: a service that exited shows its log.
+  for (const Running& r : services_) {
+    if (r.process != nullptr && !r.process->running()) {
+      std::ifstream log(secrets_.dir + "/" + r.name + ".log");
+      std::cerr << "zp-" << r.name << " exited; its log:\n" << log.rdbuf() << "\n";
+    }
+  }
+  return false;
 }
 
 std::string ServiceStack::Token(std::vector<std::string> roles,

@@ -22,7 +22,9 @@ std::string UniqueName(const std::string& prefix);
 // Polls `condition` every 20 ms until it holds or `timeout` passes; returns its last value.
 bool Eventually(const std::function<bool()>& condition, absl::Duration timeout);
 
-// A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
+// A free TCP port on 127.0.0.1 for a server a test starts, outside the kernel's ephemeral range
+// and reserved for this process until it exits: no other test process and no outgoing
+// connection takes it before the server binds it.
 int FreePort();
 
 }  // namespace zp::testing
