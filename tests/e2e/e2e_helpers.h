@@ -11,6 +11,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "tests/support/service_stack.h"
+#include "zp/core/clock.h"
 
 namespace zp::testing {
 
@@ -21,9 +22,30 @@ inline google::protobuf::Struct Json(const std::string& body) {
   return s;
 }
 
-inline std::string Str(const google::protobuf::Struct& s, const std::string& key) {
-  auto it = s.fields().find(key);
-  return it == s.fields().end() ? "" : it->second.string_value();
+// The value at a dotted path of JSON names ("act.reference.number"); null when absent.
+inline const google::protobuf::Value& At(const google::protobuf::Struct& s,
+                                         const std::string& path) {
+  static const google::protobuf::Value kNull;
+  const google::protobuf::Struct* current = &s;
+  std::string rest = path;
+  while (true) {
+    size_t dot = rest.find('.');
+    auto it = current->fields().find(rest.substr(0, dot));
+    if (it == current->fields().end()) return kNull;
+    if (dot == std::string::npos) return it->second;
+    current = &it->second.struct_value();
+    rest = rest.substr(dot + 1);
+  }
+}
+
+inline std::string Str(const google::protobuf::Struct& s, const std::string& path) {
+  return At(s, path).string_value();
+}
+
+// Today where the services judge dates (Africa/Casablanca): a date computed in UTC is a day
+// behind between 23:00 and midnight UTC, and "tomorrow" would then be the services' today.
+inline absl::CivilDay MoroccoToday() {
+  return absl::ToCivilDay(absl::Now(), core::MoroccoZone());
 }
 
 inline std::string DateJson(absl::CivilDay d) {
@@ -36,7 +58,7 @@ inline std::string DateJson(absl::CivilDay d) {
 inline google::protobuf::Struct RegisteredBirth(ServiceStack& s) {
   const std::string agent = s.Token({"civil_agent"}, {"01.511.01.01"});
   const std::string officer = s.Token({"civil_officer"}, {"01.511.01.01"});
-  const absl::CivilDay yesterday = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) - 1;
+  const absl::CivilDay yesterday = MoroccoToday() - 1;
   auto declared = s.Call("POST", "/v1/sgec/declarations:birth", agent, absl::StrCat(R"({
     "bureauCode":"01.511.01.01","birth":{
     "child":{"givenName":{"ar":"يوسف","fr":"Youssef"},"familyName":{"ar":"العلوي","fr":"Alaoui"}},

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "tests/e2e/e2e_helpers.h"
 #include "tests/support/service_stack.h"
 #include "tests/support/http_client.h"
 #include "tests/support/secrets.h"
@@ -16,30 +17,6 @@ namespace {
 
 using google::protobuf::Struct;
 using google::protobuf::Value;
-
-Struct Json(const std::string& body) {
-  Struct s;
-  auto status = google::protobuf::util::JsonStringToMessage(body, &s);
-  INFO(body);
-  REQUIRE(status.ok());
-  return s;
-}
-
-const Value& At(const Struct& s, const std::string& path) {
-  static const Value kNull;
-  const Struct* current = &s;
-  std::string rest = path;
-  while (true) {
-    size_t dot = rest.find('.');
-    auto it = current->fields().find(rest.substr(0, dot));
-    if (it == current->fields().end()) return kNull;
-    if (dot == std::string::npos) return it->second;
-    current = &it->second.struct_value();
-    rest = rest.substr(dot + 1);
-  }
-}
-
-std::string Str(const Struct& s, const std::string& path) { return At(s, path).string_value(); }
 
 // The birth as a front end sends it (proto3 JSON names).
 std::string BirthJson(const std::string& commune, const std::string& given_fr,
@@ -62,19 +39,16 @@ TEST_CASE("sgec e2e: a birth declared, validated and registered over HTTPS", "[e
   const std::string agent = s.Token({"civil_agent"}, {"01.511.01.01"});
   const std::string officer = s.Token({"civil_officer"}, {"01.511.01.01"});
   // Forty days after the birth, without a court judgment: refused, naming the rule and the field.
-  const absl::CivilDay forty_days_ago = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) - 40;
+  const absl::CivilDay forty_days_ago = MoroccoToday() - 40;
   auto declared = s.Call(
       "POST", "/v1/sgec/declarations:birth", agent,
-      BirthJson("01.511.01.01", "Yassine",
-                absl::StrCat(R"({"year":)", forty_days_ago.year(), R"(,"month":)",
-                             forty_days_ago.month(), R"(,"day":)", forty_days_ago.day(), "}")));
+      BirthJson("01.511.01.01", "Yassine", DateJson(forty_days_ago)));
   CHECK(declared.status == 400);
   CHECK(declared.body.find("LATE_DECLARATION_REQUIRES_JUDGMENT") != std::string::npos);
   CHECK(declared.body.find("birth.judgment") != std::string::npos);
   // A birth of yesterday is on time.
-  absl::CivilDay yesterday = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) - 1;
-  const std::string date = absl::StrCat(R"({"year":)", yesterday.year(), R"(,"month":)",
-                                        yesterday.month(), R"(,"day":)", yesterday.day(), "}");
+  const absl::CivilDay yesterday = MoroccoToday() - 1;
+  const std::string date = DateJson(yesterday);
   declared = s.Call("POST", "/v1/sgec/declarations:birth", agent,
                     BirthJson("01.511.01.01", "Yassine", date));
   REQUIRE(declared.status == 200);
@@ -135,9 +109,8 @@ TEST_CASE("sgec e2e: a birth declared, validated and registered over HTTPS", "[e
 TEST_CASE("sgec e2e: errors name the field, the rule, or the missing right", "[e2e][sgec]") {
   SgecStack s;
   const std::string agent = s.Token({"civil_agent"}, {"01.511.01.01"});
-  absl::CivilDay yesterday = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) - 1;
-  const std::string date = absl::StrCat(R"({"year":)", yesterday.year(), R"(,"month":)",
-                                        yesterday.month(), R"(,"day":)", yesterday.day(), "}");
+  const absl::CivilDay yesterday = MoroccoToday() - 1;
+  const std::string date = DateJson(yesterday);
 
   // Latin letters in an Arabic field.
   std::string body = BirthJson("01.511.01.01", "Yassine", date);
@@ -147,9 +120,7 @@ TEST_CASE("sgec e2e: errors name the field, the rule, or the missing right", "[e
   CHECK(wrong_script.body.find("birth.child.given_name.ar") != std::string::npos);
 
   // A future birth: its own reason.
-  absl::CivilDay tomorrow = yesterday + 2;
-  const std::string future = absl::StrCat(R"({"year":)", tomorrow.year(), R"(,"month":)",
-                                          tomorrow.month(), R"(,"day":)", tomorrow.day(), "}");
+  const std::string future = DateJson(MoroccoToday() + 1);
   auto in_future = s.Call("POST", "/v1/sgec/declarations:birth", agent,
                           BirthJson("01.511.01.01", "Yassine", future));
   CHECK(in_future.status == 400);
