@@ -1,6 +1,10 @@
 // The gateway binary over HTTPS (and plain HTTP) in front of the test EchoService.
 #include <catch2/catch.hpp>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -415,6 +419,25 @@ TEST_CASE("gateway e2e: readiness fails when an upstream is down", "[e2e][gatewa
   auto call = HttpCall(http, "GET", "/v1/ping");
   CHECK(call.status == 503);
   CHECK_FALSE(call.header("retry-after").empty());
+}
+
+TEST_CASE("gateway e2e: a gateway that cannot start fails the wait at once", "[e2e][gateway]") {
+  Secrets secrets;
+  // Its HTTPS port is held by a listener of the test's own: the gateway cannot bind it and exits.
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(FreePort()));
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  REQUIRE(listen(fd, 1) == 0);
+  GatewayProcess gateway(secrets, "zp.testing.v1.EchoService=127.0.0.1:1",
+                         {"--https_address", absl::StrCat("127.0.0.1:", ntohs(addr.sin_port))});
+  const absl::Time start = absl::Now();
+  CHECK_FALSE(gateway.WaitHealthy(absl::Seconds(60)));
+  CHECK(absl::Now() - start < absl::Seconds(30));  // not the timeout: the exit was seen
+  CHECK_FALSE(gateway.running());
+  close(fd);
 }
 
 }  // namespace

@@ -3,7 +3,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/struct.pb.h"
-#include "google/protobuf/util/json_util.h"
 #include "tests/e2e/e2e_helpers.h"
 #include "tests/support/service_stack.h"
 #include "tests/support/http_client.h"
@@ -16,7 +15,6 @@ namespace zp::testing {
 namespace {
 
 using google::protobuf::Struct;
-using google::protobuf::Value;
 
 // The birth as a front end sends it (proto3 JSON names).
 std::string BirthJson(const std::string& commune, const std::string& given_fr,

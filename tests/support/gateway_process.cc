@@ -1,8 +1,5 @@
 #include "tests/support/gateway_process.h"
 
-#include <fstream>
-#include <iostream>
-
 #include "absl/strings/str_cat.h"
 #include "tests/support/test_env.h"
 
@@ -31,22 +28,18 @@ GatewayProcess::GatewayProcess(const Secrets& secrets, const std::string& upstre
       "--rate_limit_prefix", UniqueName("zp:rl:test:"), "--io_threads", "2", "--cors_origins",
       "https://portail.zeropapier.ma", "--log_level", "warn"};
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
-  log_file_ = secrets.dir + "/gateway.log";
-  process_ = std::make_unique<Subprocess>(argv, std::map<std::string, std::string>{}, log_file_);
+  process_ = std::make_unique<Subprocess>(argv, std::map<std::string, std::string>{},
+                                          secrets.dir + "/gateway.log");
 }
 
 bool GatewayProcess::WaitHealthy(absl::Duration timeout) const {
   // A gateway that exited (a port it could not bind, a bad flag) will not become healthy: say so
   // at once, with its log, instead of waiting out the timeout.
   bool healthy = Eventually(
-      [&] { return !process_->running() || HttpCall(http_, "GET", "/healthz").status == 200; },
-      timeout);
-  if (!process_->running()) {
-    std::ifstream log(log_file_);
-    std::cerr << "zp-gateway exited before it was healthy; its log:\n" << log.rdbuf() << "\n";
-    return false;
-  }
-  return healthy;
+      [&] { return !running() || HttpCall(http_, "GET", "/healthz").status == 200; }, timeout);
+  return !ExitedWithLog() && healthy;
 }
+
+bool GatewayProcess::ExitedWithLog() const { return process_->ExitedWithLog("zp-gateway"); }
 
 }  // namespace zp::testing

@@ -20,6 +20,9 @@ class GatewayProcess {
                  const std::vector<std::string>& extra_flags = {});
   // False at once, with the gateway's log on stderr, if the process exits first.
   bool WaitHealthy(absl::Duration timeout = absl::Seconds(20)) const;
+  bool running() const { return process_->running(); }
+  // See Subprocess::ExitedWithLog.
+  bool ExitedWithLog() const;
   const HttpTarget& https() const { return https_; }
   const HttpTarget& http() const { return http_; }
   int metrics_port() const { return metrics_port_; }
@@ -28,7 +31,6 @@ class GatewayProcess {
   HttpTarget https_;
   HttpTarget http_;
   int metrics_port_ = 0;
-  std::string log_file_;
   std::unique_ptr<Subprocess> process_;
 };
 

@@ -1,12 +1,10 @@
 #include "tests/support/service_stack.h"
 
-#include <cstdlib>
-#include <fstream>
-#include <iostream>
-
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdlib>
+#include <iostream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -31,13 +29,30 @@ ServiceStack::ServiceStack(const std::vector<StackService>& services,
     r.grpc_address = absl::StrCat("127.0.0.1:", FreePort());
     r.partner_address = absl::StrCat("127.0.0.1:", FreePort());
     r.argv = {BinaryDir() + "/services/" + spec.name + "/zp-" + spec.name,
-              "--grpc_address", r.grpc_address, "--partner_address", r.partner_address,
-              "--metrics_address", absl::StrCat("127.0.0.1:", FreePort()),
-              "--partner_cert", secrets_.tls("server.crt"), "--partner_key", secrets_.tls("server.key"),
-              "--partner_ca", secrets_.tls("partners-ca.crt"), "--jwks_file", secrets_.jwks(),
-              "--pg_url", PgServerUrl(), "--pg_database", r.database,
-              "--kafka_bootstrap", KafkaBootstrap(), "--log_level", "warn",
-              "--redis_address", RedisAddress()};
+              "--grpc_address",
+              r.grpc_address,
+              "--partner_address",
+              r.partner_address,
+              "--metrics_address",
+              absl::StrCat("127.0.0.1:", FreePort()),
+              "--partner_cert",
+              secrets_.tls("server.crt"),
+              "--partner_key",
+              secrets_.tls("server.key"),
+              "--partner_ca",
+              secrets_.tls("partners-ca.crt"),
+              "--jwks_file",
+              secrets_.jwks(),
+              "--pg_url",
+              PgServerUrl(),
+              "--pg_database",
+              r.database,
+              "--kafka_bootstrap",
+              KafkaBootstrap(),
+              "--log_level",
+              "warn",
+              "--redis_address",
+              RedisAddress()};
     // A service that calls others on its own account has a token key of its own (secrets.sh).
     const std::string service_key = secrets_.dir + "/jwt/services/" + spec.name + ".pem";
     if (access(service_key.c_str(), R_OK) == 0) {
@@ -46,8 +61,8 @@ ServiceStack::ServiceStack(const std::vector<StackService>& services,
     for (const std::string& flag : spec.extra_flags) {
       std::string value = flag;
       for (const Running& other : services_) {
-        value = absl::StrReplaceAll(value, {{absl::StrCat("{grpc:", other.name, "}"),
-                                             other.grpc_address}});
+        value = absl::StrReplaceAll(
+            value, {{absl::StrCat("{grpc:", other.name, "}"), other.grpc_address}});
       }
       r.argv.push_back(value);
     }
@@ -56,8 +71,8 @@ ServiceStack::ServiceStack(const std::vector<StackService>& services,
     Launch(services_.back());
   }
   database_ = services_.front().database;
-  gateway_ = std::make_unique<GatewayProcess>(secrets_, absl::StrJoin(upstreams, ","),
-                                              gateway_flags);
+  gateway_ =
+      std::make_unique<GatewayProcess>(secrets_, absl::StrJoin(upstreams, ","), gateway_flags);
 }
 
 void ServiceStack::Launch(Running& r, const std::vector<std::string>& more_flags) {
@@ -96,18 +111,22 @@ void ServiceStack::Start(const std::string& name, const std::vector<std::string>
 }
 
 bool ServiceStack::WaitReady(absl::Duration timeout) const {
-  if (Eventually([&] { return HttpCall(gateway_->http(), "GET", "/readyz").status == 200; },
-                 timeout)) {
-    return true;
-  }
-  // Say why: a service that exited shows its log.
-  for (const Running& r : services_) {
-    if (r.process != nullptr && !r.process->running()) {
-      std::ifstream log(secrets_.dir + "/" + r.name + ".log");
-      std::cerr << "zp-" << r.name << " exited; its log:\n" << log.rdbuf() << "\n";
+  // A process that exited will not become ready: stop waiting at once and show its log.
+  auto any_exited = [&] {
+    bool exited = !gateway_->running();
+    for (const Running& r : services_) {
+      exited = exited || (r.process != nullptr && !r.process->running());
     }
+    return exited;
+  };
+  bool ready = Eventually(
+      [&] { return any_exited() || HttpCall(gateway_->http(), "GET", "/readyz").status == 200; },
+      timeout);
+  bool exited = gateway_->ExitedWithLog();
+  for (const Running& r : services_) {
+    exited = (r.process != nullptr && r.process->ExitedWithLog("zp-" + r.name)) || exited;
   }
-  return false;
+  return ready && !exited;
 }
 
 std::string ServiceStack::Token(std::vector<std::string> roles,

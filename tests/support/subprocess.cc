@@ -1,19 +1,22 @@
 #include "tests/support/subprocess.h"
 
-#include <cstdio>
-
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <utility>
 
 namespace zp::testing {
 
 Subprocess::Subprocess(std::vector<std::string> argv, std::map<std::string, std::string> env,
-                       std::string log_file) {
+                       std::string log_file)
+    : log_file_(std::move(log_file)) {
   pid_ = fork();
   if (pid_ == 0) {
     // Dies with the test process, even when the test is killed (ctest timeout).
@@ -25,7 +28,7 @@ Subprocess::Subprocess(std::vector<std::string> argv, std::map<std::string, std:
     for (const auto& [k, v] : env) {
       setenv(k.c_str(), v.c_str(), 1);
     }
-    int fd = open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    int fd = open(log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd >= 0) {
       dup2(fd, STDOUT_FILENO);
       dup2(fd, STDERR_FILENO);
@@ -55,6 +58,15 @@ bool Subprocess::running() {
     exited_ = true;
     return false;
   }
+  return true;
+}
+
+bool Subprocess::ExitedWithLog(const std::string& name) {
+  if (running()) {
+    return false;
+  }
+  std::ifstream log(log_file_);
+  std::cerr << name << " exited; its log:\n" << log.rdbuf() << "\n";
   return true;
 }
 

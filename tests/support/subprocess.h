@@ -19,6 +19,9 @@ class Subprocess {
 
   pid_t pid() const { return pid_; }
   bool running();
+  // True when the process has exited; then writes "<name> exited; its log:" and the log to
+  // stderr, so that a test waiting for it says why it never became ready.
+  bool ExitedWithLog(const std::string& name);
   void Signal(int sig);
   // Sends `sig` and waits for the process to exit; returns its wait status.
   int Stop(int sig);
@@ -26,6 +29,7 @@ class Subprocess {
  private:
   pid_t pid_ = -1;
   bool exited_ = false;
+  std::string log_file_;
 };
 
 // Runs a shell command with extra environment variables; returns its exit code.

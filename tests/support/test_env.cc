@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <random>
 
 #include "absl/strings/numbers.h"
@@ -134,7 +135,9 @@ int FreePort() {
     }
     return port;  // fd stays open: the reservation lasts as long as this process
   }
-  return 0;
+  // Port 0 would let each server pick its own, unknown to the test: stop loudly instead.
+  std::cerr << "FreePort: every port from " << low << " to " << high << " is taken\n";
+  std::abort();
 }
 
 }  // namespace zp::testing
