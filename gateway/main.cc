@@ -21,7 +21,7 @@
 namespace {
 
 std::vector<zp::core::Setting> Settings() {
-  return {
+  std::vector<zp::core::Setting> settings = {
       {"https_address", "127.0.0.1:8443", "HTTPS listen address (host:port); empty disables"},
       {"http_address", "127.0.0.1:8080",
        "plain HTTP listen address, for local use; empty disables"},
@@ -48,12 +48,11 @@ std::vector<zp::core::Setting> Settings() {
       {"anonymous_burst", "30", "requests an anonymous client IP may burst"},
       {"anonymous_rate", "2", "requests per second an anonymous client IP regains"},
       {"redis_address", "127.0.0.1:56379", "Redis host:port"},
-      {"jwks_file", ".run/jwt/jwks.json", "JSON Web Key Set that verifies bearer tokens"},
-      {"jwt_issuer", "https://auth.zeropapier.local", "expected iss"},
-      {"jwt_audience", "zeropapier", "expected aud"},
       {"drain_timeout", "10s", "time in-flight requests get after SIGTERM"},
       {"log_level", "info", "trace, debug, info, warn or error"},
   };
+  for (zp::core::Setting& s : zp::auth::JwtSettings()) settings.push_back(std::move(s));
+  return settings;
 }
 
 int Fail(const std::string& what) {
@@ -128,9 +127,11 @@ int main(int argc, char** argv) {
   }
   std::string openapi = zp::gateway::OpenApiDocument(**routes);
 
-  auto verifier = zp::auth::JwtVerifier::FromJwksFile(
-      config->String("jwks_file"),
-      {config->String("jwt_issuer"), config->String("jwt_audience"), absl::Seconds(30)});
+  auto jwt_options = zp::auth::JwtOptionsFromConfig(*config);
+  if (!jwt_options.ok()) {
+    return Fail(std::string(jwt_options.status().message()));
+  }
+  auto verifier = zp::auth::JwtVerifier::FromJwksFile(config->String("jwks_file"), *jwt_options);
   if (!verifier.ok()) {
     return Fail(std::string(verifier.status().message()));
   }

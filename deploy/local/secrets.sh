@@ -31,9 +31,10 @@ for service in watiqa; do
     rm -f "$jwt/jwks.json"
   fi
   openssl pkey -in "$key" -pubout -out "$jwt/services/$service.pub.pem"
-  jwks_keys+=("$(cat "$key.kid")=$jwt/services/$service.pub.pem")
+  jwks_keys+=("$(cat "$key.kid")=$jwt/services/$service.pub.pem=$service")
 done
-if [ ! -f "$jwt/jwks.json" ]; then
+# A JWKS written before service keys were marked as such is written again.
+if [ ! -f "$jwt/jwks.json" ] || ! grep -q '"zp_service"' "$jwt/jwks.json"; then
   "$zpctl" jwks "${jwks_keys[@]}" >"$jwt/jwks.json"
 fi
 

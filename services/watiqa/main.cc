@@ -60,15 +60,10 @@ int main(int argc, char** argv) {
   for (const auto* d : {&ttl, &poll, &cap}) {
     if (!d->ok()) return Fail(std::string(d->status().message()));
   }
-  const std::string key_file = config.String("service_key_file");
-  auto kid = zp::core::ReadFile(key_file + ".kid");
-  if (!kid.ok()) return Fail(std::string(kid.status().message()));
-  auto signer = zp::auth::JwtSigner::FromPemFile(key_file,
-                                                 std::string(absl::StripAsciiWhitespace(*kid)));
-  if (!signer.ok()) return Fail(std::string(signer.status().message()));
-
   const zp::core::Clock& clock = zp::core::SystemClock::Instance();
-  zp::watiqa::ServiceToken token(*std::move(signer), "watiqa", clock);
+  auto token = zp::service::ServiceToken::FromKeyFile(config.String("service_key_file"), "watiqa",
+                                                      clock);
+  if (!token.ok()) return Fail(std::string(token.status().message()));
   // SGEC's calls counted and timed like every gRPC client's (zp_grpc_client_*).
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(
@@ -77,7 +72,7 @@ int main(int argc, char** argv) {
       grpc::experimental::CreateCustomChannelWithInterceptors(
           config.String("sgec_address"), grpc::InsecureChannelCredentials(),
           zp::rpc::ServiceChannelArguments(), std::move(interceptors)),
-      token);
+      **token);
   zp::redis::Options redis_options = zp::redis::OptionsForAddress(config.String("redis_address"));
   redis_options.connect_timeout = absl::Milliseconds(200);
   redis_options.command_timeout = absl::Milliseconds(200);

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <fstream>
 
+#include <grpcpp/grpcpp.h>
+
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -15,7 +17,10 @@
 #include "tests/support/service_stack.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_env.h"
+#include "zp/core/uuid.h"
 #include "zp/pg/connection.h"
+#include "zp/service/service_token.h"
+#include "zp/sgec/v1/sgec.grpc.pb.h"
 
 namespace zp::testing {
 namespace {
@@ -76,6 +81,44 @@ TEST_CASE("sgec e2e: a citizen's extract over HTTPS, its PDF, and public verific
   CHECK(not_found >= 18);
   CHECK(limited >= 8);
   CHECK_FALSE(retry_after.empty());
+}
+
+TEST_CASE("sgec e2e: a service token signed by the user-token key prints nothing",
+          "[e2e][sgec][documents]") {
+  ServiceStack s("sgec", "zp.sgec.v1.CivilRegistry");
+  REQUIRE(s.WaitReady());
+  Struct act = RegisteredBirth(s);
+  const std::string path = "/v1/sgec/acts/" + Str(act, "id") + ":issueCopy";
+  const std::string body = R"({"kind":"FULL_COPY","orderReference":"hello"})";
+  // The forged identity: WATIQA's subject and the service role under the key of user tokens.
+  const std::string forged = s.Token({"service"}, {"MA"}, "", "service:watiqa");
+  auto through_gateway = s.Call("POST", path, forged, body);
+  CHECK(through_gateway.status == 401);
+  CHECK(through_gateway.body.find("TOKEN_INVALID") != std::string::npos);
+  // Straight to SGEC's own port, past the gateway: the service verifies it the same way.
+  auto channel = grpc::CreateChannel(s.grpc_address(), grpc::InsecureChannelCredentials());
+  auto stub = sgec::v1::CivilRegistry::NewStub(channel);
+  sgec::v1::IssueCopyRequest r;
+  r.set_request_id(core::NewUuidV7());
+  r.set_act_id(Str(act, "id"));
+  r.set_kind(sgec::v1::FULL_COPY);
+  r.set_order_reference("hello");
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + forged);
+  documents::v1::Document out;
+  CHECK(stub->IssueCopy(&ctx, r, &out).error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  // WATIQA's own key, but a token that grants no request (as a leaked one could be): refused.
+  auto own = service::ServiceToken::FromKeyFile(s.secrets().dir + "/jwt/services/watiqa.pem",
+                                                "watiqa");
+  REQUIRE(own.ok());
+  auto leaked = s.Call("POST", path, *(*own)->Get(), body);
+  CHECK(leaked.status == 403);
+  CHECK(leaked.body.find("REQUEST_NOT_GRANTED") != std::string::npos);
+  auto db = pg::Connection::Open(PgServerUrl(), {{"dbname", s.database()}});
+  REQUIRE(db.ok());
+  auto documents = (*db)->Exec("SELECT count(*) FROM documents");
+  REQUIRE(documents.ok());
+  CHECK(documents->Int(0, 0) == 0);
 }
 
 TEST_CASE("sgec e2e: zpctl import killed halfway, then run again: every record once",

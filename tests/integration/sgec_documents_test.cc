@@ -6,6 +6,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "tests/integration/sgec_fixture.h"
 #include "tests/support/pdf_text.h"
+#include "zp/auth/grants.h"
 #include "zp/core/files.h"
 #include "zp/documents/codes.h"
 
@@ -113,6 +114,60 @@ TEST_CASE("sgec documents: a full copy and an extract, signed with the published
   CHECK(retried->id() == first->id());
   CHECK(f.Count("SELECT count(*) FROM documents") == 3);
   CHECK(f.Count("SELECT count(*) FROM outbox WHERE event_type = 'zp.sgec.v1.DocumentIssued'") == 3);
+}
+
+// WATIQA's service principal as its own key's token gives it (zp/auth/jwt.h binds the identity to
+// the key), with the grants its token carries.
+Caller Watiqa(std::initializer_list<v1::IssueCopyRequest> granted,
+              const std::string& subject = "service:watiqa") {
+  auth::Principal p = P(subject, {"service"}, {"MA"});
+  for (const v1::IssueCopyRequest& r : granted) {
+    p.authorization_details.push_back(
+        *auth::RequestGrant("zp.sgec.v1.CivilRegistry.IssueCopy", r));
+  }
+  return C(std::move(p));
+}
+
+TEST_CASE("sgec documents: a service issues only the copy its token grants",
+          "[integration][sgec][documents]") {
+  SgecFixture f;
+  v1::Act act = f.Registered(f.BirthOf(3));
+  v1::IssueCopyRequest ordered = CopyOf(act.id(), v1::FULL_COPY);
+  ordered.set_order_reference("WTQ-2026-00000042-X");
+  auto denied = [&](const Caller& c, const v1::IssueCopyRequest& r) {
+    auto d = f.registry().IssueCopy(c, r);
+    return d.status().code() == absl::StatusCode::kPermissionDenied &&
+           Reason(d.status()) == "REQUEST_NOT_GRANTED";
+  };
+  // No grant at all: the token of a service is not enough (it printed any act before).
+  CHECK(denied(Watiqa({}), ordered));
+  // A grant of another request: another act, kind, order or request id.
+  v1::IssueCopyRequest other = ordered;
+  other.set_order_reference("hello");
+  CHECK(denied(Watiqa({ordered}), other));
+  other = ordered;
+  other.set_kind(v1::EXTRACT);
+  CHECK(denied(Watiqa({ordered}), other));
+  other = ordered;
+  other.set_request_id(core::NewUuidV7());
+  CHECK(denied(Watiqa({ordered}), other));
+  // Another service with the very grant.
+  CHECK(denied(Watiqa({ordered}, "service:chikaya"), ordered));
+  // No order reference: named.
+  v1::IssueCopyRequest unordered = CopyOf(act.id(), v1::FULL_COPY);
+  auto missing = f.registry().IssueCopy(Watiqa({unordered}), unordered);
+  CHECK(missing.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(core::FieldViolationsOf(missing.status()).at(0).field == "order_reference");
+  CHECK(f.Count("SELECT count(*) FROM documents") == 0);
+
+  // The granted request is served, and again (the same document) when it is repeated.
+  auto issued = f.registry().IssueCopy(Watiqa({ordered}), ordered);
+  INFO(issued.status().ToString());
+  REQUIRE(issued.ok());
+  auto repeated = f.registry().IssueCopy(Watiqa({ordered}), ordered);
+  REQUIRE(repeated.ok());
+  CHECK(repeated->id() == issued->id());
+  CHECK(f.Count("SELECT count(*) FROM documents") == 1);
 }
 
 TEST_CASE("sgec documents: who may issue and read copies", "[integration][sgec][documents]") {

@@ -82,12 +82,10 @@ class WatiqaFixture {
     pool_ = std::move(migrated.pool);
     clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 6, 15, 10, 0, 0), absl::UTCTimeZone()));
 
-    const std::string key = secrets_.dir + "/jwt/services/watiqa.pem";
-    auto kid = core::ReadFile(key + ".kid");
-    REQUIRE(kid.ok());
-    auto signer = auth::JwtSigner::FromPemFile(key, std::string(absl::StripAsciiWhitespace(*kid)));
-    REQUIRE(signer.ok());
-    token_ = std::make_unique<ServiceToken>(*std::move(signer), "watiqa");
+    auto token =
+        service::ServiceToken::FromKeyFile(secrets_.dir + "/jwt/services/watiqa.pem", "watiqa");
+    REQUIRE(token.ok());
+    token_ = *std::move(token);
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", sgec_port_),
                                    grpc::InsecureChannelCredentials());
     grpc_registry_ = std::make_unique<GrpcCivilRegistry>(channel_, *token_);
@@ -240,7 +238,7 @@ class WatiqaFixture {
   std::unique_ptr<pg::TestDatabase> db_;
   std::unique_ptr<pg::Pool> pool_;
   core::ManualClock clock_;
-  std::unique_ptr<ServiceToken> token_;
+  std::unique_ptr<service::ServiceToken> token_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<GrpcCivilRegistry> grpc_registry_;
   std::unique_ptr<FlakyRegistry> registry_;

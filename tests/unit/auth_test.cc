@@ -3,6 +3,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_split.h"
 #include "tests/support/keys.h"
+#include "zp/auth/grants.h"
 #include "zp/auth/jwk.h"
 #include "zp/auth/jwt.h"
 #include "zp/core/status.h"
@@ -64,13 +65,125 @@ TEST_CASE("jwt: keys rotate: a token of any published kid verifies", "[auth]") {
   CHECK(ReasonOfVerify(f, *lying->Sign(f.Claims(), f.clock.Now())) == "TOKEN_INVALID");
 }
 
-TEST_CASE("jwt: an expired token is refused, within the leeway it passes", "[auth]") {
+TEST_CASE("jwt: an expired token is refused past the clock skew (2 s by default)", "[auth]") {
   Fixture f;
+  CHECK(JwtOptions().clock_skew == absl::Seconds(2));
   std::string token = f.Token(f.Claims());
-  f.clock.Advance(absl::Hours(1) + absl::Seconds(20));
+  CHECK(f.verifier->Verify(token).ok());  // remembered by the verifier's cache from here on
+  f.clock.Advance(absl::Hours(1) + absl::Seconds(2));
   CHECK(f.verifier->Verify(token).ok());
-  f.clock.Advance(absl::Seconds(20));
+  f.clock.Advance(absl::Seconds(1));
   CHECK(ReasonOfVerify(f, token) == "TOKEN_EXPIRED");
+  // Without skew, the first second past exp refuses it.
+  v1::JsonWebKeySet set;
+  *set.add_keys() = *JwkFromPem(f.key.public_pem, "k1");
+  JwtOptions strict;
+  strict.clock_skew = absl::ZeroDuration();
+  core::ManualClock clock{f.clock.Now() - absl::Hours(1) - absl::Seconds(3)};
+  auto verifier = *JwtVerifier::FromJwks(JwksToJson(set), strict, clock);
+  CHECK(verifier->Verify(token).ok());
+  clock.Advance(absl::Hours(1));
+  CHECK(verifier->Verify(token).ok());
+  clock.Advance(absl::Seconds(1));
+  CHECK(core::ReasonOf(verifier->Verify(token).status()) == "TOKEN_EXPIRED");
+}
+
+TEST_CASE("jwt: the clock skew is a setting, bounded", "[auth]") {
+  auto parse = [](std::vector<const char*> args) {
+    args.insert(args.begin(), "test");
+    return core::Config::Parse(JwtSettings(), static_cast<int>(args.size()), args.data(),
+                               [](const std::string&) { return std::nullopt; });
+  };
+  auto defaults = JwtOptionsFromConfig(*parse({}));
+  REQUIRE(defaults.ok());
+  CHECK(defaults->clock_skew == absl::Seconds(2));
+  auto set = JwtOptionsFromConfig(*parse({"--jwt_clock_skew=0s"}));
+  REQUIRE(set.ok());
+  CHECK(set->clock_skew == absl::ZeroDuration());
+  CHECK_FALSE(JwtOptionsFromConfig(*parse({"--jwt_clock_skew=1h"})).ok());
+  CHECK_FALSE(JwtOptionsFromConfig(*parse({"--jwt_clock_skew=-1s"})).ok());
+}
+
+// A JWKS with the key of user tokens (k1) and WATIQA's own key (svc-w).
+struct ServiceKeys : Fixture {
+  testing::EcKeyPair service_key = testing::GenerateEcKeyPair();
+  std::unique_ptr<JwtSigner> service_signer = *JwtSigner::FromPem(service_key.private_pem, "svc-w");
+
+  ServiceKeys() {
+    v1::JsonWebKeySet set;
+    *set.add_keys() = *JwkFromPem(key.public_pem, "k1");
+    v1::JsonWebKey own = *JwkFromPem(service_key.public_pem, "svc-w");
+    own.set_zp_service("watiqa");
+    *set.add_keys() = own;
+    // The JWKS as a file would hold it, read back.
+    const std::string json = JwksToJson(set);
+    REQUIRE(json.find("\"zp_service\": \"watiqa\"") != std::string::npos);
+    verifier = *JwtVerifier::FromJwks(json, JwtOptions(), clock);
+  }
+  static TokenClaims Service(const std::string& subject, std::vector<std::string> roles) {
+    TokenClaims c;
+    c.subject = subject;
+    c.roles = std::move(roles);
+    c.territories = {"MA"};
+    c.lifetime = absl::Minutes(5);
+    return c;
+  }
+};
+
+TEST_CASE("jwt: a service identity verifies only under that service's own key", "[auth]") {
+  ServiceKeys f;
+  auto own = f.verifier->Verify(
+      *f.service_signer->Sign(ServiceKeys::Service("service:watiqa", {"service"}), f.clock.Now()));
+  INFO(own.status().ToString());
+  REQUIRE(own.ok());
+  CHECK(own->ServiceName() == "watiqa");
+  // The key that signs user tokens cannot claim a service identity, however it is put.
+  for (const TokenClaims& forged :
+       {ServiceKeys::Service("service:watiqa", {"service"}),
+        ServiceKeys::Service("agent-7", {"service"}),
+        ServiceKeys::Service("service:watiqa", {"civil_officer"}),
+        ServiceKeys::Service("service:watiqa", {"citizen", "service"})}) {
+    CHECK(ReasonOfVerify(f, f.Token(forged)) == "TOKEN_INVALID");
+  }
+  // And a service's key signs nothing but that service's identity.
+  TokenClaims citizen = ServiceKeys::Service("citizen-1", {"citizen"});
+  citizen.idcs = "AB1234567";
+  for (const TokenClaims& misused :
+       {ServiceKeys::Service("service:chikaya", {"service"}), citizen,
+        ServiceKeys::Service("service:watiqa", {"service", "civil_officer"}),
+        ServiceKeys::Service("service:watiqa", {})}) {
+    CHECK(ReasonOfVerify(f, *f.service_signer->Sign(misused, f.clock.Now())) == "TOKEN_INVALID");
+  }
+  // The user key still signs user tokens.
+  CHECK(f.verifier->Verify(f.Token(f.Claims())).ok());
+  CHECK(f.verifier->Verify(f.Token(f.Claims()))->ServiceName().empty());
+}
+
+TEST_CASE("jwt: a request grant covers that request and no other", "[auth]") {
+  ServiceKeys f;
+  google::protobuf::Struct request;  // any message will do; a Struct keeps the test self-contained
+  (*request.mutable_fields())["act_id"].set_string_value("0190a8a0-0000-7000-8000-000000000001");
+  (*request.mutable_fields())["order_reference"].set_string_value("WTQ-2026-00000001-K");
+  TokenClaims claims = ServiceKeys::Service("service:watiqa", {"service"});
+  claims.authorization_details.push_back(*RequestGrant("zp.x.v1.S.Issue", request));
+  auto p = f.verifier->Verify(*f.service_signer->Sign(claims, f.clock.Now()));
+  REQUIRE(p.ok());
+  REQUIRE(p->authorization_details.size() == 1);
+  CHECK(GrantsRequest(*p, "zp.x.v1.S.Issue", request));
+  CHECK_FALSE(GrantsRequest(*p, "zp.x.v1.S.Revoke", request));
+  google::protobuf::Struct other = request;
+  (*other.mutable_fields())["order_reference"].set_string_value("hello");
+  CHECK_FALSE(GrantsRequest(*p, "zp.x.v1.S.Issue", other));
+  other = request;
+  (*other.mutable_fields())["kind"].set_string_value("FULL_COPY");
+  CHECK_FALSE(GrantsRequest(*p, "zp.x.v1.S.Issue", other));
+  // authorization_details that is not a list of objects is refused.
+  const std::string exp = std::to_string(absl::ToUnixSeconds(f.clock.Now()) + 60);
+  CHECK(ReasonOfVerify(f, *f.service_signer->SignRaw(
+                              R"({"sub":"service:watiqa","roles":["service"],)"
+                              R"("iss":"https://auth.zeropapier.local","aud":"zeropapier",)"
+                              R"("authorization_details":"all","exp":)" + exp + "}",
+                              {{"kid", "svc-w"}})) == "TOKEN_INVALID");
 }
 
 TEST_CASE("jwt: a token used before nbf is refused", "[auth]") {

@@ -12,7 +12,7 @@ void Usage() {
                "commands:\n"
                "  token   mint a development JWT with the local key pair\n"
                "          zpctl token --roles civil_agent --territories 01.511.01.01 [--sub S]\n"
-               "  jwks    print a JWKS for PEM public keys: zpctl jwks KID=FILE [KID=FILE...]\n"
+               "  jwks    print a JWKS for PEM public keys: zpctl jwks KID=FILE[=SERVICE] ...\n"
                "  sgec    civil registry: historical import and its report\n"
                "          ZP_TOKEN=T zpctl sgec import FILE.ndjson [--address 127.0.0.1:50101]\n"
                "          ZP_TOKEN=T zpctl sgec report IMPORT_ID\n"

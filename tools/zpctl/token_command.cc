@@ -81,9 +81,12 @@ int TokenCommand(int argc, const char* const* argv) {
 int JwksCommand(int argc, const char* const* argv) {
   zp::auth::v1::JsonWebKeySet set;
   for (int i = 1; i < argc; ++i) {
-    std::vector<std::string> pair = absl::StrSplit(argv[i], absl::MaxSplits('=', 1));
-    if (pair.size() != 2) {
-      std::cerr << "zpctl jwks: arguments are KID=PUBLIC_KEY_FILE\n";
+    // KID=PUBLIC_KEY_FILE for a key of user tokens, KID=PUBLIC_KEY_FILE=SERVICE for a service's
+    // own key (only that service's identity verifies under it).
+    std::vector<std::string> pair = absl::StrSplit(argv[i], absl::MaxSplits('=', 2));
+    if (pair.size() < 2 || pair[0].empty() || pair[1].empty() ||
+        (pair.size() == 3 && pair[2].empty())) {
+      std::cerr << "zpctl jwks: arguments are KID=PUBLIC_KEY_FILE or KID=PUBLIC_KEY_FILE=SERVICE\n";
       return 2;
     }
     absl::StatusOr<std::string> pem = core::ReadFile(pair[1]);
@@ -96,6 +99,7 @@ int JwksCommand(int argc, const char* const* argv) {
       std::cerr << "zpctl jwks: " << pair[1] << ": " << jwk.status().message() << "\n";
       return 1;
     }
+    if (pair.size() == 3) jwk->set_zp_service(pair[2]);
     *set.add_keys() = *jwk;
   }
   std::cout << auth::JwksToJson(set);

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -42,24 +43,67 @@ std::vector<std::string> Strings(const google::protobuf::Value& v) {
   return out;
 }
 
+// A service's key signs only that service's identity; any other key signs no service identity.
+absl::Status CheckServiceBinding(const Principal& p, absl::string_view key_service) {
+  const bool claims_service = p.HasRole(roles::kService) ||
+                              absl::StartsWith(p.subject, kServiceSubjectPrefix);
+  if (key_service.empty()) {
+    if (claims_service) return Invalid("a service identity needs its service's own key");
+    return absl::OkStatus();
+  }
+  if (p.subject != absl::StrCat(kServiceSubjectPrefix, key_service) ||
+      p.roles != std::vector<std::string>{std::string(roles::kService)} || !p.idcs.empty()) {
+    return Invalid(absl::StrCat("the key of service ", key_service,
+                                " signs only that service's own tokens"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+std::vector<core::Setting> JwtSettings() {
+  const JwtOptions defaults;
+  return {
+      {"jwks_file", ".run/jwt/jwks.json", "JSON Web Key Set that verifies bearer tokens"},
+      {"jwt_issuer", defaults.issuer, "expected iss of bearer tokens"},
+      {"jwt_audience", defaults.audience, "expected aud of bearer tokens"},
+      {"jwt_clock_skew", absl::FormatDuration(defaults.clock_skew),
+       "clock skew tolerated on exp and nbf: a token is refused once past exp + this"},
+  };
+}
+
+absl::StatusOr<JwtOptions> JwtOptionsFromConfig(const core::Config& config) {
+  JwtOptions options;
+  options.issuer = config.String("jwt_issuer");
+  options.audience = config.String("jwt_audience");
+  ASSIGN_OR_RETURN(options.clock_skew, config.Duration("jwt_clock_skew"));
+  if (options.clock_skew < absl::ZeroDuration() || options.clock_skew > absl::Minutes(5)) {
+    return absl::InvalidArgumentError("jwt_clock_skew: between 0s and 5m");
+  }
+  return options;
+}
 
 absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::FromJwks(absl::string_view jwks_json,
                                                                    JwtOptions options,
                                                                    const core::Clock& clock) {
   ASSIGN_OR_RETURN(zp::auth::v1::JsonWebKeySet set, ParseJwks(jwks_json));
-  std::map<std::string, std::string> pem_by_kid;
+  std::map<std::string, Key> key_by_kid;
   for (const auto& jwk : set.keys()) {
     if (jwk.kid().empty()) {
       return absl::InvalidArgumentError("JWKS: every key needs a kid");
     }
-    ASSIGN_OR_RETURN(pem_by_kid[jwk.kid()], PemFromJwk(jwk));
+    if (key_by_kid.count(jwk.kid()) != 0) {
+      return absl::InvalidArgumentError(absl::StrCat("JWKS: kid ", jwk.kid(), " appears twice"));
+    }
+    Key& key = key_by_kid[jwk.kid()];
+    ASSIGN_OR_RETURN(key.pem, PemFromJwk(jwk));
+    key.service = jwk.zp_service();
   }
-  if (pem_by_kid.empty()) {
+  if (key_by_kid.empty()) {
     return absl::InvalidArgumentError("JWKS: no keys");
   }
   return std::unique_ptr<JwtVerifier>(
-      new JwtVerifier(std::move(pem_by_kid), std::move(options), clock));
+      new JwtVerifier(std::move(key_by_kid), std::move(options), clock));
 }
 
 absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::FromJwksFile(const std::string& path,
@@ -75,7 +119,7 @@ absl::StatusOr<Principal> JwtVerifier::Verify(absl::string_view token) const {
     absl::MutexLock lock(&mu_);
     auto it = cache_.find(key);
     if (it != cache_.end()) {
-      if (clock_.Now() <= it->second.expires + options_.leeway) {
+      if (clock_.Now() <= it->second.expires + options_.clock_skew) {
         return it->second.principal;
       }
       cache_.erase(it);
@@ -114,13 +158,14 @@ absl::StatusOr<Principal> JwtVerifier::VerifyUncached(absl::string_view token,
   if (kid == nullptr) {
     return Invalid("no kid");
   }
-  auto key = pem_by_kid_.find(kid);
-  if (key == pem_by_kid_.end()) {
+  auto key = key_by_kid_.find(kid);
+  if (key == key_by_kid_.end()) {
     return Invalid(absl::StrCat("unknown kid ", kid));
   }
+  const Key& k = key->second;
   raw = nullptr;
-  if (jwt_decode(&raw, text.c_str(), reinterpret_cast<const unsigned char*>(key->second.data()),
-                 static_cast<int>(key->second.size())) != 0 ||
+  if (jwt_decode(&raw, text.c_str(), reinterpret_cast<const unsigned char*>(k.pem.data()),
+                 static_cast<int>(k.pem.size())) != 0 ||
       raw == nullptr) {
     return Invalid("bad signature");
   }
@@ -149,7 +194,7 @@ absl::StatusOr<Principal> JwtVerifier::VerifyUncached(absl::string_view token,
     return it == fields.end() ? std::string() : it->second.string_value();
   };
   const double now = absl::ToDoubleSeconds(clock_.Now() - absl::UnixEpoch());
-  const double leeway = absl::ToDoubleSeconds(options_.leeway);
+  const double leeway = absl::ToDoubleSeconds(options_.clock_skew);
   std::optional<double> exp = number("exp");
   if (!exp.has_value()) {
     return Invalid("no exp");
@@ -187,6 +232,14 @@ absl::StatusOr<Principal> JwtVerifier::VerifyUncached(absl::string_view token,
     principal.territories = Strings(it->second);
   }
   principal.idcs = string("idcs");
+  if (auto it = fields.find("authorization_details"); it != fields.end()) {
+    if (!it->second.has_list_value()) return Invalid("authorization_details is not a list");
+    for (const auto& detail : it->second.list_value().values()) {
+      if (!detail.has_struct_value()) return Invalid("an authorization detail is not an object");
+      principal.authorization_details.push_back(detail.struct_value());
+    }
+  }
+  RETURN_IF_ERROR(CheckServiceBinding(principal, k.service));
   return principal;
 }
 
@@ -245,6 +298,10 @@ absl::StatusOr<std::string> JwtSigner::Sign(const TokenClaims& claims, absl::Tim
   }
   if (!claims.idcs.empty()) {
     f["idcs"].set_string_value(claims.idcs);
+  }
+  for (const google::protobuf::Struct& detail : claims.authorization_details) {
+    *f["authorization_details"].mutable_list_value()->add_values()->mutable_struct_value() =
+        detail;
   }
   std::string json;
   (void)google::protobuf::util::MessageToJsonString(payload, &json);

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "zp/core/status.h"
 
 namespace zp::auth {
@@ -22,6 +23,22 @@ bool IsKnownRole(absl::string_view role) {
 
 bool Principal::HasRole(absl::string_view role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+absl::string_view Principal::ServiceName() const {
+  absl::string_view name = subject;
+  if (!HasRole(roles::kService) || !absl::ConsumePrefix(&name, kServiceSubjectPrefix)) return "";
+  return name;
+}
+
+std::vector<const google::protobuf::Struct*> Principal::AuthorizationDetails(
+    absl::string_view type) const {
+  std::vector<const google::protobuf::Struct*> out;
+  for (const google::protobuf::Struct& detail : authorization_details) {
+    auto it = detail.fields().find("type");
+    if (it != detail.fields().end() && it->second.string_value() == type) out.push_back(&detail);
+  }
+  return out;
 }
 
 absl::Status RequireRole(const Principal& principal,

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "prometheus/exposer.h"
+#include "zp/auth/jwt.h"
 #include "zp/core/status.h"
 #include "zp/log/log.h"
 #include "zp/metrics/interceptors.h"
@@ -16,7 +17,7 @@
 namespace zp::rpc {
 
 std::vector<core::Setting> CommonSettings(int grpc_port, int partner_port, int metrics_port) {
-  return {
+  std::vector<core::Setting> settings = {
       {"grpc_address", absl::StrCat("127.0.0.1:", grpc_port), "internal gRPC listen address"},
       {"partner_address", absl::StrCat("127.0.0.1:", partner_port),
        "partner gRPC (mutual TLS) listen address; empty disables the port"},
@@ -28,15 +29,14 @@ std::vector<core::Setting> CommonSettings(int grpc_port, int partner_port, int m
       {"drain_timeout", "10s", "time given to in-flight calls after SIGTERM"},
       {"max_message_bytes", "4194304", "largest gRPC message accepted"},
       {"log_level", "info", "trace, debug, info, warn or error"},
-      {"jwks_file", ".run/jwt/jwks.json", "JSON Web Key Set used to verify bearer tokens"},
-      {"jwt_issuer", "https://auth.zeropapier.local", "expected iss of bearer tokens"},
-      {"jwt_audience", "zeropapier", "expected aud of bearer tokens"},
       {"pg_url", "postgresql://zp@127.0.0.1:55432/postgres", "PostgreSQL server (libpq URL)"},
       {"pg_pool_size", "8", "database connections per process"},
       {"redis_address", "127.0.0.1:56379", "Redis server host:port"},
       {"kafka_bootstrap", "", "Kafka bootstrap servers; empty: read kafka_bootstrap_file"},
       {"kafka_bootstrap_file", ".run/kafka.bootstrap", "file holding the bootstrap servers"},
   };
+  for (core::Setting& s : auth::JwtSettings()) settings.push_back(std::move(s));
+  return settings;
 }
 
 absl::StatusOr<ServerOptions> ServerOptionsFromConfig(const core::Config& config,

@@ -62,9 +62,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Start(ServiceSpec spec, int ar
   }
   ASSIGN_OR_RETURN(rt->referential_, territory::Referential::LoadEmbedded());
 
-  auth::JwtOptions jwt;
-  jwt.issuer = c.String("jwt_issuer");
-  jwt.audience = c.String("jwt_audience");
+  ASSIGN_OR_RETURN(auth::JwtOptions jwt, auth::JwtOptionsFromConfig(c));
   ASSIGN_OR_RETURN(rt->verifier_, auth::JwtVerifier::FromJwksFile(c.String("jwks_file"), jwt));
 
   std::string bootstrap = c.String("kafka_bootstrap");

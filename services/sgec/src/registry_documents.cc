@@ -5,6 +5,8 @@
 #include "services/sgec/src/idcs.h"
 #include "services/sgec/src/registry.h"
 #include "services/sgec/src/registry_internal.h"
+#include "zp/auth/grants.h"
+#include "zp/sgec/v1/sgec.grpc.pb.h"
 
 namespace zp::sgec {
 
@@ -17,6 +19,25 @@ SELECT b.code, b.commune_code, b.country_code, b.territory, b.name_ar, b.name_fr
 FROM bureaus b WHERE b.code = $1)sql"};
 
 std::string DocumentName(const std::string& id) { return absl::StrCat("documents/", id); }
+
+// The one service that issues copies on its own account: WATIQA, for the orders it placed and
+// was paid for. Its token (signed with its own key, zp/auth/jwt.h) grants exactly this request,
+// so that neither a forged token nor a leaked one prints a copy no paid order asked for.
+constexpr absl::string_view kOrderingService = "watiqa";
+
+absl::Status CheckOrderGrant(const auth::Principal& p, const v1::IssueCopyRequest& r) {
+  if (r.order_reference().empty()) {
+    return core::InvalidArgumentError("order_reference", "required when a service issues");
+  }
+  static const std::string method =
+      absl::StrCat(v1::CivilRegistry::service_full_name(), ".IssueCopy");
+  if (p.ServiceName() != kOrderingService || !auth::GrantsRequest(p, method, r)) {
+    return core::ErrorWithReason(absl::StatusCode::kPermissionDenied,
+                                 "a service issues only the copies its token grants",
+                                 "REQUEST_NOT_GRANTED");
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<v1::CopyContent> ContentOf(const documents::v1::Document& d) {
   documents::v1::SignedContent signed_content;
@@ -50,9 +71,7 @@ absl::StatusOr<documents::v1::Document> Registry::IssueCopy(const Caller& c,
   if (r.kind() != v1::FULL_COPY && r.kind() != v1::EXTRACT) {
     return core::InvalidArgumentError("kind", "FULL_COPY or EXTRACT");
   }
-  if (role == roles::kService && r.order_reference().empty()) {
-    return core::InvalidArgumentError("order_reference", "required when a service issues");
-  }
+  if (role == roles::kService) RETURN_IF_ERROR(CheckOrderGrant(c.principal, r));
   if (!core::IsUuid(r.act_id())) return NotFound("act", r.act_id());
   Context ctx{c, role, r.request_id(), "IssueCopy"};
   return pg::RunIdempotent<documents::v1::Document>(

@@ -9,8 +9,6 @@
 namespace zp::watiqa {
 
 namespace {
-constexpr absl::Duration kTokenLifetime = absl::Minutes(5);
-constexpr absl::Duration kRenewBefore = absl::Minutes(1);
 
 void Prepare(grpc::ClientContext& ctx, const std::string& token, const std::string& traceparent,
              absl::Time deadline) {
@@ -19,20 +17,6 @@ void Prepare(grpc::ClientContext& ctx, const std::string& token, const std::stri
   ctx.set_deadline(absl::ToChronoTime(deadline));
 }
 }  // namespace
-
-absl::StatusOr<std::string> ServiceToken::Get() {
-  absl::MutexLock lock(&mu_);
-  const absl::Time now = clock_.Now();
-  if (now < renew_at_) return token_;
-  auth::TokenClaims claims;
-  claims.subject = absl::StrCat("service:", service_);
-  claims.roles = {std::string(auth::roles::kService)};
-  claims.territories = {"MA"};
-  claims.lifetime = kTokenLifetime;
-  ASSIGN_OR_RETURN(token_, signer_->Sign(claims, now));
-  renew_at_ = now + kTokenLifetime - kRenewBefore;
-  return token_;
-}
 
 absl::StatusOr<sgec::v1::CopyEntitlement> GrpcCivilRegistry::CheckEntitlement(
     const std::string& bearer_token, const sgec::v1::CheckCopyEntitlementRequest& request,
@@ -47,7 +31,11 @@ absl::StatusOr<sgec::v1::CopyEntitlement> GrpcCivilRegistry::CheckEntitlement(
 
 absl::StatusOr<documents::v1::Document> GrpcCivilRegistry::IssueCopy(
     const sgec::v1::IssueCopyRequest& request, absl::Time deadline) {
-  ASSIGN_OR_RETURN(std::string token, token_.Get());
+  // The grant names the method as SGEC checks it.
+  ASSIGN_OR_RETURN(std::string token,
+                   token_.ForRequest(absl::StrCat(sgec::v1::CivilRegistry::service_full_name(),
+                                                  ".IssueCopy"),
+                                     request));
   grpc::ClientContext ctx;
   Prepare(ctx, token, "", deadline);
   ctx.AddMetadata(rpc::kRequestIdHeader, request.request_id());

@@ -8,13 +8,10 @@
 #include <memory>
 #include <string>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "zp/auth/jwt.h"
-#include "zp/core/clock.h"
 #include "zp/documents/v1/documents.pb.h"
+#include "zp/service/service_token.h"
 #include "zp/sgec/v1/sgec.grpc.pb.h"
 
 namespace zp::watiqa {
@@ -27,34 +24,16 @@ class CivilRegistry {
   virtual absl::StatusOr<sgec::v1::CopyEntitlement> CheckEntitlement(
       const std::string& bearer_token, const sgec::v1::CheckCopyEntitlementRequest& request,
       const std::string& traceparent, absl::Time deadline) = 0;
-  // Issues one signed copy on WATIQA's own account (idempotent on request.request_id).
+  // Issues one signed copy on WATIQA's own account (idempotent on request.request_id), under a
+  // token that grants this request only: SGEC prints nothing a paid order did not ask for.
   virtual absl::StatusOr<documents::v1::Document> IssueCopy(
       const sgec::v1::IssueCopyRequest& request, absl::Time deadline) = 0;
-};
-
-// A short-lived token of this service (subject "service:<name>", role `service`, territory MA),
-// signed with the service's own key, whose public half the JWKS publishes. Renewed a minute
-// before it expires.
-class ServiceToken {
- public:
-  ServiceToken(std::unique_ptr<auth::JwtSigner> signer, std::string service,
-               const core::Clock& clock = core::SystemClock::Instance())
-      : signer_(std::move(signer)), service_(std::move(service)), clock_(clock) {}
-  absl::StatusOr<std::string> Get();
-
- private:
-  std::unique_ptr<auth::JwtSigner> signer_;
-  const std::string service_;
-  const core::Clock& clock_;
-  absl::Mutex mu_;
-  std::string token_ ABSL_GUARDED_BY(mu_);
-  absl::Time renew_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 
 // SGEC over gRPC on one channel.
 class GrpcCivilRegistry final : public CivilRegistry {
  public:
-  GrpcCivilRegistry(std::shared_ptr<grpc::Channel> channel, ServiceToken& token)
+  GrpcCivilRegistry(std::shared_ptr<grpc::Channel> channel, service::ServiceToken& token)
       : stub_(sgec::v1::CivilRegistry::NewStub(std::move(channel))), token_(token) {}
 
   absl::StatusOr<sgec::v1::CopyEntitlement> CheckEntitlement(
@@ -65,7 +44,7 @@ class GrpcCivilRegistry final : public CivilRegistry {
 
  private:
   std::unique_ptr<sgec::v1::CivilRegistry::Stub> stub_;
-  ServiceToken& token_;
+  service::ServiceToken& token_;
 };
 
 }  // namespace zp::watiqa

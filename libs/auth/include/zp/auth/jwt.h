@@ -13,20 +13,32 @@
 #include "absl/time/time.h"
 #include "zp/auth/principal.h"
 #include "zp/core/clock.h"
+#include "zp/core/config.h"
 
 namespace zp::auth {
 
 struct JwtOptions {
   std::string issuer = "https://auth.zeropapier.local";
   std::string audience = "zeropapier";
-  // Tolerated clock skew on exp and nbf.
-  absl::Duration leeway = absl::Seconds(30);
+  // Tolerated clock skew on exp and nbf (setting jwt_clock_skew): a token is refused once `now`
+  // is past exp + skew.
+  absl::Duration clock_skew = absl::Seconds(2);
 };
+
+// The settings that verify bearer tokens (jwks_file, jwt_issuer, jwt_audience, jwt_clock_skew),
+// shared by the gateway and every service, and the options they give.
+std::vector<core::Setting> JwtSettings();
+absl::StatusOr<JwtOptions> JwtOptionsFromConfig(const core::Config& config);
 
 // Verifies ES256 JWTs against the keys of a JWKS file, chosen by the token's `kid`; several keys
 // may be published at once, so keys rotate without downtime. Only ES256 is accepted (alg pinned:
 // `none`, HMAC and RSA tokens are refused before any key is used); exp is required, nbf, iss and
 // aud are checked. Every refusal is UNAUTHENTICATED with reason TOKEN_INVALID or TOKEN_EXPIRED.
+//
+// Service identities are bound to keys: a key whose JWK names a service (`zp_service`) verifies
+// only that service's tokens (subject "service:<name>", the one role `service`), and a token that
+// claims a service identity (that subject prefix or that role) verifies only under its service's
+// key. A key that signs user tokens can never act as a service, nor a service key as a user.
 class JwtVerifier {
  public:
   static absl::StatusOr<std::unique_ptr<JwtVerifier>> FromJwks(
@@ -40,12 +52,15 @@ class JwtVerifier {
   // expire, so that a client's repeated calls cost one signature check; exp is still checked
   // against the clock on every call.
   absl::StatusOr<Principal> Verify(absl::string_view token) const;
-  size_t key_count() const { return pem_by_kid_.size(); }
+  size_t key_count() const { return key_by_kid_.size(); }
 
  private:
-  JwtVerifier(std::map<std::string, std::string> pem_by_kid, JwtOptions options,
-              const core::Clock& clock)
-      : pem_by_kid_(std::move(pem_by_kid)), options_(std::move(options)), clock_(clock) {}
+  struct Key {
+    std::string pem;
+    std::string service;  // the service this key belongs to; "" for user tokens
+  };
+  JwtVerifier(std::map<std::string, Key> key_by_kid, JwtOptions options, const core::Clock& clock)
+      : key_by_kid_(std::move(key_by_kid)), options_(std::move(options)), clock_(clock) {}
   absl::StatusOr<Principal> VerifyUncached(absl::string_view token, absl::Time* expires) const;
 
   struct Verified {
@@ -54,7 +69,7 @@ class JwtVerifier {
   };
   static constexpr size_t kCacheLimit = 50000;
 
-  std::map<std::string, std::string> pem_by_kid_;
+  std::map<std::string, Key> key_by_kid_;
   JwtOptions options_;
   const core::Clock& clock_;
   mutable absl::Mutex mu_;
@@ -66,6 +81,8 @@ struct TokenClaims {
   std::vector<std::string> roles;
   std::vector<std::string> territories;
   std::string idcs;
+  // RFC 9396 authorization_details: what a service token is for (Principal has them back).
+  std::vector<google::protobuf::Struct> authorization_details;
   absl::Duration lifetime = absl::Hours(8);
   // Defaults: the verifier's defaults.
   std::string issuer = JwtOptions().issuer;

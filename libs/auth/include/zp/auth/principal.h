@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/struct.pb.h"
 #include "zp/territory/referential.h"
 
 namespace zp::auth {
@@ -25,7 +26,8 @@ inline constexpr absl::string_view kGovernor = "governor";
 inline constexpr absl::string_view kDgct = "dgct";
 inline constexpr absl::string_view kAuditor = "auditor";
 // A zeropapier service calling another on its own account (subject "service:<name>"), such as
-// WATIQA issuing the copies of a paid order through SGEC.
+// WATIQA issuing the copies of a paid order through SGEC. Only tokens signed by that service's
+// own key carry it (JwtVerifier).
 inline constexpr absl::string_view kService = "service";
 // Partners, identified by their client certificate on the partner port.
 inline constexpr absl::string_view kTgr = "tgr";
@@ -45,9 +47,18 @@ struct Principal {
   std::string idcs;
   // Partner name from the client certificate ("tgr", "barid", "add"); empty for users.
   std::string partner;
+  // The token's `authorization_details` (RFC 9396): what exactly a service token was minted for,
+  // such as the copies of one paid order. Each has a string field "type".
+  std::vector<google::protobuf::Struct> authorization_details = {};
 
   bool HasRole(absl::string_view role) const;
+  // "watiqa" for a verified service token of WATIQA (subject "service:watiqa"); "" otherwise.
+  absl::string_view ServiceName() const;
+  // The authorization details of that type, in the token's order.
+  std::vector<const google::protobuf::Struct*> AuthorizationDetails(absl::string_view type) const;
 };
+
+inline constexpr absl::string_view kServiceSubjectPrefix = "service:";
 
 // PERMISSION_DENIED (reason ROLE_REQUIRED) unless the principal has one of `allowed`.
 absl::Status RequireRole(const Principal& principal,
