@@ -135,10 +135,7 @@ int main(int argc, char** argv) {
   if (!verifier.ok()) {
     return Fail(std::string(verifier.status().message()));
   }
-  zp::redis::Options redis_options = zp::redis::OptionsForAddress(config->String("redis_address"));
-  redis_options.connect_timeout = absl::Milliseconds(200);
-  redis_options.command_timeout = absl::Milliseconds(200);
-  zp::redis::Pool redis(redis_options);
+  zp::redis::Pool redis(zp::redis::OptionsForRequests(config->String("redis_address")));
 
   zp::gateway::GatewayOptions options;
   options.transcode.ignore_unknown_fields = config->Bool("ignore_unknown_fields").value_or(false);

@@ -9,13 +9,10 @@ ZP_GATEWAY_HTTPS=${ZP_GATEWAY_HTTPS:-127.0.0.1:8443}
 ZP_GATEWAY_HTTP=${ZP_GATEWAY_HTTP:-127.0.0.1:8080}
 ZP_GATEWAY_METRICS=${ZP_GATEWAY_METRICS:-127.0.0.1:9100}
 
-# Services in DESIGN.md order: name, proto service, gRPC port. A service is started when its
-# binary is built (build/services/<name>/zp-<name>).
-SERVICES=(
-  "sgec zp.sgec.v1.CivilRegistry 50101"
-  "watiqa zp.watiqa.v1.Orders 50102"
-  "chikaya zp.chikaya.v1.Complaints 50103"
-)
+# Services from the services table (services/services.tsv): name, API (the gateway's upstream)
+# and gRPC port (50100 + index). A service is started when its binary is built
+# (build/services/<name>/zp-<name>).
+mapfile -t SERVICES < <(awk '!/^#/ && NF == 4 {print $1, $3, 50100 + $2}' "$ZP_ROOT/services/services.tsv")
 
 start_process() {  # start_process NAME COMMAND...
   local name=$1

@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
-#include "services/sgec/src/migrations.h"
+#include "zp/sgec/migrations.h"
 #include "services/sgec/src/names.h"
 #include "services/sgec/src/registry.h"
 #include "services/sgec/src/sgec_service.h"
@@ -194,7 +194,8 @@ int SgecBench(const BenchOptions& options) {
     RETURN_IF_ERROR(pg::EnsureDatabase(options.pg_url, kDatabase));
     auto conn = pg::Connection::Open(options.pg_url, {{"dbname", kDatabase}});
     if (!conn.ok()) return conn.status();
-    return pg::ApplyMigrations(**conn, sgec::AllMigrations()).status();
+    ASSIGN_OR_RETURN(std::vector<pg::Migration> migrations, sgec::Migrations());
+    return pg::ApplyMigrations(**conn, migrations).status();
   };
   // The generated rows follow the generator: one of another version is generated again.
   constexpr char kGeneratorVersion[] = "bench generator 3";
@@ -406,7 +407,7 @@ int SgecBench(const BenchOptions& options) {
           agent.subject = "bench-agent";
           agent.roles = {"civil_agent"};
           agent.territories = {commune};
-          sgec::Caller caller{agent, ""};
+          const sgec::Caller caller = sgec::Caller::ForPrincipal(agent);
           sgec::v1::DeclareBirthRequest r;
           r.set_request_id(core::NewUuidV7());
           r.set_bureau_code(commune);

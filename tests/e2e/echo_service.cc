@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "zp/core/status.h"
-#include "zp/rpc/call.h"
+#include "zp/rpc/method.h"
 
 namespace zp::testing {
 
@@ -12,11 +12,11 @@ grpc::Status EchoServiceImpl::Echo(grpc::ServerContext* ctx, const v1::EchoReque
   if (req->delay_ms() > 0) {
     absl::SleepFor(absl::Milliseconds(req->delay_ms()));
   }
-  rpc::Call call = rpc::Call::Anonymous(ctx);
+  const rpc::Caller call = rpc::CallOf(ctx);
   resp->set_message(req->message());
   resp->set_subject(rpc::Metadata(ctx, "authorization").empty() ? "" : "bearer");
-  resp->set_request_id(call.request_id());
-  resp->set_trace_id(call.trace_id());
+  resp->set_request_id(call.request_id);
+  resp->set_trace_id(call.trace_id);
   resp->set_idempotency_key(req->request_id());
   return grpc::Status::OK;
 }

@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "catch2/catch.hpp"
 #include "services/chikaya/src/desk.h"
-#include "services/chikaya/src/migrations.h"
+#include "zp/chikaya/migrations.h"
 #include "services/chikaya/src/scheduler.h"
 #include "services/chikaya/src/stats.h"
 
@@ -38,15 +38,15 @@ Caller As(const std::string& subject, std::initializer_list<const char*> roles,
   p.subject = subject;
   for (const char* r : roles) p.roles.emplace_back(r);
   for (const char* t : territories) p.territories.emplace_back(t);
-  return Caller{p, ""};
+  return Caller::ForPrincipal(p);
 }
 
-const Caller kAnonymous{std::nullopt, ""};
+const Caller kAnonymous = Caller::Anonymous();
 
 class ChikayaFixture {
  public:
   ChikayaFixture() {
-    testing::MigratedDatabase migrated = testing::NewMigratedDatabase(AllMigrations(), 4);
+    testing::MigratedDatabase migrated = testing::NewMigratedDatabase(Migrations().value(), 4);
     db_ = std::move(migrated.db);
     pool_ = std::move(migrated.pool);
     clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 3, 1, 9, 0, 0), absl::UTCTimeZone()));

@@ -15,7 +15,7 @@
 #include "zp/auth/jwk.h"
 #include "zp/core/status.h"
 #include "zp/metrics/interceptors.h"
-#include "zp/rpc/call.h"
+#include "zp/rpc/method.h"
 #include "zp/rpc/server.h"
 #include "zp/testing/v1/echo.grpc.pb.h"
 
@@ -31,7 +31,7 @@ class UserEcho final : public EchoService::Service {
  public:
   explicit UserEcho(const auth::JwtVerifier& verifier) : verifier_(verifier) {}
   grpc::Status Echo(grpc::ServerContext* ctx, const EchoRequest* req, EchoResponse* resp) override {
-    auto call = Call::Authenticated(ctx, verifier_);
+    auto call = CallerOf(ctx, Access::kToken, &verifier_);
     if (!call.ok()) {
       return core::ToGrpcStatus(call.status());
     }
@@ -39,9 +39,9 @@ class UserEcho final : public EchoService::Service {
       absl::SleepFor(absl::Milliseconds(req->delay_ms()));
     }
     resp->set_message(req->message());
-    resp->set_subject(call->principal().subject);
-    resp->set_request_id(call->request_id());
-    resp->set_trace_id(call->trace_id());
+    resp->set_subject(call->principal.subject);
+    resp->set_request_id(call->request_id);
+    resp->set_trace_id(call->trace_id);
     return grpc::Status::OK;
   }
   grpc::Status Fail(grpc::ServerContext*, const zp::testing::v1::FailRequest* req,
@@ -57,12 +57,12 @@ class UserEcho final : public EchoService::Service {
 class PartnerEcho final : public EchoService::Service {
  public:
   grpc::Status Echo(grpc::ServerContext* ctx, const EchoRequest* req, EchoResponse* resp) override {
-    auto call = Call::Partner(ctx);
+    auto call = CallerOf(ctx, Access::kPartner, nullptr);
     if (!call.ok()) {
       return core::ToGrpcStatus(call.status());
     }
     resp->set_message(req->message());
-    resp->set_partner(call->principal().partner);
+    resp->set_partner(call->principal.partner);
     return grpc::Status::OK;
   }
 };

@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "catch2/catch.hpp"
-#include "services/sgec/src/migrations.h"
+#include "zp/sgec/migrations.h"
 #include "services/sgec/src/registry.h"
 #include "tests/support/historical_records.h"
 #include "tests/support/keys.h"
@@ -37,7 +37,7 @@ inline auth::Principal P(const std::string& subject, std::initializer_list<const
   return p;
 }
 
-inline Caller C(auth::Principal p) { return Caller{std::move(p), ""}; }
+inline Caller C(auth::Principal p) { return Caller::ForPrincipal(std::move(p)); }
 
 // Letters from a number (tests/support/historical_records.h): distinct people get names that
 // share no trigram by accident.
@@ -60,7 +60,7 @@ inline void SetDate(common::v1::Date* d, absl::CivilDay day) {
 class SgecFixture {
  public:
   SgecFixture() {
-    testing::MigratedDatabase migrated = testing::NewMigratedDatabase(AllMigrations(), 16);
+    testing::MigratedDatabase migrated = testing::NewMigratedDatabase(Migrations().value(), 16);
     db_ = std::move(migrated.db);
     pool_ = std::move(migrated.pool);
     ref_ = *territory::Referential::LoadEmbedded();

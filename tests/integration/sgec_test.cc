@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "catch2/catch.hpp"
 #include "services/sgec/src/idcs.h"
-#include "services/sgec/src/migrations.h"
+#include "zp/sgec/migrations.h"
 #include "services/sgec/src/registry.h"
 #include "services/sgec/src/rules.h"
 #include "tests/integration/sgec_fixture.h"
@@ -19,6 +19,7 @@
 #include "zp/core/status.h"
 #include "zp/core/uuid.h"
 #include "zp/events/relay.h"
+#include "zp/sgec/v1/events.pb.h"
 #include "zp/pg/migrations.h"
 #include "zp/pg/test_database.h"
 
@@ -673,6 +674,80 @@ TEST_CASE("sgec: bureaus: principal bureaus for every commune, others and consul
   CHECK(d->bureau_code() == "C-FR-LYON");
 }
 
+// The DeclarationStateChanged events in the outbox, oldest first, as "<previous>><state>".
+std::vector<std::string> StateChanges(SgecFixture& f, const std::string& declaration_id) {
+  auto conn = f.pool().Acquire();
+  REQUIRE(conn.ok());
+  auto rows = (*conn)->Exec(
+      "SELECT value FROM outbox WHERE event_type = 'zp.sgec.v1.DeclarationStateChanged' "
+      "AND key = $1 ORDER BY id",
+      {declaration_id});
+  REQUIRE(rows.ok());
+  std::vector<std::string> out;
+  for (int i = 0; i < rows->rows(); ++i) {
+    events::v1::Event e;
+    REQUIRE(e.ParseFromString(std::string(rows->Bytes(i, 0))));
+    v1::DeclarationStateChanged changed;
+    REQUIRE(changed.ParseFromString(e.payload()));
+    CHECK(changed.declaration_id() == declaration_id);
+    CHECK(e.territory() == kAssilah);
+    out.push_back(absl::StrCat(v1::DeclarationState_Name(changed.previous_state()), ">",
+                               v1::DeclarationState_Name(changed.state()), ":",
+                               v1::DuplicateStatus_Name(changed.duplicate_status())));
+  }
+  return out;
+}
+
+TEST_CASE("sgec: every move of a declaration is an event: validated, rejected, flagged, decided",
+          "[integration][sgec]") {
+  SgecFixture f;
+  // Validated, then rejected.
+  v1::Declaration d = f.Declare(f.BirthOf(71));
+  f.Validate(d.id());
+  v1::RejectDeclarationRequest rej;
+  rej.set_request_id(core::NewUuidV7());
+  rej.set_id(d.id());
+  rej.set_reason("the child was declared at another bureau");
+  REQUIRE(f.registry().RejectDeclaration(f.Officer(), rej).ok());
+  CHECK(StateChanges(f, d.id()) ==
+        std::vector<std::string>{"DECLARED>VALIDATED:NO_MATCH", "VALIDATED>REJECTED:NO_MATCH"});
+  // Flagged at registration (the registration fails, the flag and its event stay), then decided.
+  auto first = f.BirthOf(72);
+  v1::Declaration d1 = f.Declare(first);
+  first.set_request_id(core::NewUuidV7());
+  f.Declare(first);
+  f.Validate(d1.id());
+  CHECK(Reason(f.Register(d1.id()).status()) == reasons::kPotentialDuplicate);
+  v1::ReviewDuplicateRequest review;
+  review.set_request_id(core::NewUuidV7());
+  review.set_id(d1.id());
+  review.set_decision(v1::NOT_DUPLICATE);
+  REQUIRE(f.registry().ReviewDuplicate(f.Officer(), review).ok());
+  CHECK(StateChanges(f, d1.id()) ==
+        std::vector<std::string>{"DECLARED>VALIDATED:NO_MATCH",
+                                 "VALIDATED>VALIDATED:POTENTIAL_DUPLICATE",
+                                 "VALIDATED>VALIDATED:NOT_DUPLICATE"});
+  // A retried step (same request id) writes no second event.
+  REQUIRE(f.registry().RejectDeclaration(f.Officer(), rej).ok());
+  CHECK(StateChanges(f, d.id()).size() == 2);
+  // Each event has its audit record, in the change's transaction.
+  CHECK(f.Count("SELECT count(*) FROM audit_log WHERE action IN ('sgec.ValidateDeclaration', "
+                "'sgec.RejectDeclaration', 'sgec.ReviewDuplicate', 'sgec.RegisterAct')") == 5);
+}
+
+TEST_CASE("sgec: a bureau created is an event", "[integration][sgec]") {
+  SgecFixture f;
+  v1::CreateBureauRequest create;
+  create.set_request_id(core::NewUuidV7());
+  create.mutable_bureau()->set_code("C-ES-MADRID");
+  create.mutable_bureau()->set_country_code("ES");
+  create.mutable_bureau()->mutable_name()->set_ar("القنصلية العامة للمملكة المغربية بمدريد");
+  create.mutable_bureau()->mutable_name()->set_fr("Consulat général du Maroc à Madrid");
+  REQUIRE(f.registry().CreateBureau(C(P("dgct", {"dgct"}, {"MA"})), create).ok());
+  CHECK(f.Count("SELECT count(*) FROM outbox WHERE event_type = 'zp.sgec.v1.BureauCreated' "
+                "AND key = 'C-ES-MADRID'") == 1);
+}
+
 TEST_CASE("sgec: a bureau's queue lists its open declarations, oldest first, by pages",
           "[integration][sgec]") {
   SgecFixture f;
@@ -738,7 +813,9 @@ TEST_CASE("sgec: events reach devkafka through the relay and kcat reads them",
       testing::CommandOutput(absl::StrCat("kcat -b ", testing::KafkaBootstrap(),
                           " -t zp.sgec.v1 -C -o beginning -e -q -f '%k|%s\\n' 2>/dev/null"));
   CHECK(Occurrences(out, act->id() + "|") == 1);
-  CHECK(Occurrences(out, d.id() + "|") == 1);
+  // The declaration's: submitted, then validated (DeclarationStateChanged).
+  CHECK(Occurrences(out, d.id() + "|") == 2);
+  CHECK(out.find("zp.sgec.v1.DeclarationStateChanged") != std::string::npos);
   const size_t at = out.find(act->id() + "|");
   REQUIRE(at != std::string::npos);
   CHECK(out.find("zp.sgec.v1.ActRegistered", at) != std::string::npos);

@@ -11,7 +11,7 @@
 #include "services/sgec/src/sgec_service.h"
 #include "services/watiqa/src/desk.h"
 #include "services/watiqa/src/issuer.h"
-#include "services/watiqa/src/migrations.h"
+#include "zp/watiqa/migrations.h"
 #include "tests/integration/sgec_fixture.h"
 #include "tests/support/migrated_database.h"
 #include "tests/support/secrets.h"
@@ -77,7 +77,7 @@ class WatiqaFixture {
     sgec_port_ = testing::FreePort();
     StartSgec();
 
-    testing::MigratedDatabase migrated = testing::NewMigratedDatabase(AllMigrations(), 8);
+    testing::MigratedDatabase migrated = testing::NewMigratedDatabase(Migrations().value(), 8);
     db_ = std::move(migrated.db);
     pool_ = std::move(migrated.pool);
     clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 6, 15, 10, 0, 0), absl::UTCTimeZone()));
@@ -133,6 +133,7 @@ class WatiqaFixture {
     claims.territories = territories;
     claims.idcs = idcs;
     Caller c;
+    c.via = Caller::Via::kToken;
     c.bearer_token = *secrets_.Signer()->Sign(claims);
     auto p = verifier_->Verify(c.bearer_token);
     REQUIRE(p.ok());
@@ -143,6 +144,7 @@ class WatiqaFixture {
   Caller Citizen(const std::string& idcs) { return User({"citizen"}, {}, idcs); }
   Caller Partner(const std::string& name) {
     Caller c;
+    c.via = Caller::Via::kPartner;
     auth::Principal p;
     p.subject = "partner:" + name;
     p.partner = name;

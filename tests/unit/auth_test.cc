@@ -6,6 +6,7 @@
 #include "zp/auth/grants.h"
 #include "zp/auth/jwk.h"
 #include "zp/auth/jwt.h"
+#include "zp/auth/territory_scope.h"
 #include "zp/core/status.h"
 
 namespace zp::auth {
@@ -269,6 +270,57 @@ TEST_CASE("principal: roles and territory scope", "[auth]") {
   CHECK(CanAccessTerritory(dgct, "06.141.01.0", *ref));
   Principal nobody{"n", {"agent"}, {}, "", ""};
   CHECK_FALSE(CanAccessTerritory(nobody, "01", *ref));
+}
+
+}  // namespace
+}  // namespace zp::auth
+
+namespace zp::auth {
+namespace {
+
+std::string Array(std::vector<std::string> items) { return pg::TextArray(items); }
+
+Principal WithTerritories(std::vector<std::string> territories) {
+  Principal p;
+  p.subject = "staff";
+  p.roles = {"governor"};
+  p.territories = std::move(territories);
+  return p;
+}
+
+TEST_CASE("territory scope: the codes and what lies below them, as two SQL parameters",
+          "[auth]") {
+  const TerritoryScope within = TerritoryScope::Of(WithTerritories({"01.511", "06.141.01.0"}));
+  CHECK_FALSE(within.national());
+  CHECK(within.codes().value() == Array({"01.511", "06.141.01.0"}));
+  CHECK(within.prefixes().value() == Array({"01.511.%", "06.141.01.0.%"}));
+  // An authority's own staff: the codes only, nothing below.
+  const TerritoryScope exact =
+      TerritoryScope::Of(WithTerritories({"01.511.01.01"}), TerritoryScope::Depth::kExact);
+  CHECK(exact.codes().value() == Array({"01.511.01.01"}));
+  CHECK(exact.prefixes().value() == Array({}));
+  // MA: national, NULL codes (every row); with kExact, MA is only the code MA.
+  const TerritoryScope national = TerritoryScope::Of(WithTerritories({"01", "MA"}));
+  CHECK(national.national());
+  CHECK_FALSE(national.codes().value().has_value());
+  CHECK_FALSE(national.prefixes().value().has_value());
+  CHECK_FALSE(TerritoryScope::Of(WithTerritories({"MA"}), TerritoryScope::Depth::kExact).national());
+  // No territory: a code that matches nothing, never NULL.
+  const TerritoryScope nothing = TerritoryScope::Of(WithTerritories({}));
+  CHECK(nothing.codes().value() == Array({""}));
+  CHECK(TerritoryScope::Nothing().codes().value() == Array({""}));
+  CHECK(TerritoryScope::Within("MA").national());
+  CHECK(TerritoryScope::Within("01.511").prefixes().value() == Array({"01.511.%"}));
+  // The condition every scoped query states.
+  CHECK(std::string(ZP_IN_TERRITORY_SCOPE("territory", "$2", "$3")) ==
+        "($2::text[] IS NULL OR territory = ANY($2::text[]) OR territory LIKE ANY($3::text[]))");
+}
+
+TEST_CASE("roles: any of a list", "[auth]") {
+  const Principal p = WithTerritories({});
+  CHECK(HasAnyRole(p, {roles::kDgct, roles::kGovernor}));
+  CHECK_FALSE(HasAnyRole(p, {roles::kDgct, roles::kAuditor}));
+  CHECK_FALSE(HasAnyRole(p, {}));
 }
 
 }  // namespace

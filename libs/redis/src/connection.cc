@@ -15,6 +15,13 @@ Options OptionsForAddress(absl::string_view host_port) {
   return options;
 }
 
+Options OptionsForRequests(absl::string_view host_port) {
+  Options options = OptionsForAddress(host_port);
+  options.connect_timeout = absl::Milliseconds(200);
+  options.command_timeout = absl::Milliseconds(200);
+  return options;
+}
+
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const Options& options) {
   ContextPtr ctx(redisConnectWithTimeout(options.host.c_str(), options.port,
                                          absl::ToTimeval(options.connect_timeout)));

@@ -5,7 +5,7 @@
 
 #include "zp/log/log.h"
 #include "zp/metrics/interceptors.h"
-#include "zp/rpc/call.h"
+#include "zp/rpc/metadata.h"
 
 namespace zp::rpc {
 namespace {

@@ -1,42 +1,41 @@
 #pragma once
 
-// gRPC face of the complaints desk. Public methods (Submit, TrackComplaint, Reopen, Close, Rate,
-// ListCategories) accept calls without a token; a token, when present, must verify.
+// The gRPC face of the complaints desk: one row per method, who may call it and what serves it.
+// Public methods take calls without a token (a token, when sent, must verify).
 
 #include "services/chikaya/src/desk.h"
 #include "zp/auth/jwt.h"
 #include "zp/chikaya/v1/chikaya.grpc.pb.h"
+#include "zp/rpc/method.h"
 
 namespace zp::chikaya {
 
 class ComplaintsService final : public v1::Complaints::Service {
  public:
+  using Base = v1::Complaints::Service;
+  using enum rpc::Access;
   ComplaintsService(Desk& desk, const auth::JwtVerifier& verifier)
-      : desk_(desk), verifier_(verifier) {}
+      : desk_(desk), verifier_(&verifier) {}
 
-#define ZP_CHIKAYA_DECLARE(Name, Request, Response)                                    \
-  grpc::Status Name(grpc::ServerContext* ctx, const v1::Request* req, v1::Response* resp) \
-      override;
-  ZP_CHIKAYA_DECLARE(ListCategories, ListCategoriesRequest, ListCategoriesResponse)
-  ZP_CHIKAYA_DECLARE(Submit, SubmitRequest, SubmitResponse)
-  ZP_CHIKAYA_DECLARE(GetComplaint, GetComplaintRequest, Complaint)
-  ZP_CHIKAYA_DECLARE(TrackComplaint, TrackComplaintRequest, Complaint)
-  ZP_CHIKAYA_DECLARE(ListComplaints, ListComplaintsRequest, ListComplaintsResponse)
-  ZP_CHIKAYA_DECLARE(Acknowledge, TransitionRequest, Complaint)
-  ZP_CHIKAYA_DECLARE(Assign, AssignRequest, Complaint)
-  ZP_CHIKAYA_DECLARE(StartWork, TransitionRequest, Complaint)
-  ZP_CHIKAYA_DECLARE(Resolve, ResolveRequest, Complaint)
-  ZP_CHIKAYA_DECLARE(Reject, RejectRequest, Complaint)
-  ZP_CHIKAYA_DECLARE(Redirect, RedirectRequest, RedirectResponse)
-  ZP_CHIKAYA_DECLARE(Reopen, SubmitterActionRequest, Complaint)
-  ZP_CHIKAYA_DECLARE(Close, SubmitterActionRequest, Complaint)
-  ZP_CHIKAYA_DECLARE(Rate, RateRequest, Complaint)
-  ZP_CHIKAYA_DECLARE(Stats, StatsRequest, StatsResponse)
-#undef ZP_CHIKAYA_DECLARE
+  ZP_RPC_METHOD(ListCategories, kPublic, desk_.ListCategories)
+  ZP_RPC_METHOD(Submit, kPublic, desk_.Submit)
+  ZP_RPC_METHOD(GetComplaint, kToken, desk_.GetComplaint)
+  ZP_RPC_METHOD(TrackComplaint, kPublic, desk_.TrackComplaint)
+  ZP_RPC_METHOD(ListComplaints, kToken, desk_.ListComplaints)
+  ZP_RPC_METHOD(Acknowledge, kToken, desk_.Acknowledge)
+  ZP_RPC_METHOD(Assign, kToken, desk_.Assign)
+  ZP_RPC_METHOD(StartWork, kToken, desk_.StartWork)
+  ZP_RPC_METHOD(Resolve, kToken, desk_.Resolve)
+  ZP_RPC_METHOD(Reject, kToken, desk_.Reject)
+  ZP_RPC_METHOD(Redirect, kToken, desk_.Redirect)
+  ZP_RPC_METHOD(Reopen, kPublic, desk_.Reopen)
+  ZP_RPC_METHOD(Close, kPublic, desk_.Close)
+  ZP_RPC_METHOD(Rate, kPublic, desk_.Rate)
+  ZP_RPC_METHOD(Stats, kToken, desk_.Stats)
 
  private:
   Desk& desk_;
-  const auth::JwtVerifier& verifier_;
+  const auth::JwtVerifier* verifier_;
 };
 
 }  // namespace zp::chikaya

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/time_util.h"
-#include "zp/audit/audit.h"
+#include "zp/auth/territory_scope.h"
 #include "zp/chikaya/v1/events.pb.h"
 #include "zp/core/api.h"
 #include "zp/core/dates.h"
@@ -68,8 +68,7 @@ WHERE id = $1::uuid)sql"};
 constexpr pg::Query kList{"chk_list", R"sql(
 SELECT doc FROM complaints
 WHERE ($1 = '' OR authority_code = $1)
-  AND ($2::text[] IS NULL OR authority_code = ANY($2::text[])
-       OR authority_code LIKE ANY($3::text[]))
+  AND )sql" ZP_IN_TERRITORY_SCOPE("authority_code", "$2", "$3") R"sql(
   AND ($4 = '' OR submitter = $4)
   AND ($5::int = 0 OR state = $5::int)
   AND (NOT $6::bool OR overdue)
@@ -82,13 +81,6 @@ constexpr std::initializer_list<absl::string_view> kAgents = {roles::kAgent, rol
 constexpr std::initializer_list<absl::string_view> kSupervisors = {roles::kProvinceCell,
                                                                    roles::kGovernor};
 constexpr std::initializer_list<absl::string_view> kReaders = {roles::kDgct, roles::kAuditor};
-
-bool HasAny(const auth::Principal& p, std::initializer_list<absl::string_view> roles) {
-  for (absl::string_view r : roles) {
-    if (p.HasRole(r)) return true;
-  }
-  return false;
-}
 
 bool Holds(const auth::Principal& p, absl::string_view code) {
   for (const std::string& t : p.territories) {
@@ -152,18 +144,18 @@ Desk::Desk(pg::Pool& pool, std::shared_ptr<const territory::Referential> referen
     : pool_(pool),
       referential_(std::move(referential)),
       clock_(clock),
-      outbox_(std::move(topic), notifier) {}
+      recorder_(kSource, std::move(topic), notifier, clock) {}
 
 namespace {
 
 // Who reads a complaint: its submitter, staff of its authority, the supervision cells and
 // governors above it, DGCT and auditors within their territory.
 bool CanRead(const Caller& c, const v1::Complaint& doc, const territory::Referential& ref) {
-  if (!c.principal.has_value()) return false;
-  const auth::Principal& p = *c.principal;
+  if (c.anonymous()) return false;
+  const auth::Principal& p = c.principal;
   if (!doc.submitter().empty() && p.subject == doc.submitter()) return true;
-  if (HasAny(p, kAgents) && Holds(p, doc.authority_code())) return true;
-  if (HasAny(p, kSupervisors) || HasAny(p, kReaders)) {
+  if (auth::HasAnyRole(p, kAgents) && Holds(p, doc.authority_code())) return true;
+  if (auth::HasAnyRole(p, kSupervisors) || auth::HasAnyRole(p, kReaders)) {
     return auth::CanAccessTerritory(p, doc.authority_code(), ref);
   }
   return false;
@@ -172,7 +164,7 @@ bool CanRead(const Caller& c, const v1::Complaint& doc, const territory::Referen
 // Who acts on it: staff of its authority, or the supervision cell of its province.
 absl::StatusOr<std::string> StaffRole(const Caller& c, const v1::Complaint& doc,
                                       const territory::Referential& ref) {
-  const auth::Principal& p = *c.principal;
+  const auth::Principal& p = c.principal;
   for (absl::string_view role : kAgents) {
     if (p.HasRole(role) && Holds(p, doc.authority_code())) return std::string(role);
   }
@@ -202,8 +194,8 @@ absl::StatusOr<v1::SubmitResponse> Desk::Submit(const Caller& c, const v1::Submi
   RETURN_IF_ERROR(core::CheckRequestId(r.request_id()));
   v1::SubmitterKind submitter_kind = v1::ANONYMOUS;
   std::string role = "anonymous";
-  if (c.principal.has_value()) {
-    ASSIGN_OR_RETURN(role, auth::ActingRole(*c.principal, {roles::kCitizen, roles::kCompany}));
+  if (!c.anonymous()) {
+    ASSIGN_OR_RETURN(role, auth::ActingRole(c.principal, {roles::kCitizen, roles::kCompany}));
     submitter_kind = role == roles::kCitizen ? v1::CITIZEN : v1::COMPANY;
   }
   core::Violations v;
@@ -251,7 +243,7 @@ absl::StatusOr<v1::SubmitResponse> Desk::Submit(const Caller& c, const v1::Submi
   if (category.rows() == 0) {
     return core::InvalidArgumentError("category", "not in the catalogue of this kind");
   }
-  const std::string subject = c.principal.has_value() ? c.principal->subject : "";
+  const std::string subject = !c.anonymous() ? c.principal.subject : "";
   return pg::RunIdempotent<v1::SubmitResponse>(
       pool_, "Submit", subject, r.request_id(), r,
       [&](pg::Transaction& tx) -> absl::StatusOr<v1::SubmitResponse> {
@@ -285,20 +277,15 @@ absl::StatusOr<v1::SubmitResponse> Desk::Submit(const Caller& c, const v1::Submi
 absl::Status Desk::Record(pg::Transaction& tx, const Caller& c, const std::string& role,
                           const std::string& request_id, const std::string& method,
                           const v1::Complaint& doc, const google::protobuf::Message& event) {
-  const std::string actor = c.principal.has_value() ? c.principal->subject
-                                                    : absl::StrCat("anonymous:", doc.reference());
-  events::EventContext ec{kSource, actor, doc.authority_code(), c.traceparent, request_id};
-  RETURN_IF_ERROR(outbox_.Append(tx, events::NewEvent(ec, doc.id(), event, clock_)));
-  audit::Record record;
-  record.actor = actor;
-  record.role = role;
-  record.action = absl::StrCat("chikaya.", method);
-  record.resource = absl::StrCat("complaints/", doc.id());
-  record.territory = doc.authority_code();
-  record.request_id = request_id;
-  record.change_digest = audit::ChangeDigest(doc);
-  record.time = clock_.Now();
-  return audit::Append(tx, record);
+  service::Change change = service::ChangeBy(c, role, method);
+  if (c.anonymous()) change.actor = absl::StrCat("anonymous:", doc.reference());
+  change.request_id = request_id;
+  change.resource = absl::StrCat("complaints/", doc.id());
+  change.subject = doc.id();
+  change.territory = doc.authority_code();
+  change.event = &event;
+  change.state = &doc;
+  return recorder_.Record(tx, change);
 }
 
 absl::Status Desk::Insert(pg::Transaction& tx, const Caller& c, const std::string& role,
@@ -354,37 +341,28 @@ absl::StatusOr<v1::Complaint> Desk::TrackComplaint(const Caller&,
 
 absl::StatusOr<v1::ListComplaintsResponse> Desk::ListComplaints(
     const Caller& c, const v1::ListComplaintsRequest& r) {
-  if (!c.principal.has_value()) {
+  if (c.anonymous()) {
     return absl::UnauthenticatedError("a bearer token is required");
   }
-  const auth::Principal& p = *c.principal;
+  const auth::Principal& p = c.principal;
   ASSIGN_OR_RETURN(int size, core::PageSize(r.page_size()));
-  pg::Param codes = nullptr;
-  pg::Param prefixes = nullptr;
+  auth::TerritoryScope scope = auth::TerritoryScope::National();
   std::string submitter;
-  if (r.mine() || !(HasAny(p, kAgents) || HasAny(p, kSupervisors) || HasAny(p, kReaders))) {
+  if (r.mine() || !(auth::HasAnyRole(p, kAgents) || auth::HasAnyRole(p, kSupervisors) || auth::HasAnyRole(p, kReaders))) {
     if (!p.HasRole(roles::kCitizen) && !p.HasRole(roles::kCompany)) {
       return absl::PermissionDeniedError("staff, citizens and companies only");
     }
     submitter = p.subject;
   } else {
-    std::vector<std::string> exact;
-    std::vector<std::string> below;
-    bool national = false;
-    for (const std::string& t : p.territories) {
-      national = national || (t == kNational && !HasAny(p, kAgents));
-      exact.push_back(t);
-      if (HasAny(p, kSupervisors) || HasAny(p, kReaders)) below.push_back(absl::StrCat(t, ".%"));
-    }
-    if (!national) {
-      codes = pg::TextArray(exact);
-      prefixes = pg::TextArray(below);
-    }
+    // An authority's agents see its own complaints; supervisors and readers those below them too.
+    scope = auth::TerritoryScope::Of(p, auth::HasAnyRole(p, kSupervisors) || auth::HasAnyRole(p, kReaders)
+                                            ? auth::TerritoryScope::Depth::kWithin
+                                            : auth::TerritoryScope::Depth::kExact);
   }
   ASSIGN_OR_RETURN(std::optional<std::string> after_id, core::DecodeUuidPageToken(r.page_token()));
   pg::Param after = after_id;
   ASSIGN_OR_RETURN(pg::Result rows,
-                   pool_.Exec(kList, {r.authority_code(), codes, prefixes, submitter,
+                   pool_.Exec(kList, {r.authority_code(), scope.codes(), scope.prefixes(), submitter,
                                       static_cast<int>(r.state()), r.overdue_only(), after,
                                       size + 1}));
   v1::ListComplaintsResponse out;
@@ -420,14 +398,14 @@ absl::StatusOr<v1::Complaint> Desk::StaffStep(const Caller& c, const std::string
                                               const google::protobuf::Message& request,
                                               std::initializer_list<v1::State> from, v1::State to,
                                               const Change& change) {
-  if (!c.principal.has_value()) return absl::UnauthenticatedError("a bearer token is required");
-  if (!HasAny(*c.principal, kAgents) && !c.principal->HasRole(roles::kProvinceCell)) {
+  if (c.anonymous()) return absl::UnauthenticatedError("a bearer token is required");
+  if (!auth::HasAnyRole(c.principal, kAgents) && !c.principal.HasRole(roles::kProvinceCell)) {
     return absl::PermissionDeniedError("agents of the authority and supervision cells only");
   }
   RETURN_IF_ERROR(core::CheckRequestId(request_id));
   std::vector<v1::State> allowed(from);
   return pg::RunIdempotent<v1::Complaint>(
-      pool_, method, c.principal->subject, request_id, request,
+      pool_, method, c.principal.subject, request_id, request,
       [&](pg::Transaction& tx) -> absl::StatusOr<v1::Complaint> {
         if (!core::IsUuid(id)) return NotFound(id);
         ASSIGN_OR_RETURN(auto row, Load(tx, kLock, id));
@@ -460,7 +438,7 @@ absl::StatusOr<v1::Complaint> Desk::SubmitterStep(const Caller& c, const std::st
                                                   const google::protobuf::Message& request,
                                                   const Change& change) {
   RETURN_IF_ERROR(core::CheckRequestId(request_id));
-  const std::string caller = c.principal.has_value() ? c.principal->subject : "";
+  const std::string caller = !c.anonymous() ? c.principal.subject : "";
   return pg::RunIdempotent<v1::Complaint>(
       pool_, method, caller, request_id, request,
       [&](pg::Transaction& tx) -> absl::StatusOr<v1::Complaint> {
@@ -590,8 +568,8 @@ absl::StatusOr<v1::RedirectResponse> Desk::Redirect(const Caller& c,
 }
 
 absl::StatusOr<v1::StatsResponse> Desk::Stats(const Caller& c, const v1::StatsRequest& r) {
-  if (!c.principal.has_value()) return absl::UnauthenticatedError("a bearer token is required");
-  const auth::Principal& p = *c.principal;
+  if (c.anonymous()) return absl::UnauthenticatedError("a bearer token is required");
+  const auth::Principal& p = c.principal;
   const bool national = r.territory_code() == kNational;
   const territory::Territory* t = referential_->Find(r.territory_code());
   if (t == nullptr || (!national && !t->IsLocalAuthority())) {
@@ -599,8 +577,8 @@ absl::StatusOr<v1::StatsResponse> Desk::Stats(const Caller& c, const v1::StatsRe
                                       "a local authority, province, region, or MA");
   }
   bool allowed = false;
-  if (HasAny(p, kAgents)) allowed = Holds(p, r.territory_code());
-  if (HasAny(p, kSupervisors) || HasAny(p, kReaders)) {
+  if (auth::HasAnyRole(p, kAgents)) allowed = Holds(p, r.territory_code());
+  if (auth::HasAnyRole(p, kSupervisors) || auth::HasAnyRole(p, kReaders)) {
     allowed = allowed || auth::CanAccessTerritory(p, r.territory_code(), *referential_);
   }
   if (!allowed) return absl::NotFoundError(absl::StrCat("territory ", r.territory_code()));

@@ -17,6 +17,8 @@
 #include "zp/core/clock.h"
 #include "zp/events/outbox.h"
 #include "zp/pg/pool.h"
+#include "zp/rpc/caller.h"
+#include "zp/service/record.h"
 #include "zp/territory/referential.h"
 
 namespace zp::chikaya {
@@ -35,11 +37,7 @@ inline constexpr size_t kMaxDescription = 4000;  // characters
 v1::ComplaintStateChanged StateChangeEvent(const v1::Complaint& before, const v1::Complaint& after,
                                            absl::Time now);
 
-// The caller: a verified principal, or nobody (anonymous submitters).
-struct Caller {
-  std::optional<auth::Principal> principal;
-  std::string traceparent;
-};
+using rpc::Caller;
 
 class Desk {
  public:
@@ -98,7 +96,7 @@ class Desk {
   pg::Pool& pool_;
   std::shared_ptr<const territory::Referential> referential_;
   const core::Clock& clock_;
-  events::Outbox outbox_;
+  service::Recorder recorder_;
 };
 
 }  // namespace zp::chikaya

@@ -3,11 +3,9 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/chikaya/src/desk.h"
-#include "zp/audit/audit.h"
 #include "zp/chikaya/v1/chikaya.pb.h"
 #include "zp/chikaya/v1/events.pb.h"
 #include "zp/core/status.h"
-#include "zp/events/event.h"
 
 namespace zp::chikaya {
 namespace {
@@ -58,11 +56,23 @@ UPDATE complaints SET overdue = true, escalation_level = $2,
   overdue_since = coalesce(overdue_since, to_timestamp($3::numeric / 1000000)), doc = $4
 WHERE id = $1::uuid)sql"};
 
+service::Change SchedulerChange(std::string action, const v1::Complaint& doc,
+                                const google::protobuf::Message& event) {
+  service::Change change = service::ChangeBySystem("scheduler", std::move(action));
+  change.resource = absl::StrCat("complaints/", doc.id());
+  change.subject = doc.id();
+  change.territory = doc.authority_code();
+  change.event = &event;
+  change.state = &doc;
+  return change;
+}
+
 }  // namespace
 
 Scheduler::Scheduler(pg::Pool& pool, const core::Clock& clock, events::OutboxNotifier* notifier,
                      std::string topic, int batch)
-    : pool_(pool), clock_(clock), outbox_(std::move(topic), notifier), batch_(batch) {}
+    : pool_(pool), clock_(clock), recorder_("chikaya", std::move(topic), notifier, clock),
+      batch_(batch) {}
 
 absl::StatusOr<SchedulerPass> Scheduler::RunOnce() {
   SchedulerPass pass;
@@ -93,13 +103,7 @@ absl::StatusOr<SchedulerPass> Scheduler::RunOnce() {
         event.set_escalation_level(level);
         event.set_deadline(std::string(rows.Text(i, 3)));
         *event.mutable_create_time() = doc.create_time();
-        events::EventContext ec{"chikaya", "system:scheduler", doc.authority_code(), "", ""};
-        RETURN_IF_ERROR(outbox_.Append(tx, events::NewEvent(ec, doc.id(), event, clock_)));
-        audit::Record record{"system:scheduler",       "system",
-                             "chikaya.Escalate",       absl::StrCat("complaints/", doc.id()),
-                             doc.authority_code(),     "",
-                             audit::ChangeDigest(doc), now};
-        RETURN_IF_ERROR(audit::Append(tx, record));
+        RETURN_IF_ERROR(recorder_.Record(tx, SchedulerChange("Escalate", doc, event)));
         ++(level == 1 ? pass.overdue : pass.escalated);
       }
     }
@@ -115,14 +119,8 @@ absl::StatusOr<SchedulerPass> Scheduler::RunOnce() {
       after.set_state(v1::CLOSED);
       RETURN_IF_ERROR(
           tx.Exec(kClose, {after.id(), pg::Param::Bytes(after.SerializeAsString())}).status());
-      events::EventContext ec{"chikaya", "system:scheduler", after.authority_code(), "", ""};
-      RETURN_IF_ERROR(outbox_.Append(
-          tx, events::NewEvent(ec, after.id(), StateChangeEvent(before, after, now), clock_)));
-      audit::Record record{"system:scheduler",         "system",
-                           "chikaya.AutoClose",        absl::StrCat("complaints/", after.id()),
-                           after.authority_code(),     "",
-                           audit::ChangeDigest(after), now};
-      RETURN_IF_ERROR(audit::Append(tx, record));
+      const v1::ComplaintStateChanged closed = StateChangeEvent(before, after, now);
+      RETURN_IF_ERROR(recorder_.Record(tx, SchedulerChange("AutoClose", after, closed)));
       ++pass.closed;
     }
     return absl::OkStatus();

@@ -11,6 +11,7 @@
 #include "zp/core/clock.h"
 #include "zp/events/outbox.h"
 #include "zp/pg/pool.h"
+#include "zp/service/record.h"
 
 namespace zp::chikaya {
 
@@ -30,7 +31,7 @@ class Scheduler {
  private:
   pg::Pool& pool_;
   const core::Clock& clock_;
-  events::Outbox outbox_;
+  service::Recorder recorder_;
   int batch_;
 };
 

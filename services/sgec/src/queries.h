@@ -2,6 +2,7 @@
 
 // The SQL of SGEC, as named prepared queries ($n parameters only). Tables: migrations/.
 
+#include "zp/auth/territory_scope.h"
 #include "zp/pg/connection.h"
 
 namespace zp::sgec::sql {
@@ -26,7 +27,7 @@ SELECT code, commune_code, country_code, territory, name_ar, name_fr FROM bureau
 inline constexpr pg::Query kListBureaus{"sgec_list_bureaus", R"sql(
 SELECT code, commune_code, country_code, territory, name_ar, name_fr FROM bureaus
 WHERE ($1 = '' OR commune_code = $1)
-  AND ($2::text[] IS NULL OR territory = ANY($2::text[]) OR territory LIKE ANY($3::text[]))
+  AND )sql" ZP_IN_TERRITORY_SCOPE("territory", "$2", "$3") R"sql(
   AND code > $4
 ORDER BY code LIMIT $5)sql"};
 
@@ -205,7 +206,7 @@ WHERE id = $1::uuid)sql"};
 // Scope: $2/$3 territory codes and prefixes (NULL = national); $4: the citizen's IDCS ('' = not
 // a citizen).
 #define ZP_SGEC_SCOPE                                                                          \
-  " AND ($2::text[] IS NULL OR territory = ANY($2::text[]) OR territory LIKE ANY($3::text[]))" \
+  " AND " ZP_IN_TERRITORY_SCOPE("territory", "$2", "$3")                                      \
   " AND ($4 = '' OR subject_idcs = $4 OR father_idcs = $4 OR mother_idcs = $4)"
 
 inline constexpr pg::Query kSearchByIdcs{

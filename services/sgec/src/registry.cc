@@ -33,7 +33,7 @@ Registry::Registry(pg::Pool& pool, std::shared_ptr<const territory::Referential>
     : pool_(pool),
       referential_(std::move(referential)),
       clock_(clock),
-      outbox_(events::TopicFor(kSource), notifier),
+      recorder_(kSource, events::TopicFor(kSource), notifier, clock),
       idcs_source_(NewIdcs) {}
 
 // ---------------------------------------------------------------------------------------------
@@ -106,7 +106,13 @@ absl::StatusOr<v1::Bureau> Registry::CreateBureau(const Caller& c,
           return RuleError(absl::StatusCode::kAlreadyExists, reasons::kBureauExists,
                            "bureau.code", "a bureau with this code exists");
         }
-        RETURN_IF_ERROR(Audit(tx, ctx, absl::StrCat("bureaus/", b.code()), territory, b, clock_));
+        v1::BureauCreated created;
+        created.set_code(b.code());
+        created.set_commune_code(b.commune_code());
+        created.set_country_code(b.country_code());
+        created.set_territory(territory);
+        RETURN_IF_ERROR(recorder_.Record(
+            tx, ChangeOf(ctx, absl::StrCat("bureaus/", b.code()), territory, b.code(), created, b)));
         return b;
       });
 }
@@ -250,8 +256,8 @@ absl::StatusOr<v1::Declaration> Registry::Declare(const Caller& c, const std::st
         event.set_bureau_code(bureau_code);
         event.set_commune_code(out.commune_code());
         event.set_duplicate_status(out.duplicate_status());
-        RETURN_IF_ERROR(Emit(tx, outbox_, ctx, territory, out.id(), event, clock_));
-        RETURN_IF_ERROR(Audit(tx, ctx, DeclarationName(out.id()), territory, out, clock_));
+        RETURN_IF_ERROR(recorder_.Record(
+            tx, ChangeOf(ctx, DeclarationName(out.id()), territory, out.id(), event, out)));
         return out;
       });
 }
@@ -300,7 +306,8 @@ namespace {
 template <typename Request>
 absl::StatusOr<v1::Declaration> RunStep(
     pg::Pool& pool, const territory::Referential& referential, const core::Clock& clock,
-    const Caller& c, const Request& r, const std::string& id, const std::string& method,
+    const service::Recorder& recorder, const Caller& c, const Request& r, const std::string& id,
+    const std::string& method,
     std::initializer_list<absl::string_view> allowed,
     const std::function<absl::Status(pg::Transaction&, DeclarationRow&, Context&)>& change) {
   ASSIGN_OR_RETURN(std::string role, ActingRole(c.principal, allowed));
@@ -314,11 +321,14 @@ absl::StatusOr<v1::Declaration> RunStep(
             !auth::CanAccessTerritory(c.principal, row->territory, referential)) {
           return NotFound("declaration", id);
         }
+        const v1::DeclarationState previous = row->doc.state();
         RETURN_IF_ERROR(change(tx, *row, ctx));
         const int64_t now = NowMicros(clock);
         *row->doc.mutable_update_time() = Timestamp(now);
         RETURN_IF_ERROR(SaveDeclaration(tx, *row, now));
-        RETURN_IF_ERROR(Audit(tx, ctx, DeclarationName(id), row->territory, row->doc, clock));
+        const v1::DeclarationStateChanged changed = StateChangeOf(row->doc, previous);
+        RETURN_IF_ERROR(recorder.Record(
+            tx, ChangeOf(ctx, DeclarationName(id), row->territory, id, changed, row->doc)));
         return row->doc;
       });
 }
@@ -330,7 +340,7 @@ absl::StatusOr<v1::Declaration> Registry::ValidateDeclaration(
   if (r.has_declarant()) {
     RETURN_IF_ERROR(CheckDeclarant(r.declarant(), "declarant", true));
   }
-  return RunStep(pool_, *referential_, clock_, c, r, r.id(), "ValidateDeclaration",
+  return RunStep(pool_, *referential_, clock_, recorder_, c, r, r.id(), "ValidateDeclaration",
               {roles::kCivilAgent}, [&](pg::Transaction&, DeclarationRow& row, Context&) {
                 RETURN_IF_ERROR(CheckTransition(row.doc.state(), Step::kValidate));
                 v1::Declarant* declarant = row.doc.has_birth()
@@ -351,7 +361,7 @@ absl::StatusOr<v1::Declaration> Registry::RejectDeclaration(
   if (r.reason().empty() || r.reason().size() > 2000) {
     return core::InvalidArgumentError("reason", "required, at most 2000 bytes");
   }
-  return RunStep(pool_, *referential_, clock_, c, r, r.id(), "RejectDeclaration",
+  return RunStep(pool_, *referential_, clock_, recorder_, c, r, r.id(), "RejectDeclaration",
               {roles::kCivilAgent, roles::kCivilOfficer},
               [&](pg::Transaction&, DeclarationRow& row, Context&) {
                 RETURN_IF_ERROR(CheckTransition(row.doc.state(), Step::kReject));
@@ -367,7 +377,7 @@ absl::StatusOr<v1::Declaration> Registry::ReviewDuplicate(const Caller& c,
     return core::InvalidArgumentError("decision", "NOT_DUPLICATE or DUPLICATE");
   }
   if (r.note().size() > 2000) return core::InvalidArgumentError("note", "at most 2000 bytes");
-  return RunStep(pool_, *referential_, clock_, c, r, r.id(), "ReviewDuplicate",
+  return RunStep(pool_, *referential_, clock_, recorder_, c, r, r.id(), "ReviewDuplicate",
               {roles::kCivilOfficer}, [&](pg::Transaction&, DeclarationRow& row, Context&) {
                 RETURN_IF_ERROR(CheckTransition(row.doc.state(), Step::kReviewDuplicate));
                 if (row.doc.duplicate_status() != v1::POTENTIAL_DUPLICATE) {
@@ -425,7 +435,9 @@ absl::StatusOr<v1::Act> Registry::RegisterAct(const Caller& c, const v1::Registe
           SetDuplicates(d, std::move(candidates));
           *d.mutable_update_time() = Timestamp(now);
           RETURN_IF_ERROR(SaveDeclaration(tx, *row, now));
-          RETURN_IF_ERROR(Audit(tx, ctx, DeclarationName(d.id()), row->territory, d, clock_));
+          const v1::DeclarationStateChanged flagged = StateChangeOf(d, d.state());
+          RETURN_IF_ERROR(recorder_.Record(
+              tx, ChangeOf(ctx, DeclarationName(d.id()), row->territory, d.id(), flagged, d)));
           return pg::CommitThenFail(PotentialDuplicate(d));
         }
 
@@ -507,8 +519,8 @@ absl::StatusOr<v1::Act> Registry::RegisterAct(const Caller& c, const v1::Registe
 
         v1::ActRegistered registered = ActRegisteredOf(
             act, d.has_birth() ? d.birth().birth_date() : d.death().death_date());
-        RETURN_IF_ERROR(Emit(tx, outbox_, ctx, row->territory, act.id(), registered, clock_));
-
+        const service::Change change =
+            ChangeOf(ctx, ActName(act.id()), row->territory, act.id(), registered, act);
         if (d.has_death()) {
           v1::DeathRegistered death;
           death.set_act_id(act.id());
@@ -517,13 +529,15 @@ absl::StatusOr<v1::Act> Registry::RegisterAct(const Caller& c, const v1::Registe
           *death.mutable_death_date() = d.death().death_date();
           death.set_commune_code(act.commune_code());
           if (birth_act.has_value()) {
-            RETURN_IF_ERROR(AddDeathMention(tx, outbox_, ctx, *birth_act, act, d.death().death_date(),
-                                            now, clock_));
+            RETURN_IF_ERROR(AddDeathMention(tx, recorder_, ctx, *birth_act, act,
+                                            d.death().death_date(), now));
             death.set_birth_act_id(birth_act->act.id());
           }
-          RETURN_IF_ERROR(Emit(tx, outbox_, ctx, row->territory, act.id(), death, clock_));
+          RETURN_IF_ERROR(
+              recorder_.RecordBatch(tx, change, {recorder_.EventOf(change, act.id(), death)}));
+          return act;
         }
-        RETURN_IF_ERROR(Audit(tx, ctx, ActName(act.id()), row->territory, act, clock_));
+        RETURN_IF_ERROR(recorder_.Record(tx, change));
         return act;
       });
 }
@@ -594,8 +608,8 @@ absl::StatusOr<v1::Act> Registry::AddMention(const Caller& c, const v1::AddMenti
           RETURN_IF_ERROR(SaveActView(tx, act, act.deceased()));
         }
         v1::MentionAdded added = MentionAddedOf(act, m);
-        RETURN_IF_ERROR(Emit(tx, outbox_, ctx, row->territory, act.id(), added, clock_));
-        RETURN_IF_ERROR(Audit(tx, ctx, ActName(act.id()), row->territory, m, clock_));
+        RETURN_IF_ERROR(recorder_.Record(
+            tx, ChangeOf(ctx, ActName(act.id()), row->territory, act.id(), added, m)));
         return act;
       });
 }

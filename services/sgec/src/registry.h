@@ -14,15 +14,14 @@
 #include "zp/documents/documents.h"
 #include "zp/events/outbox.h"
 #include "zp/pg/pool.h"
+#include "zp/rpc/caller.h"
+#include "zp/service/record.h"
 #include "zp/sgec/v1/sgec.pb.h"
 #include "zp/territory/referential.h"
 
 namespace zp::sgec {
 
-struct Caller {
-  auth::Principal principal;
-  std::string traceparent;
-};
+using rpc::Caller;
 
 // The records of one ImportHistoricalActs call, as they arrive.
 class RecordStream {
@@ -125,7 +124,7 @@ class Registry {
   pg::Pool& pool_;
   std::shared_ptr<const territory::Referential> referential_;
   const core::Clock& clock_;
-  events::Outbox outbox_;
+  service::Recorder recorder_;
   std::function<std::string()> idcs_source_;
   std::unique_ptr<documents::Documents> documents_;
   ImportOptions import_options_;

@@ -110,8 +110,8 @@ absl::StatusOr<documents::v1::Document> Registry::IssueCopy(const Caller& c,
         issued.set_bureau_code(bureau.code());
         issued.set_commune_code(act.commune_code());
         issued.set_order_reference(r.order_reference());
-        RETURN_IF_ERROR(Emit(tx, outbox_, ctx, row->territory, d.id(), issued, clock_));
-        RETURN_IF_ERROR(Audit(tx, ctx, DocumentName(d.id()), row->territory, issued, clock_));
+        RETURN_IF_ERROR(recorder_.Record(
+            tx, ChangeOf(ctx, DocumentName(d.id()), row->territory, d.id(), issued, issued)));
         return d;
       });
 }
@@ -222,8 +222,8 @@ absl::StatusOr<documents::v1::Document> Registry::RevokeDocument(
         revoked.set_document_id(d->id());
         revoked.set_act_id(std::string(absl::StripPrefix(d->subject(), "acts/")));
         revoked.set_commune_code(territory == kNational ? "" : territory);
-        RETURN_IF_ERROR(Emit(tx, outbox_, ctx, territory, d->id(), revoked, clock_));
-        RETURN_IF_ERROR(Audit(tx, ctx, DocumentName(d->id()), territory, revoked, clock_));
+        RETURN_IF_ERROR(recorder_.Record(
+            tx, ChangeOf(ctx, DocumentName(d->id()), territory, d->id(), revoked, revoked)));
         return *std::move(d);
       });
 }

@@ -666,21 +666,30 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
         // Events of the new acts, in one statement; a death of a registered person adds the
         // DEATH mention to the birth act, as a live registration does. Deaths of one person in
         // one batch write on one copy of the birth act, so that its mentions number on.
+        // The batch is one change of the import: its acts' events and its progress, one audit
+        // record in the importer's first territory's chain; the events carry the import's id.
+        const std::string chain =
+            c.principal.territories.empty() ? kNational : c.principal.territories.front();
+        v1::HistoricalImportProgressed progressed;
+        service::Change batch_change =
+            ChangeOf(ctx, absl::StrCat("imports/", import_id), chain,
+                     absl::StrCat("imports/", import_id), progressed, progressed);
+        batch_change.request_id = import_id;
         std::vector<events::v1::Event> events;
-        events::EventContext ec{kSource, c.principal.subject, "", c.traceparent, import_id};
         std::map<std::string, ActRow*> birth_acts;
         for (Item* item : fresh) {
           const v1::Act& a = item->act;
           v1::ActRegistered registered =
               ActRegisteredOf(a, item->record.has_birth() ? item->record.birth().birth_date()
                                                           : item->record.death().death_date());
-          ec.territory = item->territory;
-          events.push_back(events::NewEvent(ec, a.id(), registered, clock_));
+          service::Change of_act = batch_change;
+          of_act.territory = item->territory;
+          events.push_back(recorder_.EventOf(of_act, a.id(), registered));
           if (item->deceased_birth_act.has_value()) {
             ActRow*& birth_act = birth_acts[item->deceased_birth_act->act.id()];
             if (birth_act == nullptr) birth_act = &*item->deceased_birth_act;
-            RETURN_IF_ERROR(AddDeathMention(tx, outbox_, ctx, *birth_act, a,
-                                            item->record.death().death_date(), now, clock_));
+            RETURN_IF_ERROR(AddDeathMention(tx, recorder_, ctx, *birth_act, a,
+                                            item->record.death().death_date(), now));
           }
         }
         // Rejections and conflicts.
@@ -775,25 +784,16 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
                                    pg::TextArray(d_bureau)})
                               .status());
         }
-        v1::HistoricalImportProgressed progressed;
         progressed.set_import_id(import_id);
         progressed.set_accepted(n[1]);
         progressed.set_already_present(n[2]);
         progressed.set_conflicting(n[3]);
         progressed.set_rejected(n[4]);
         progressed.set_possible_duplicates(n[5]);
-        ec.territory = kNational;
-        events.push_back(events::NewEvent(ec, absl::StrCat("imports/", import_id), progressed,
-                                          clock_));
-        RETURN_IF_ERROR(outbox_.AppendAll(tx, events));
+        RETURN_IF_ERROR(recorder_.RecordBatch(tx, batch_change, std::move(events)));
         RETURN_IF_ERROR(tx.Exec(kCountImport, {import_id, n[0], n[1], n[2], n[3], n[4],
                                                absl::StrCat(now), false, n[5]})
                             .status());
-        // One audit record per batch, in the importer's first territory's chain.
-        const std::string chain =
-            c.principal.territories.empty() ? kNational : c.principal.territories.front();
-        RETURN_IF_ERROR(Audit(tx, ctx, absl::StrCat("imports/", import_id), chain, progressed,
-                              clock_));
         RETURN_IF_ERROR(tx.Commit());
         // Words are never removed from name_words: once committed, later batches skip them.
         if (known_words.size() > kMaxKnownWords) known_words.clear();
@@ -1014,8 +1014,8 @@ absl::StatusOr<v1::PossibleDuplicate> Registry::ReviewPossibleDuplicate(
         reviewed.set_decision(p.decision());
         reviewed.set_bureau_code(p.bureau_code());
         reviewed.set_territory(territory);
-        RETURN_IF_ERROR(Emit(tx, outbox_, ctx, territory, p.act_id(), reviewed, clock_));
-        RETURN_IF_ERROR(Audit(tx, ctx, ActName(p.act_id()), territory, p, clock_));
+        RETURN_IF_ERROR(recorder_.Record(
+            tx, ChangeOf(ctx, ActName(p.act_id()), territory, p.act_id(), reviewed, p)));
         return p;
       });
 }

@@ -16,11 +16,13 @@
 #include "services/sgec/src/rules.h"
 #include "zp/audit/audit.h"
 #include "zp/auth/principal.h"
+#include "zp/auth/territory_scope.h"
 #include "zp/core/api.h"
 #include "zp/core/status.h"
 #include "zp/core/uuid.h"
 #include "zp/events/event.h"
 #include "zp/pg/idempotency.h"
+#include "zp/service/record.h"
 #include "zp/sgec/v1/events.pb.h"
 
 namespace zp::sgec::internal {
@@ -40,12 +42,7 @@ constexpr std::initializer_list<absl::string_view> kReaders = {
 
 using auth::ActingRole;
 
-inline bool IsReader(const auth::Principal& p) {
-  for (absl::string_view role : kReaders) {
-    if (p.HasRole(role)) return true;
-  }
-  return false;
-}
+inline bool IsReader(const auth::Principal& p) { return auth::HasAnyRole(p, kReaders); }
 
 using core::CheckRequestId;
 using core::PageSize;
@@ -70,16 +67,9 @@ struct Scope {
 inline absl::StatusOr<Scope> ScopeOf(const auth::Principal& p, bool citizens_allowed) {
   Scope scope;
   if (IsReader(p)) {
-    std::vector<std::string> codes;
-    std::vector<std::string> prefixes;
-    for (const std::string& t : p.territories) {
-      if (t == kNational) return scope;
-      codes.push_back(t);
-      prefixes.push_back(absl::StrCat(t, ".%"));
-    }
-    if (codes.empty()) codes.push_back("");  // no territory: sees nothing
-    scope.codes = pg::TextArray(codes);
-    scope.prefixes = pg::TextArray(prefixes);
+    const auth::TerritoryScope territories = auth::TerritoryScope::Of(p);
+    scope.codes = territories.codes();
+    scope.prefixes = territories.prefixes();
     return scope;
   }
   if (citizens_allowed && p.HasRole(roles::kCitizen)) {
@@ -234,27 +224,35 @@ inline absl::Status NotFound(absl::string_view what, absl::string_view id) {
   return absl::NotFoundError(absl::StrCat(what, " ", id, " not found"));
 }
 
-inline absl::Status Emit(pg::Transaction& tx, const events::Outbox& outbox, const Context& ctx,
-                  const std::string& territory, const std::string& subject,
-                  const google::protobuf::Message& payload, const core::Clock& clock) {
-  events::EventContext ec{kSource, ctx.caller.principal.subject, territory,
-                          ctx.caller.traceparent, ctx.request_id};
-  return outbox.Append(tx, events::NewEvent(ec, subject, payload, clock));
+// The change a call makes to `resource` (its event keyed by `subject`, its audit row digesting
+// `state`), as the Recorder takes it.
+inline service::Change ChangeOf(const Context& ctx, const std::string& resource,
+                                const std::string& territory, const std::string& subject,
+                                const google::protobuf::Message& event,
+                                const google::protobuf::Message& state) {
+  service::Change change = service::ChangeBy(ctx.caller, ctx.role, ctx.method);
+  change.request_id = ctx.request_id;
+  change.resource = resource;
+  change.territory = territory;
+  change.subject = subject;
+  change.event = &event;
+  change.state = &state;
+  return change;
 }
 
-inline absl::Status Audit(pg::Transaction& tx, const Context& ctx, const std::string& resource,
-                   const std::string& territory, const google::protobuf::Message& change,
-                   const core::Clock& clock) {
-  audit::Record record;
-  record.actor = ctx.caller.principal.subject;
-  record.role = ctx.role;
-  record.action = absl::StrCat("sgec.", ctx.method);
-  record.resource = resource;
-  record.territory = territory;
-  record.request_id = ctx.request_id;
-  record.change_digest = audit::ChangeDigest(change);
-  record.time = clock.Now();
-  return audit::Append(tx, record);
+// A declaration's move that makes no act (validated, rejected, flagged, decided).
+inline v1::DeclarationStateChanged StateChangeOf(const v1::Declaration& d,
+                                                 v1::DeclarationState previous) {
+  v1::DeclarationStateChanged e;
+  e.set_declaration_id(d.id());
+  e.set_kind(d.kind());
+  e.set_previous_state(previous);
+  e.set_state(d.state());
+  e.set_duplicate_status(d.duplicate_status());
+  e.set_bureau_code(d.bureau_code());
+  e.set_commune_code(d.commune_code());
+  e.set_reason(d.rejection_reason());
+  return e;
 }
 
 inline v1::Bureau BureauFromRow(const pg::Result& r, int i) {
@@ -364,10 +362,9 @@ inline absl::Status PotentialDuplicate(const v1::Declaration& d) {
 
 // The DEATH mention on the deceased's birth act (locked by the caller), in the death act's
 // transaction: the mention, the act's search view (deceased), its event and audit record.
-inline absl::Status AddDeathMention(pg::Transaction& tx, const events::Outbox& outbox,
+inline absl::Status AddDeathMention(pg::Transaction& tx, const service::Recorder& recorder,
                                     const Context& ctx, ActRow& birth_act, const v1::Act& death_act,
-                                    const common::v1::Date& death_date, int64_t now,
-                                    const core::Clock& clock) {
+                                    const common::v1::Date& death_date, int64_t now) {
   v1::Act& ba = birth_act.act;
   v1::Mention m;
   m.set_id(core::NewUuidV7());
@@ -387,8 +384,7 @@ inline absl::Status AddDeathMention(pg::Transaction& tx, const events::Outbox& o
   ba.set_deceased(true);
   RETURN_IF_ERROR(SaveActView(tx, ba, true));
   v1::MentionAdded added = MentionAddedOf(ba, m);
-  RETURN_IF_ERROR(Emit(tx, outbox, ctx, birth_act.territory, ba.id(), added, clock));
-  return Audit(tx, ctx, ActName(ba.id()), birth_act.territory, m, clock);
+  return recorder.Record(tx, ChangeOf(ctx, ActName(ba.id()), birth_act.territory, ba.id(), added, m));
 }
 
 // Citizens may order copies of their own birth act and of their children's while they are minors.

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "zp/core/status.h"
-#include "zp/rpc/call.h"
+#include "zp/rpc/metadata.h"
 
 namespace zp::watiqa {
 

@@ -19,7 +19,7 @@ constexpr char kReferencePrefix[] = "WTQ";
 // $1 orderer ('' = any); $2/$3 territory scope (NULL: national); $4 state; $5 commune; $6 cursor.
 constexpr pg::Query kList{"wtq_list", "SELECT " ZP_WATIQA_ORDER_COLUMNS R"sql( FROM orders
 WHERE ($1 = '' OR ordered_by = $1)
-  AND ($2::text[] IS NULL OR territory = ANY($2::text[]) OR territory LIKE ANY($3::text[]))
+  AND )sql" ZP_IN_TERRITORY_SCOPE("territory", "$2", "$3") R"sql(
   AND ($4::int = 0 OR state = $4::int)
   AND ($5 = '' OR territory = $5)
   AND ($6::uuid IS NULL OR id > $6::uuid)
@@ -36,11 +36,11 @@ absl::Status InvalidState(v1::OrderState state, absl::string_view what) {
 }
 
 bool IsOrderer(const Caller& c, const StoredOrder& o) {
-  return c.principal.has_value() && c.principal->subject == o.ordered_by;
+  return !c.anonymous() && c.principal.subject == o.ordered_by;
 }
 
 Actor ActorOf(const Caller& c, std::string role) {
-  return Actor{c.principal.has_value() ? c.principal->subject : "anonymous", std::move(role),
+  return Actor{!c.anonymous() ? c.principal.subject : "anonymous", std::move(role),
                c.request_id, c.traceparent};
 }
 
@@ -63,8 +63,8 @@ absl::StatusOr<v1::Tariff> Desk::GetTariff(const Caller&, const v1::GetTariffReq
 }
 
 absl::StatusOr<v1::Order> Desk::PlaceOrder(const Caller& c, const v1::PlaceOrderRequest& r) {
-  if (!c.principal.has_value()) return absl::UnauthenticatedError("a bearer token is required");
-  ASSIGN_OR_RETURN(std::string role, auth::ActingRole(*c.principal, kOrderers));
+  if (c.anonymous()) return absl::UnauthenticatedError("a bearer token is required");
+  ASSIGN_OR_RETURN(std::string role, auth::ActingRole(c.principal, kOrderers));
   ASSIGN_OR_RETURN(v1::Destination destination, ValidatePlaceOrder(r));
   // SGEC decides whether the act exists and the caller may order it, before any money moves.
   sgec::v1::CheckCopyEntitlementRequest ask;
@@ -77,13 +77,13 @@ absl::StatusOr<v1::Order> Desk::PlaceOrder(const Caller& c, const v1::PlaceOrder
                    registry_.CheckEntitlement(c.bearer_token, ask, c.traceparent,
                                               absl::Now() + options_.sgec_timeout));  // wall time: a deadline
   return pg::RunIdempotent<v1::Order>(
-      pool_, "PlaceOrder", c.principal->subject, r.request_id(), r,
+      pool_, "PlaceOrder", c.principal.subject, r.request_id(), r,
       [&](pg::Transaction& tx) -> absl::StatusOr<v1::Order> {
         const absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(clock_.Now()));
         StoredOrder o;
         o.id = core::NewUuidV7();
         o.territory = entitlement.territory();
-        o.ordered_by = c.principal->subject;
+        o.ordered_by = c.principal.subject;
         o.family_name_keys = FamilyNameKeys(entitlement.subject_name().family_name().ar(),
                                             entitlement.subject_name().family_name().fr());
         v1::Order& d = o.doc;
@@ -99,18 +99,18 @@ absl::StatusOr<v1::Order> Desk::PlaceOrder(const Caller& c, const v1::PlaceOrder
         *d.mutable_address() = r.address();
         *d.mutable_contact() = r.contact();
         *d.mutable_create_time() = ToTimestamp(now);
-        d.set_ordered_by(c.principal->subject);
+        d.set_ordered_by(c.principal.subject);
         RETURN_IF_ERROR(store_.Insert(tx, ActorOf(c, role), o));
         return d;
       });
 }
 
 absl::StatusOr<StoredOrder> Desk::Readable(const Caller& c, const std::string& text) {
-  if (!c.principal.has_value()) return absl::UnauthenticatedError("a bearer token is required");
+  if (c.anonymous()) return absl::UnauthenticatedError("a bearer token is required");
   ASSIGN_OR_RETURN(std::string reference, core::HumanReference::Normalize(text, "reference"));
   ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByReference(pool_, reference));
   if (!o.has_value()) return NoOrder(reference);
-  if (IsOrderer(c, *o) || CanReadTerritory(*c.principal, o->territory, *referential_)) {
+  if (IsOrderer(c, *o) || CanReadTerritory(c.principal, o->territory, *referential_)) {
     return *std::move(o);
   }
   return NoOrder(reference);
@@ -123,14 +123,14 @@ absl::StatusOr<v1::Order> Desk::GetOrder(const Caller& c, const v1::GetOrderRequ
 
 absl::StatusOr<v1::ListOrdersResponse> Desk::ListOrders(const Caller& c,
                                                         const v1::ListOrdersRequest& r) {
-  if (!c.principal.has_value()) return absl::UnauthenticatedError("a bearer token is required");
-  const auth::Principal& p = *c.principal;
+  if (c.anonymous()) return absl::UnauthenticatedError("a bearer token is required");
+  const auth::Principal& p = c.principal;
   ASSIGN_OR_RETURN(int page_size, core::PageSize(r.page_size()));
   ASSIGN_OR_RETURN(std::optional<std::string> after, core::DecodeUuidPageToken(r.page_token()));
   std::string orderer;
-  Scope scope;
+  auth::TerritoryScope scope = auth::TerritoryScope::National();  // a citizen: by orderer
   if (IsStaff(p)) {
-    scope = ScopeOf(p);
+    scope = auth::TerritoryScope::Of(p);
     if (!r.commune_code().empty() && !CanReadTerritory(p, r.commune_code(), *referential_)) {
       return core::InvalidArgumentError("commune_code", "outside your territory");
     }
@@ -140,7 +140,7 @@ absl::StatusOr<v1::ListOrdersResponse> Desk::ListOrders(const Caller& c,
     return auth::ActingRole(p, {roles::kCitizen, roles::kCivilAgent, roles::kAgent}).status();
   }
   ASSIGN_OR_RETURN(pg::Result rows,
-                   pool_.Exec(kList, {orderer, scope.codes, scope.prefixes,
+                   pool_.Exec(kList, {orderer, scope.codes(), scope.prefixes(),
                                       static_cast<int>(r.state()), r.commune_code(),
                                       after, page_size + 1}));
   v1::ListOrdersResponse out;
@@ -156,11 +156,11 @@ absl::StatusOr<v1::ListOrdersResponse> Desk::ListOrders(const Caller& c,
 
 absl::StatusOr<v1::PaymentInstructions> Desk::StartPayment(const Caller& c,
                                                            const v1::StartPaymentRequest& r) {
-  if (!c.principal.has_value()) return absl::UnauthenticatedError("a bearer token is required");
+  if (c.anonymous()) return absl::UnauthenticatedError("a bearer token is required");
   RETURN_IF_ERROR(core::CheckRequestId(r.request_id()));
   ASSIGN_OR_RETURN(std::string reference, core::HumanReference::Normalize(r.reference(), "reference"));
   return pg::RunIdempotent<v1::PaymentInstructions>(
-      pool_, "StartPayment", c.principal->subject, r.request_id(), r,
+      pool_, "StartPayment", c.principal.subject, r.request_id(), r,
       [&](pg::Transaction& tx) -> absl::StatusOr<v1::PaymentInstructions> {
         ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByReference(tx, reference, true));
         if (!o.has_value() || !IsOrderer(c, *o)) return NoOrder(reference);
@@ -181,22 +181,22 @@ absl::StatusOr<v1::PaymentInstructions> Desk::StartPayment(const Caller& c,
 }
 
 absl::StatusOr<v1::Order> Desk::CancelOrder(const Caller& c, const v1::CancelOrderRequest& r) {
-  if (!c.principal.has_value()) return absl::UnauthenticatedError("a bearer token is required");
+  if (c.anonymous()) return absl::UnauthenticatedError("a bearer token is required");
   RETURN_IF_ERROR(core::CheckRequestId(r.request_id()));
   ASSIGN_OR_RETURN(std::string reference, core::HumanReference::Normalize(r.reference(), "reference"));
   if (r.reason().size() > 500) return core::InvalidArgumentError("reason", "at most 500 bytes");
   return pg::RunIdempotent<v1::Order>(
-      pool_, "CancelOrder", c.principal->subject, r.request_id(), r,
+      pool_, "CancelOrder", c.principal.subject, r.request_id(), r,
       [&](pg::Transaction& tx) -> absl::StatusOr<v1::Order> {
         ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByReference(tx, reference, true));
         if (!o.has_value()) return NoOrder(reference);
         std::string role = "orderer";
         if (!IsOrderer(c, *o)) {
-          if (!IsOrderingStaff(*c.principal) ||
-              !CanReadTerritory(*c.principal, o->territory, *referential_)) {
+          if (!IsOrderingStaff(c.principal) ||
+              !CanReadTerritory(c.principal, o->territory, *referential_)) {
             return NoOrder(reference);
           }
-          ASSIGN_OR_RETURN(role, auth::ActingRole(*c.principal, kOrderers));
+          ASSIGN_OR_RETURN(role, auth::ActingRole(c.principal, kOrderers));
         }
         if (!CanMove(o->doc.state(), v1::CANCELLED)) {
           return InvalidState(o->doc.state(), "cancellation");

@@ -17,17 +17,13 @@
 #include "zp/auth/principal.h"
 #include "zp/core/clock.h"
 #include "zp/pg/pool.h"
+#include "zp/rpc/caller.h"
 #include "zp/territory/referential.h"
 #include "zp/watiqa/v1/watiqa.pb.h"
 
 namespace zp::watiqa {
 
-struct Caller {
-  std::optional<auth::Principal> principal;  // none: anonymous (public methods)
-  std::string traceparent;
-  std::string bearer_token;  // forwarded to SGEC for the entitlement check
-  std::string request_id;
-};
+using rpc::Caller;
 
 struct DeskOptions {
   Tariff tariff;

@@ -120,33 +120,4 @@ absl::Status Issuer::IssueOne(const std::string& reference, Pass& pass) {
   });
 }
 
-void Issuer::Start() {
-  thread_ = std::thread([this] {
-    while (true) {
-      {
-        absl::MutexLock lock(&mu_);
-        auto ready = [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return woken_ || stopping_; };
-        mu_.AwaitWithTimeout(absl::Condition(&ready), options_.poll_interval);
-        if (stopping_) return;
-        woken_ = false;
-      }
-      absl::StatusOr<Pass> pass = RunOnce();
-      if (!pass.ok()) spdlog::warn("issuer: {}", pass.status().message());
-    }
-  });
-}
-
-void Issuer::Wake() {
-  absl::MutexLock lock(&mu_);
-  woken_ = true;
-}
-
-void Issuer::Stop() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
-  if (thread_.joinable()) thread_.join();
-}
-
 }  // namespace zp::watiqa

@@ -9,12 +9,10 @@
 //
 // Several replicas run it safely: an order is claimed by moving its next attempt a lease ahead
 // (FOR UPDATE SKIP LOCKED), and its outcome is written under the row lock only while it is PAID.
+// The service runs its passes as a Runtime::Every job, woken after each payment.
 
-#include <atomic>
-#include <thread>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "prometheus/counter.h"
 #include "prometheus/registry.h"
 #include "services/watiqa/src/civil_registry.h"
@@ -28,7 +26,6 @@ struct IssuerOptions {
   absl::Duration lease = absl::Seconds(60);        // a claimed order is left alone this long
   absl::Duration call_timeout = absl::Seconds(10);  // per IssueCopy
   absl::Duration backoff_cap = absl::Minutes(5);
-  absl::Duration poll_interval = absl::Seconds(1);  // between passes when not woken
 };
 
 class Issuer {
@@ -36,7 +33,6 @@ class Issuer {
   Issuer(pg::Pool& pool, OrderStore& store, CivilRegistry& registry, const core::Clock& clock,
          IssuerOptions options = {})
       : pool_(pool), store_(store), registry_(registry), clock_(clock), options_(options) {}
-  ~Issuer() { Stop(); }
 
   struct Pass {
     int issued = 0;
@@ -49,11 +45,6 @@ class Issuer {
   // One pass over the orders whose attempt is due.
   absl::StatusOr<Pass> RunOnce();
 
-  // Passes in a thread of its own, every poll_interval or when woken (after a payment).
-  void Start();
-  void Stop();
-  void Wake();
-
  private:
   absl::Status IssueOne(const std::string& reference, Pass& pass);
 
@@ -62,10 +53,6 @@ class Issuer {
   CivilRegistry& registry_;
   const core::Clock& clock_;
   const IssuerOptions options_;
-  absl::Mutex mu_;
-  bool woken_ ABSL_GUARDED_BY(mu_) = false;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
   prometheus::Counter* issued_ = nullptr;
   prometheus::Counter* retried_ = nullptr;
   prometheus::Counter* refunded_ = nullptr;

@@ -1,9 +1,7 @@
 #include "services/watiqa/src/order_store.h"
 
 #include "absl/strings/str_cat.h"
-#include "zp/audit/audit.h"
 #include "zp/core/status.h"
-#include "zp/events/event.h"
 
 namespace zp::watiqa {
 
@@ -186,18 +184,18 @@ absl::Status OrderStore::Change(pg::Transaction& tx, const Actor& actor, const s
 
 absl::Status OrderStore::Record(pg::Transaction& tx, const Actor& actor, const std::string& action,
                                 const StoredOrder& o, const google::protobuf::Message& event) {
-  events::EventContext ec{kSource, actor.subject, o.territory, actor.traceparent, actor.request_id};
-  RETURN_IF_ERROR(outbox_.Append(tx, events::NewEvent(ec, o.doc.reference(), event, clock_)));
-  audit::Record record;
-  record.actor = actor.subject;
-  record.role = actor.role;
-  record.action = absl::StrCat("watiqa.", action);
-  record.resource = absl::StrCat("orders/", o.doc.reference());
-  record.territory = o.territory;
-  record.request_id = actor.request_id;
-  record.change_digest = audit::ChangeDigest(o.doc);
-  record.time = clock_.Now();
-  return audit::Append(tx, record);
+  service::Change change;
+  change.actor = actor.subject;
+  change.role = actor.role;
+  change.action = action;
+  change.request_id = actor.request_id;
+  change.traceparent = actor.traceparent;
+  change.resource = absl::StrCat("orders/", o.doc.reference());
+  change.subject = o.doc.reference();
+  change.territory = o.territory;
+  change.event = &event;
+  change.state = &o.doc;
+  return recorder_.Record(tx, change);
 }
 
 }  // namespace zp::watiqa

@@ -15,6 +15,7 @@
 #include "zp/core/clock.h"
 #include "zp/core/dates.h"
 #include "zp/events/outbox.h"
+#include "zp/service/record.h"
 #include "zp/pg/pool.h"
 #include "zp/pg/transaction.h"
 #include "zp/watiqa/v1/events.pb.h"
@@ -49,7 +50,7 @@ struct StoredOrder {
 class OrderStore {
  public:
   OrderStore(const core::Clock& clock, events::OutboxNotifier* notifier, std::string topic)
-      : clock_(clock), outbox_(std::move(topic), notifier) {}
+      : clock_(clock), recorder_(kSource, std::move(topic), notifier, clock) {}
 
   // By reference (canonical form); FOR UPDATE when `lock`.
   absl::StatusOr<std::optional<StoredOrder>> ByReference(pg::Transaction& tx,
@@ -78,7 +79,7 @@ class OrderStore {
   absl::Status Record(pg::Transaction& tx, const Actor& actor, const std::string& action,
                       const StoredOrder& o, const google::protobuf::Message& event);
   const core::Clock& clock_;
-  events::Outbox outbox_;
+  service::Recorder recorder_;
 };
 
 // Columns of `orders` that StoredOrder reads, in order (for queries of the other files).

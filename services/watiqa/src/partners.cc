@@ -76,7 +76,7 @@ SELECT event, (extract(epoch FROM at) * 1000000)::bigint, location, reason
 FROM delivery_events WHERE tracking_number = $1)sql"};
 
 absl::Status RequirePartner(const Caller& c, absl::string_view partner) {
-  if (!c.principal.has_value() || c.principal->partner != partner) {
+  if (!c.partner() || c.principal.partner != partner) {
     return core::ErrorWithReason(
         absl::StatusCode::kPermissionDenied,
         absl::StrCat("this method is for the partner ", partner), reasons::kWrongPartner);
@@ -85,7 +85,7 @@ absl::Status RequirePartner(const Caller& c, absl::string_view partner) {
 }
 
 Actor PartnerActor(const Caller& c) {
-  return Actor{c.principal->subject, c.principal->partner, c.request_id, c.traceparent};
+  return Actor{c.principal.subject, c.principal.partner, c.request_id, c.traceparent};
 }
 
 absl::Status NoOrder(absl::string_view what) {

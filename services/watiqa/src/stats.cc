@@ -14,7 +14,7 @@ namespace {
 
 // $1/$2 scope (NULL: national); $3/$4 period [from, to) in microseconds.
 #define ZP_WATIQA_STATS_WHERE                                                              \
-  " WHERE ($1::text[] IS NULL OR territory = ANY($1::text[]) OR territory LIKE ANY($2::text[]))" \
+  " WHERE " ZP_IN_TERRITORY_SCOPE("territory", "$1", "$2")                                  \
   " AND created_at >= to_timestamp($3::numeric / 1000000)"                                 \
   " AND created_at < to_timestamp($4::numeric / 1000000)"
 
@@ -44,8 +44,8 @@ double Hours(const pg::Result& r, int row, int col) {
 
 absl::StatusOr<v1::OrderStatsResponse> Desk::OrderStats(const Caller& c,
                                                         const v1::OrderStatsRequest& r) {
-  if (!c.principal.has_value()) return absl::UnauthenticatedError("a bearer token is required");
-  const auth::Principal& p = *c.principal;
+  if (c.anonymous()) return absl::UnauthenticatedError("a bearer token is required");
+  const auth::Principal& p = c.principal;
   if (!IsStaff(p)) return auth::ActingRole(p, kStaff).status();
   std::string territory = r.territory();
   if (territory.empty()) territory = p.territories.empty() ? "" : p.territories.front();
@@ -67,17 +67,13 @@ absl::StatusOr<v1::OrderStatsResponse> Desk::OrderStats(const Caller& c,
   const absl::CivilDay to = r.has_to() ? *to_day : today;
   const absl::CivilDay from = r.has_from() ? *from_day : to - 30;
   if (from > to) return core::InvalidArgumentError("from", "on or before `to`");
-  Scope scope;
-  if (territory != "MA") {
-    scope.codes = pg::TextArray(std::vector<std::string>{territory});
-    scope.prefixes = pg::TextArray(std::vector<std::string>{absl::StrCat(territory, ".%")});
-  }
+  const auth::TerritoryScope scope = auth::TerritoryScope::Within(territory);
   const std::string from_us = absl::StrCat(absl::ToUnixMicros(absl::FromCivil(from, zone)));
   const std::string to_us = absl::StrCat(absl::ToUnixMicros(absl::FromCivil(to + 1, zone)));
   ASSIGN_OR_RETURN(pg::Result counts,
-                   pool_.Exec(kCounts, {scope.codes, scope.prefixes, from_us, to_us}));
+                   pool_.Exec(kCounts, {scope.codes(), scope.prefixes(), from_us, to_us}));
   ASSIGN_OR_RETURN(pg::Result delays,
-                   pool_.Exec(kDelays, {scope.codes, scope.prefixes, from_us, to_us}));
+                   pool_.Exec(kDelays, {scope.codes(), scope.prefixes(), from_us, to_us}));
   v1::OrderStatsResponse out;
   out.set_territory(territory);
   *out.mutable_from() = core::ToDate(from);

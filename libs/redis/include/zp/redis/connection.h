@@ -24,6 +24,9 @@ struct Options {
 
 // Options for the server at "host:port" (the ZP_REDIS_ADDRESS setting), other fields default.
 Options OptionsForAddress(absl::string_view host_port);
+// The same for Redis on a request's path (rate limits, caches): 200 ms to connect and to answer,
+// so that a Redis away costs a request little and its caller falls back.
+Options OptionsForRequests(absl::string_view host_port);
 
 struct ReplyDeleter {
   void operator()(redisReply* r) const { freeReplyObject(r); }

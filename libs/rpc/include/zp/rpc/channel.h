@@ -1,9 +1,15 @@
 #pragma once
 
-// Channel arguments of a client of another zeropapier service (the gateway's upstreams, WATIQA's
-// SGEC): one place, so that every caller reconnects and spreads its calls the same way.
+// Channels to other zeropapier services (the gateway's upstreams, WATIQA's SGEC): one place, so
+// that every caller reconnects and spreads its calls the same way.
 
+#include <grpcpp/channel.h>
 #include <grpcpp/support/channel_arguments.h>
+
+#include <memory>
+#include <string>
+
+#include "zp/metrics/metrics.h"
 
 namespace zp::rpc {
 
@@ -17,5 +23,10 @@ inline grpc::ChannelArguments ServiceChannelArguments() {
   args.SetLoadBalancingPolicyName("round_robin");
   return args;
 }
+
+// A channel to the service at `address` (inside the cluster: plaintext), with these arguments;
+// its calls counted and timed like every gRPC client's (zp_grpc_client_*).
+std::shared_ptr<grpc::Channel> ServiceChannel(const std::string& address,
+                                              metrics::Metrics& metrics);
 
 }  // namespace zp::rpc

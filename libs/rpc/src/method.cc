@@ -1,0 +1,86 @@
+#include "zp/rpc/method.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace zp::rpc {
+
+bool IsPartnerName(absl::string_view name) {
+  return name == auth::roles::kTgr || name == auth::roles::kBarid || name == auth::roles::kAdd;
+}
+
+std::string Metadata(const grpc::ServerContext* ctx, absl::string_view key) {
+  const auto& md = ctx->client_metadata();
+  auto it = md.find(grpc::string_ref(key.data(), key.size()));
+  return it == md.end() ? std::string() : std::string(it->second.data(), it->second.size());
+}
+
+Caller CallOf(const grpc::ServerContext* ctx, absl::Duration default_deadline) {
+  Caller c = Caller::Anonymous(Metadata(ctx, kTraceparentHeader));
+  c.request_id = Metadata(ctx, kRequestIdHeader);
+  c.trace_id = log::TraceIdFromTraceparent(c.traceparent);
+  c.deadline = std::min(absl::FromChrono(ctx->deadline()), absl::Now() + default_deadline);
+  return c;
+}
+
+namespace {
+
+absl::Status VerifyToken(const grpc::ServerContext* ctx, const auth::JwtVerifier& verifier,
+                         Caller& c) {
+  const std::string header = Metadata(ctx, kAuthorizationHeader);
+  constexpr absl::string_view kBearer = "Bearer ";
+  if (!absl::StartsWithIgnoreCase(header, kBearer)) {
+    return core::ErrorWithReason(absl::StatusCode::kUnauthenticated, "a bearer token is required",
+                                 "TOKEN_MISSING");
+  }
+  c.bearer_token = header.substr(kBearer.size());
+  ASSIGN_OR_RETURN(c.principal, verifier.Verify(c.bearer_token));
+  c.via = Caller::Via::kToken;
+  return absl::OkStatus();
+}
+
+absl::Status VerifyPartner(const grpc::ServerContext* ctx, Caller& c) {
+  std::shared_ptr<const grpc::AuthContext> auth = ctx->auth_context();
+  if (auth == nullptr || !auth->IsPeerAuthenticated()) {
+    return core::ErrorWithReason(absl::StatusCode::kUnauthenticated,
+                                 "a verified client certificate is required",
+                                 "CLIENT_CERTIFICATE_REQUIRED");
+  }
+  std::vector<grpc::string_ref> names = auth->FindPropertyValues("x509_common_name");
+  std::string name = names.empty() ? "" : std::string(names[0].data(), names[0].size());
+  if (!IsPartnerName(name)) {
+    return core::ErrorWithReason(absl::StatusCode::kPermissionDenied,
+                                 absl::StrCat("certificate subject ", name, " is not a partner"),
+                                 "UNKNOWN_PARTNER");
+  }
+  c.via = Caller::Via::kPartner;
+  c.principal.subject = absl::StrCat("partner:", name);
+  c.principal.partner = name;
+  c.principal.roles = {name};
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Caller> CallerOf(const grpc::ServerContext* ctx, Access access,
+                                const auth::JwtVerifier* verifier,
+                                absl::Duration default_deadline) {
+  Caller c = CallOf(ctx, default_deadline);
+  switch (access) {
+    case Access::kPartner:
+      RETURN_IF_ERROR(VerifyPartner(ctx, c));
+      return c;
+    case Access::kPublic:
+      if (Metadata(ctx, kAuthorizationHeader).empty()) return c;
+      [[fallthrough]];
+    case Access::kToken:
+      if (verifier == nullptr) return absl::InternalError("no token verifier on this service");
+      RETURN_IF_ERROR(VerifyToken(ctx, *verifier, c));
+      return c;
+  }
+  return absl::InternalError("unknown access");
+}
+
+}  // namespace zp::rpc
