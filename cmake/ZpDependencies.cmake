@@ -11,6 +11,7 @@ pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 pkg_check_modules(LIBJWT REQUIRED IMPORTED_TARGET libjwt)
+pkg_check_modules(LIBMAGIC REQUIRED IMPORTED_TARGET libmagic)
 
 # google/api protos from golang-github-grpc-ecosystem-grpc-gateway-dev; google/rpc protos from
 # golang-github-gogo-googleapis-dev, whose error_details.proto has google.rpc.ErrorInfo (the

@@ -2,19 +2,16 @@
 
 #include "zp/chikaya/v1/chikaya.pb.h"
 #include "zp/sgec/v1/sgec.pb.h"
-#include "zp/testing/v1/echo.pb.h"
 #include "zp/watiqa/v1/watiqa.pb.h"
 
 namespace zp::gateway {
 
-std::vector<const google::protobuf::ServiceDescriptor*> LinkedServices() {
+std::vector<const google::protobuf::ServiceDescriptor*> PlatformServices() {
   std::vector<const google::protobuf::FileDescriptor*> files = {
       zp::sgec::v1::Act::descriptor()->file(),
       zp::chikaya::v1::Complaint::descriptor()->file(),
       // Orders only: the partner services of this file have no HTTP routes.
       zp::watiqa::v1::Order::descriptor()->file(),
-      // Test-only: lets the end-to-end tests route to an echo service.
-      zp::testing::v1::EchoRequest::descriptor()->file(),
   };
   std::vector<const google::protobuf::ServiceDescriptor*> services;
   for (const auto* file : files) {

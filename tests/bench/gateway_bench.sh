@@ -38,7 +38,7 @@ printf '{"message":"%s"}' "$message" >"$work/request.json"
 
 "$ZP_BUILD_DIR/tests/bench/zp_echo_server" --address "127.0.0.1:$echo_port" >"$work/echo.log" 2>&1 &
 echo $! >"$work/echo.pid"
-"$ZP_BUILD_DIR/gateway/zp-gateway" --https_address "127.0.0.1:$gw_https" \
+"$ZP_BUILD_DIR/tests/zp-gateway-testing" --https_address "127.0.0.1:$gw_https" \
   --http_address "127.0.0.1:$gw_http" --metrics_address "" \
   --tls_cert "$ZP_RUN_DIR/tls/server.crt" --tls_key "$ZP_RUN_DIR/tls/server.key" \
   --jwks_file "$ZP_RUN_DIR/jwt/jwks.json" --redis_address "127.0.0.1:$ZP_REDIS_PORT" \

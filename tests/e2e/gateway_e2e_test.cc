@@ -16,6 +16,7 @@
 #include "tests/support/secrets.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_env.h"
+#include "zp/core/files.h"
 #include "zp/rpc/server.h"
 
 namespace zp::testing {
@@ -405,7 +406,7 @@ TEST_CASE("gateway e2e: health, readiness, OpenAPI and metrics", "[e2e][gateway]
 TEST_CASE("gateway e2e: readiness fails when an upstream is down", "[e2e][gateway]") {
   Secrets secrets;
   int http_port = FreePort();
-  Subprocess gateway({BinaryDir() + "/gateway/zp-gateway", "--https_address", "", "--http_address",
+  Subprocess gateway({BinaryDir() + "/tests/zp-gateway-testing", "--https_address", "", "--http_address",
                       absl::StrCat("127.0.0.1:", http_port), "--metrics_address", "", "--jwks_file",
                       secrets.jwks(), "--upstreams",
                       absl::StrCat("zp.testing.v1.EchoService=127.0.0.1:", FreePort()),
@@ -438,6 +439,26 @@ TEST_CASE("gateway e2e: a gateway that cannot start fails the wait at once", "[e
   CHECK(absl::Now() - start < absl::Seconds(30));  // not the timeout: the exit was seen
   CHECK_FALSE(gateway.running());
   close(fd);
+}
+
+}  // namespace
+}  // namespace zp::testing
+
+namespace zp::testing {
+namespace {
+
+TEST_CASE("gateway e2e: the production gateway routes the platform's services only",
+          "[e2e][gateway]") {
+  Secrets secrets;
+  const std::string log = secrets.dir + "/production-gateway.log";
+  Subprocess gateway({BinaryDir() + "/gateway/zp-gateway", "--https_address", "",
+                      "--http_address", absl::StrCat("127.0.0.1:", FreePort()),
+                      "--metrics_address", "", "--jwks_file", secrets.jwks(), "--upstreams",
+                      "zp.testing.v1.EchoService=127.0.0.1:1", "--log_level", "warn"},
+                     {}, log);
+  // The test-only echo service is not linked in: the gateway refuses to start with it.
+  REQUIRE(Eventually([&] { return !gateway.running(); }, absl::Seconds(10)));
+  CHECK(absl::StrContains(core::ReadFile(log).value_or(""), "unknown upstream service"));
 }
 
 }  // namespace

@@ -2,12 +2,16 @@
 // audit row together, or not at all.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+
 #include "google/protobuf/struct.pb.h"
 #include "tests/support/migrated_database.h"
+#include "tests/support/test_env.h"
 #include "zp/audit/audit.h"
 #include "zp/core/clock.h"
 #include "zp/core/status.h"
 #include "zp/pg/transaction.h"
+#include "zp/service/periodic_job.h"
 #include "zp/service/record.h"
 #include "zp/service/runtime.h"
 
@@ -124,6 +128,52 @@ TEST_CASE("kit: a batch is one audit row and all its events, the change's first"
   Change job = ChangeBySystem("scheduler", "Escalate");
   CHECK(job.actor == "system:scheduler");
   CHECK(job.role == "system");
+}
+
+}  // namespace
+}  // namespace zp::service
+
+namespace zp::service {
+namespace {
+
+TEST_CASE("kit: a periodic job runs on one replica at a time, at once when woken, not after stop",
+          "[integration][kit]") {
+  KitFixture f;
+  std::atomic<int> running{0};
+  std::atomic<int> most{0};
+  std::atomic<int> turns{0};
+  auto turn = [&]() -> absl::Status {
+    const int now = ++running;
+    most = std::max(most.load(), now);
+    absl::SleepFor(absl::Milliseconds(50));
+    --running;
+    ++turns;
+    return absl::OkStatus();
+  };
+  {
+    // Two replicas of one job (each its own connection of the pool, as two processes would).
+    PeriodicJob a(*f.migrated.pool, "zp.job.kit.paint", absl::Milliseconds(5), turn);
+    PeriodicJob b(*f.migrated.pool, "zp.job.kit.paint", absl::Milliseconds(5), turn);
+    a.Start();
+    b.Start();
+    REQUIRE(testing::Eventually([&] { return a.skipped() + b.skipped() >= 3 && turns >= 6; },
+                                absl::Seconds(20)));
+    a.Stop();
+    b.Stop();
+    CHECK(most == 1);
+    CHECK(a.runs() + b.runs() == turns);
+  }
+  // Woken: a turn at once, though the next is an hour away; none after Stop.
+  turns = 0;
+  PeriodicJob hourly(*f.migrated.pool, "zp.job.kit.hourly", absl::Hours(1), turn);
+  hourly.Start();
+  REQUIRE(testing::Eventually([&] { return turns == 1; }, absl::Seconds(10)));
+  hourly.Wake();
+  REQUIRE(testing::Eventually([&] { return turns == 2; }, absl::Seconds(10)));
+  hourly.Stop();
+  hourly.Wake();
+  absl::SleepFor(absl::Milliseconds(200));
+  CHECK(turns == 2);
 }
 
 }  // namespace

@@ -17,8 +17,11 @@ GatewayProcess::GatewayProcess(const Secrets& secrets, const std::string& upstre
   https_.ca_file = secrets.tls("ca.crt");
   http_.port = FreePort();
   metrics_port_ = FreePort();
+  // The production binary, unless the test routes to the echo service (linked only into the
+  // tests' gateway).
+  const bool echo = upstreams.find("zp.testing.") != std::string::npos;
   std::vector<std::string> argv = {
-      BinaryDir() + "/gateway/zp-gateway", "--https_address",
+      BinaryDir() + (echo ? "/tests/zp-gateway-testing" : "/gateway/zp-gateway"), "--https_address",
       absl::StrCat("127.0.0.1:", https_.port), "--http_address",
       absl::StrCat("127.0.0.1:", http_.port), "--metrics_address",
       absl::StrCat("127.0.0.1:", metrics_port_), "--tls_cert", secrets.tls("server.crt"),

@@ -107,55 +107,15 @@ void Runtime::Consume(std::string topic, std::string group, events::Consumer::Ha
   consumers_.push_back(std::make_unique<events::Consumer>(options, *pool_, std::move(handler)));
 }
 
-Runtime::Job& Runtime::Every(std::string name, absl::Duration interval,
-                             std::function<absl::Status()> job) {
-  auto j = std::make_unique<Job>();
-  j->name_ = std::move(name);
-  j->interval_ = interval;
-  j->run_ = std::move(job);
-  jobs_.push_back(std::move(j));
+PeriodicJob& Runtime::Every(std::string name, absl::Duration interval,
+                            std::function<absl::Status()> job) {
+  jobs_.push_back(std::make_unique<PeriodicJob>(
+      *pool_, absl::StrCat("zp.job.", spec_.name, ".", name), interval, std::move(job)));
   return *jobs_.back();
 }
 
-void Runtime::Job::Wake() {
-  absl::MutexLock lock(&mu_);
-  woken_ = true;
-}
-
-namespace {
-
-constexpr pg::Query kTryLock{"zp_job_try_lock",
-                             "SELECT pg_try_advisory_lock(hashtext($1)::bigint)"};
-constexpr pg::Query kUnlock{"zp_job_unlock", "SELECT pg_advisory_unlock(hashtext($1)::bigint)"};
-
-}  // namespace
-
-void Runtime::Run(Job& job) {
-  const std::string lock = absl::StrCat("zp.job.", spec_.name, ".", job.name_);
-  while (true) {
-    if (absl::StatusOr<pg::PooledConnection> conn = pool_->Acquire(); !conn.ok()) {
-      spdlog::warn("{}: {}", job.name_, conn.status().message());
-    } else if (absl::StatusOr<pg::Result> locked = (*conn)->Exec(kTryLock, {lock});
-               locked.ok() && locked->Bool(0, 0)) {
-      if (absl::Status s = job.run_(); !s.ok()) spdlog::warn("{}: {}", job.name_, s.message());
-      (void)(*conn)->Exec(kUnlock, {lock});  // a lost connection releases it as well
-    }  // else: another replica's turn
-    absl::MutexLock l(&job.mu_);
-    auto due = [&job]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return job.woken_ || job.stopping_; };
-    job.mu_.AwaitWithTimeout(absl::Condition(&due), job.interval_);
-    if (job.stopping_) return;
-    job.woken_ = false;
-  }
-}
-
 void Runtime::StopJobs() {
-  for (auto& job : jobs_) {
-    {
-      absl::MutexLock lock(&job->mu_);
-      job->stopping_ = true;
-    }
-    if (job->thread_.joinable()) job->thread_.join();
-  }
+  for (auto& job : jobs_) job->Stop();
   for (auto& c : consumers_) c->Stop();
 }
 
@@ -164,10 +124,7 @@ absl::Status Runtime::Serve(const std::vector<grpc::Service*>& services,
   ASSIGN_OR_RETURN(rpc::ServerOptions options, rpc::ServerOptionsFromConfig(*config_, spec_.name));
   options.readiness_check = [this] { return pool_->Ping(); };
   for (auto& c : consumers_) RETURN_IF_ERROR(c->Start());
-  for (auto& job : jobs_) {
-    Job* j = job.get();
-    j->thread_ = std::thread([this, j] { Run(*j); });
-  }
+  for (auto& job : jobs_) job->Start();
   rpc::Server server(options, *metrics_);
   for (grpc::Service* s : services) server.AddService(s);
   for (grpc::Service* s : partner_services) server.AddPartnerService(s);

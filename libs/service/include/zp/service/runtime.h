@@ -17,12 +17,9 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "zp/auth/jwt.h"
 #include "zp/core/config.h"
@@ -33,6 +30,7 @@
 #include "zp/metrics/metrics.h"
 #include "zp/pg/migrations.h"
 #include "zp/pg/pool.h"
+#include "zp/service/periodic_job.h"
 #include "zp/service/service_table.h"
 #include "zp/territory/referential.h"
 
@@ -78,24 +76,9 @@ class Runtime {
   // (processed_events), as consumer group `group`: one replica at a time per partition. Runs from
   // Serve until the drain.
   void Consume(std::string topic, std::string group, events::Consumer::Handler handler);
-  // A periodic job; Wake() runs it at once (after a payment, the issuance saga).
-  class Job {
-   public:
-    void Wake();
-
-   private:
-    friend class Runtime;
-    std::string name_;
-    absl::Duration interval_;
-    std::function<absl::Status()> run_;
-    absl::Mutex mu_;
-    bool woken_ ABSL_GUARDED_BY(mu_) = false;
-    bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-    std::thread thread_;
-  };
   // Runs `job` every `interval` (or when woken) from Serve until the drain, on one replica at a
-  // time (a session advisory lock named after the service and the job; the others skip the turn).
-  Job& Every(std::string name, absl::Duration interval, std::function<absl::Status()> job);
+  // time (periodic_job.h).
+  PeriodicJob& Every(std::string name, absl::Duration interval, std::function<absl::Status()> job);
 
   // Starts the jobs, serves until SIGTERM or SIGINT, drains, then stops the jobs and the relay.
   absl::Status Serve(const std::vector<grpc::Service*>& services,
@@ -103,7 +86,6 @@ class Runtime {
 
  private:
   Runtime() = default;
-  void Run(Job& job);
   void StopJobs();
 
   ServiceSpec spec_;
@@ -117,7 +99,7 @@ class Runtime {
   std::shared_ptr<const territory::Referential> referential_;
   std::string bootstrap_;
   std::vector<std::unique_ptr<events::Consumer>> consumers_;
-  std::vector<std::unique_ptr<Job>> jobs_;
+  std::vector<std::unique_ptr<PeriodicJob>> jobs_;
 };
 
 // The whole main of a service: termination signals blocked before any thread starts, Abseil's
