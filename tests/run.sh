@@ -10,7 +10,9 @@ export ZP_PG_FAST=1
 export ZP_BUILD_DIR=${ZP_BUILD_DIR:-$root/build}
 stack=$root/deploy/local/stack.sh
 
-# Fuzz targets first (each briefly; no server needed), so that ctest's summary closes the output.
+# The formatting, then the fuzz targets (each briefly; no server needed), so that ctest's summary
+# closes the output.
+"$root/tools/fmt-check"
 "$root/tests/fuzz/run.sh"
 
 trap '"$stack" stop all' EXIT

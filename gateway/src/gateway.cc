@@ -1,7 +1,5 @@
 #include "gateway/src/gateway.h"
 
-#include "zp/api/v1/httpbody.pb.h"
-
 #include <boost/asio/post.hpp>
 
 #include "absl/strings/ascii.h"
@@ -11,6 +9,7 @@
 #include "gateway/src/http_status.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "zp/api/v1/httpbody.pb.h"
 #include "zp/core/random.h"
 #include "zp/core/status.h"
 #include "zp/core/uuid.h"
@@ -455,47 +454,47 @@ void Gateway::Call(std::shared_ptr<Context> ctx) {
   };
 
   if (!route.server_streaming) {
-    upstreams_.Unary(service, route.grpc_path, ctx->request_bytes, metadata, deadline,
-                     [this, ctx, on_error](UpstreamReply reply) {
-                       if (!reply.status.ok()) {
-                         return on_error(reply);
-                       }
-                       const Route& r = *ctx->match.route;
-                       std::unique_ptr<google::protobuf::Message> response(
-                           google::protobuf::MessageFactory::generated_factory()
-                               ->GetPrototype(r.method->output_type())
-                               ->New());
-                       if (!response->ParseFromString(reply.body)) {
-                         return Fail(ctx, absl::InternalError("malformed upstream response"));
-                       }
-                       // zp.api.v1.HttpBody: the bytes as they are, with their content type.
-                       if (const auto* raw = dynamic_cast<const api::v1::HttpBody*>(response.get())) {
-                         Response res{http::status::ok, ctx->in.message.version()};
-                         res.set(http::field::content_type, raw->content_type().empty()
-                                                                ? "application/octet-stream"
-                                                                : raw->content_type());
-                         std::string name;
-                         for (char c : raw->file_name()) {
-                           if (absl::ascii_isalnum(c) || c == '.' || c == '-' || c == '_') {
-                             name.push_back(c);
-                           }
-                         }
-                         if (!name.empty()) {
-                           res.set(http::field::content_disposition,
-                                   absl::StrCat("inline; filename=\"", name, "\""));
-                         }
-                         res.body() = raw->data();
-                         return Finish(ctx, std::move(res));
-                       }
-                       absl::StatusOr<std::string> json = ResponseToJson(r, *response);
-                       if (!json.ok()) {
-                         return Fail(ctx, json.status());
-                       }
-                       Response res{http::status::ok, ctx->in.message.version()};
-                       res.set(http::field::content_type, kJson);
-                       res.body() = *std::move(json);
-                       Finish(ctx, std::move(res));
-                     });
+    upstreams_.Unary(
+        service, route.grpc_path, ctx->request_bytes, metadata, deadline,
+        [this, ctx, on_error](UpstreamReply reply) {
+          if (!reply.status.ok()) {
+            return on_error(reply);
+          }
+          const Route& r = *ctx->match.route;
+          std::unique_ptr<google::protobuf::Message> response(
+              google::protobuf::MessageFactory::generated_factory()
+                  ->GetPrototype(r.method->output_type())
+                  ->New());
+          if (!response->ParseFromString(reply.body)) {
+            return Fail(ctx, absl::InternalError("malformed upstream response"));
+          }
+          // zp.api.v1.HttpBody: the bytes as they are, with their content type.
+          if (const auto* raw = dynamic_cast<const api::v1::HttpBody*>(response.get())) {
+            Response res{http::status::ok, ctx->in.message.version()};
+            res.set(http::field::content_type,
+                    raw->content_type().empty() ? "application/octet-stream" : raw->content_type());
+            std::string name;
+            for (char c : raw->file_name()) {
+              if (absl::ascii_isalnum(c) || c == '.' || c == '-' || c == '_') {
+                name.push_back(c);
+              }
+            }
+            if (!name.empty()) {
+              res.set(http::field::content_disposition,
+                      absl::StrCat("inline; filename=\"", name, "\""));
+            }
+            res.body() = raw->data();
+            return Finish(ctx, std::move(res));
+          }
+          absl::StatusOr<std::string> json = ResponseToJson(r, *response);
+          if (!json.ok()) {
+            return Fail(ctx, json.status());
+          }
+          Response res{http::status::ok, ctx->in.message.version()};
+          res.set(http::field::content_type, kJson);
+          res.body() = *std::move(json);
+          Finish(ctx, std::move(res));
+        });
     return;
   }
 

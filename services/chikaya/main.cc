@@ -10,7 +10,8 @@
 int main(int argc, char** argv) {
   return zp::service::Main(
       argc, argv,
-      {"chikaya", zp::chikaya::Migrations,
+      {"chikaya",
+       zp::chikaya::Migrations,
        {{"scheduler_interval", "60s", "how often deadlines are checked (one replica at a time)"},
         {"stats_group", "chikaya-stats", "Kafka consumer group of the statistics"}}},
       [](zp::service::Runtime& rt) -> absl::Status {

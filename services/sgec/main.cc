@@ -7,7 +7,8 @@
 int main(int argc, char** argv) {
   return zp::service::Main(
       argc, argv,
-      {"sgec", zp::sgec::Migrations,
+      {"sgec",
+       zp::sgec::Migrations,
        {{"document_key_file", ".run/documents/sgec.pem",
          "EC P-256 private key (PEM) that signs copies and extracts"},
         {"document_verification_url", "https://localhost:8443/v1/sgec/verify/",

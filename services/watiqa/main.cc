@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
   using zp::watiqa::kDefaultTariff;
   return zp::service::Main(
       argc, argv,
-      {"watiqa", zp::watiqa::Migrations,
+      {"watiqa",
+       zp::watiqa::Migrations,
        {{"sgec_address", "127.0.0.1:50101", "SGEC's gRPC address (entitlement checks, issuance)"},
         {"service_key_file", ".run/jwt/services/watiqa.pem",
          "the service's own token key (PEM); its kid in <file>.kid, its public half in the JWKS"},

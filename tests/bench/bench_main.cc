@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
   };
   auto config = zp::core::Config::Parse(settings, argc, argv);
   if (!config.ok() || config->args().empty()) {
-    std::cerr << "usage: zp_bench relay|pool|sgec|chikaya|import|watiqa [flags]\n" << (config.ok() ? config->Usage() : "");
+    std::cerr << "usage: zp_bench relay|pool|sgec|chikaya|import|watiqa [flags]\n"
+              << (config.ok() ? config->Usage() : "");
     return 2;
   }
   zp::log::Init("bench", "warn");

@@ -64,7 +64,8 @@ int ChikayaBench(const BenchOptions& options) {
   std::vector<std::string> citizens;
   for (int c = 0; c < clients; ++c) citizens.push_back(s.Token({"citizen"}));
   std::cout << "\nchikaya benchmark: through zp-gateway over HTTPS (keep-alive, rate limiting "
-               "off), " << options.seconds << " s per measurement\n";
+               "off), "
+            << options.seconds << " s per measurement\n";
   const std::string body =
       R"({"kind":"COMPLAINT","category":"lighting","authorityCode":"01.511.01.01",)"
       R"("subject":"Éclairage en panne","description":"الإنارة العمومية معطلة منذ أسبوع — )"

@@ -50,25 +50,48 @@ std::string ActRow(const sgec::v1::HistoricalRecord& r, const std::string& terri
       absl::StrCat(b.child().given_name().ar(), " ", b.child().family_name().ar()));
   const std::string lat = sgec::NormalizeName(
       absl::StrCat(b.child().given_name().fr(), " ", b.child().family_name().fr()));
-  const std::string mother_ar = sgec::NormalizeName(absl::StrCat(
-      b.mother().name().given_name().ar(), " ", b.mother().name().family_name().ar()));
-  const std::string mother_lat = sgec::NormalizeName(absl::StrCat(
-      b.mother().name().given_name().fr(), " ", b.mother().name().family_name().fr()));
+  const std::string mother_ar = sgec::NormalizeName(
+      absl::StrCat(b.mother().name().given_name().ar(), " ", b.mother().name().family_name().ar()));
+  const std::string mother_lat = sgec::NormalizeName(
+      absl::StrCat(b.mother().name().given_name().fr(), " ", b.mother().name().family_name().fr()));
   std::vector<std::string> words;
-  for (const std::string& w : sgec::NameLexemes(ar, lat)) words.push_back(absl::StrCat("'", w, "'"));
+  for (const std::string& w : sgec::NameLexemes(ar, lat))
+    words.push_back(absl::StrCat("'", w, "'"));
   // Distinct, as the service's idcs_registry makes them (10^9 identifiers: a million draws
   // collide a few hundred times).
   static std::set<std::string> drawn;
   std::string idcs = sgec::NewIdcs();
   while (!drawn.insert(idcs).second) idcs = sgec::NewIdcs();
   std::vector<std::string> cols = {
-      core::NewUuidV7(), "1", r.bureau_code(), absl::StrCat(r.year()), absl::StrCat(r.number()),
-      territory, idcs, idcs, "", "", sgec::DateText(b.birth_date()), sgec::DateText(b.birth_date()),
-      b.child().given_name().ar(), b.child().family_name().ar(), b.child().given_name().fr(),
-      b.child().family_name().fr(), ar, lat, mother_ar, mother_lat,
-      absl::StrCat("\\x", absl::BytesToHexString(b.SerializeAsString())), "bench",
-      absl::StrCat(sgec::DateText(r.registration_date()), " 00:00:00+01"), absl::StrJoin(words, " "),
-      sgec::NameKey(ar), sgec::NameKey(lat), "f", "2", r.scan_reference(),
+      core::NewUuidV7(),
+      "1",
+      r.bureau_code(),
+      absl::StrCat(r.year()),
+      absl::StrCat(r.number()),
+      territory,
+      idcs,
+      idcs,
+      "",
+      "",
+      sgec::DateText(b.birth_date()),
+      sgec::DateText(b.birth_date()),
+      b.child().given_name().ar(),
+      b.child().family_name().ar(),
+      b.child().given_name().fr(),
+      b.child().family_name().fr(),
+      ar,
+      lat,
+      mother_ar,
+      mother_lat,
+      absl::StrCat("\\x", absl::BytesToHexString(b.SerializeAsString())),
+      "bench",
+      absl::StrCat(sgec::DateText(r.registration_date()), " 00:00:00+01"),
+      absl::StrJoin(words, " "),
+      sgec::NameKey(ar),
+      sgec::NameKey(lat),
+      "f",
+      "2",
+      r.scan_reference(),
       absl::StrCat("\\x", absl::BytesToHexString(std::string(32, 'x')))};
   for (auto& c : cols) c = CopyText(c);
   return absl::StrJoin(cols, "\t");
@@ -134,10 +157,10 @@ int ImportBench(const BenchOptions& options) {
   const std::string address = absl::StrCat("127.0.0.1:", port);
   testing::Subprocess service(
       {testing::BinaryDir() + "/services/sgec/zp-sgec", "--grpc_address", address,
-       "--partner_address", "", "--metrics_address", absl::StrCat("127.0.0.1:", testing::FreePort()),
-       "--jwks_file", secrets.jwks(), "--pg_url", options.pg_url, "--pg_database", kDatabase,
-       "--kafka_bootstrap", options.kafka_bootstrap, "--log_level", "warn",
-       "--document_key_file", secrets.document_key("sgec")},
+       "--partner_address", "", "--metrics_address",
+       absl::StrCat("127.0.0.1:", testing::FreePort()), "--jwks_file", secrets.jwks(), "--pg_url",
+       options.pg_url, "--pg_database", kDatabase, "--kafka_bootstrap", options.kafka_bootstrap,
+       "--log_level", "warn", "--document_key_file", secrets.document_key("sgec")},
       {}, dir + "/sgec.log");
   auto conn = [&]() { return pg::Connection::Open(options.pg_url, {{"dbname", kDatabase}}); };
   // A count from the bench database; -1 when it cannot be read.
@@ -147,9 +170,8 @@ int ImportBench(const BenchOptions& options) {
     auto r = (*c)->Exec(sql);
     return r.ok() ? r->Int(0, 0) : -1;
   };
-  if (!testing::Eventually(
-          [&] { return count("SELECT count(*) FROM bureaus") > 1000; },
-          absl::Seconds(30))) {
+  if (!testing::Eventually([&] { return count("SELECT count(*) FROM bureaus") > 1000; },
+                           absl::Seconds(30))) {
     std::cerr << "import bench: zp-sgec did not start (log: " << dir << "/sgec.log)\n";
     return 1;
   }
@@ -171,9 +193,9 @@ int ImportBench(const BenchOptions& options) {
   });
   t0 = absl::Now();
   setenv("ZP_TOKEN", token->c_str(), 1);  // by environment: not in the process list
-  const std::string summary = testing::CommandOutput(absl::StrCat(
-      testing::BinaryDir(), "/tools/zpctl/zpctl sgec import ", ndjson, " --address ", address,
-      " --json=true 2>", dir, "/zpctl.log"));
+  const std::string summary = testing::CommandOutput(
+      absl::StrCat(testing::BinaryDir(), "/tools/zpctl/zpctl sgec import ", ndjson, " --address ",
+                   address, " --json=true 2>", dir, "/zpctl.log"));
   const double import_seconds = absl::ToDoubleSeconds(absl::Now() - t0);
   importing.store(false);
   sampler.join();
@@ -183,8 +205,7 @@ int ImportBench(const BenchOptions& options) {
             << " acts; summary " << summary.substr(0, summary.find('\n')) << ")\n";
   // The events of the import, published by the relay.
   t0 = absl::Now();
-  testing::Eventually([&] { return count("SELECT count(*) FROM outbox") == 0; },
-                      absl::Minutes(10));
+  testing::Eventually([&] { return count("SELECT count(*) FROM outbox") == 0; }, absl::Minutes(10));
   std::cout << "  outbox drained " << absl::ToDoubleSeconds(absl::Now() - t0)
             << " s after the import's end; at most " << outbox_peak.load()
             << " unpublished events during the import (limit 50,000)\n";
@@ -198,11 +219,11 @@ int ImportBench(const BenchOptions& options) {
       return 1;
     }
   }
-  const std::string psql = absl::StrCat(
-      "psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p ",
-      options.pg_url.substr(options.pg_url.rfind(':') + 1,
-                            options.pg_url.rfind('/') - options.pg_url.rfind(':') - 1),
-      " -U zp -d ", kDatabase);
+  const std::string psql =
+      absl::StrCat("psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p ",
+                   options.pg_url.substr(options.pg_url.rfind(':') + 1,
+                                         options.pg_url.rfind('/') - options.pg_url.rfind(':') - 1),
+                   " -U zp -d ", kDatabase);
   t0 = absl::Now();
   const int copied = testing::RunCommand(
       absl::StrCat(psql, " -c \"\\copy acts_copy (", kCopyColumns, ") FROM '", copy, "'\""));

@@ -12,7 +12,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
-#include "zp/sgec/migrations.h"
 #include "services/sgec/src/names.h"
 #include "services/sgec/src/registry.h"
 #include "services/sgec/src/sgec_service.h"
@@ -26,6 +25,7 @@
 #include "zp/metrics/metrics.h"
 #include "zp/pg/migrations.h"
 #include "zp/rpc/server.h"
+#include "zp/sgec/migrations.h"
 
 namespace zp::bench {
 namespace {
@@ -39,39 +39,39 @@ struct Name {
 
 // Common Moroccan given names (male then female) and family names, in both scripts.
 const std::vector<Name> kGiven = {
-    {"Mohamed", "محمد"},   {"Ahmed", "أحمد"},     {"Youssef", "يوسف"},     {"Omar", "عمر"},
-    {"Ali", "علي"},        {"Hassan", "حسن"},     {"Hamza", "حمزة"},       {"Amine", "أمين"},
-    {"Mehdi", "مهدي"},     {"Karim", "كريم"},     {"Khalid", "خالد"},      {"Rachid", "رشيد"},
+    {"Mohamed", "محمد"},   {"Ahmed", "أحمد"},        {"Youssef", "يوسف"},    {"Omar", "عمر"},
+    {"Ali", "علي"},        {"Hassan", "حسن"},        {"Hamza", "حمزة"},      {"Amine", "أمين"},
+    {"Mehdi", "مهدي"},     {"Karim", "كريم"},        {"Khalid", "خالد"},     {"Rachid", "رشيد"},
     {"Said", "سعيد"},      {"Abdellah", "عبد الله"}, {"Ibrahim", "إبراهيم"}, {"Ismail", "إسماعيل"},
-    {"Anas", "أنس"},       {"Ayoub", "أيوب"},     {"Zakaria", "زكرياء"},   {"Bilal", "بلال"},
-    {"Othmane", "عثمان"},  {"Soufiane", "سفيان"}, {"Tarik", "طارق"},       {"Yassine", "ياسين"},
-    {"Adam", "آدم"},       {"Idriss", "إدريس"},   {"Nabil", "نبيل"},       {"Hicham", "هشام"},
-    {"Mustapha", "مصطفى"}, {"Jamal", "جمال"},     {"Fatima", "فاطمة"},     {"Khadija", "خديجة"},
-    {"Aicha", "عائشة"},    {"Meryem", "مريم"},    {"Salma", "سلمى"},       {"Sara", "سارة"},
-    {"Hajar", "هاجر"},     {"Imane", "إيمان"},    {"Nadia", "نادية"},      {"Zineb", "زينب"},
-    {"Hanane", "حنان"},    {"Latifa", "لطيفة"},   {"Samira", "سميرة"},     {"Asmae", "أسماء"},
-    {"Houda", "هدى"},      {"Karima", "كريمة"},   {"Najat", "نجاة"},       {"Rajae", "رجاء"},
-    {"Loubna", "لبنى"},    {"Yasmine", "ياسمين"}, {"Ghita", "غيثة"},       {"Malak", "ملاك"},
-    {"Hiba", "هبة"},       {"Oumaima", "أميمة"},  {"Kawtar", "كوثر"},      {"Siham", "سهام"},
-    {"Noura", "نورة"},     {"Btissam", "ابتسام"}, {"Souad", "سعاد"},       {"Wafae", "وفاء"}};
+    {"Anas", "أنس"},       {"Ayoub", "أيوب"},        {"Zakaria", "زكرياء"},  {"Bilal", "بلال"},
+    {"Othmane", "عثمان"},  {"Soufiane", "سفيان"},    {"Tarik", "طارق"},      {"Yassine", "ياسين"},
+    {"Adam", "آدم"},       {"Idriss", "إدريس"},      {"Nabil", "نبيل"},      {"Hicham", "هشام"},
+    {"Mustapha", "مصطفى"}, {"Jamal", "جمال"},        {"Fatima", "فاطمة"},    {"Khadija", "خديجة"},
+    {"Aicha", "عائشة"},    {"Meryem", "مريم"},       {"Salma", "سلمى"},      {"Sara", "سارة"},
+    {"Hajar", "هاجر"},     {"Imane", "إيمان"},       {"Nadia", "نادية"},     {"Zineb", "زينب"},
+    {"Hanane", "حنان"},    {"Latifa", "لطيفة"},      {"Samira", "سميرة"},    {"Asmae", "أسماء"},
+    {"Houda", "هدى"},      {"Karima", "كريمة"},      {"Najat", "نجاة"},      {"Rajae", "رجاء"},
+    {"Loubna", "لبنى"},    {"Yasmine", "ياسمين"},    {"Ghita", "غيثة"},      {"Malak", "ملاك"},
+    {"Hiba", "هبة"},       {"Oumaima", "أميمة"},     {"Kawtar", "كوثر"},     {"Siham", "سهام"},
+    {"Noura", "نورة"},     {"Btissam", "ابتسام"},    {"Souad", "سعاد"},      {"Wafae", "وفاء"}};
 const std::vector<Name> kFamily = {
-    {"Alaoui", "العلوي"},     {"Bennani", "بناني"},     {"Idrissi", "الإدريسي"},
-    {"Tazi", "التازي"},       {"Fassi", "الفاسي"},      {"Berrada", "برادة"},
-    {"Benjelloun", "بنجلون"}, {"Chraibi", "الشرايبي"},  {"Sqalli", "الصقلي"},
-    {"Lahlou", "لحلو"},       {"Kettani", "الكتاني"},   {"Amrani", "العمراني"},
-    {"Ouazzani", "الوزاني"},  {"Filali", "الفيلالي"},   {"Hassani", "الحسني"},
-    {"Mansouri", "المنصوري"}, {"Bouzidi", "البوزيدي"},  {"Naciri", "الناصري"},
-    {"Benali", "بنعلي"},      {"Cherkaoui", "الشرقاوي"}, {"Zerouali", "الزروالي"},
-    {"Saidi", "السعيدي"},     {"Rami", "الرامي"},       {"Haddad", "الحداد"},
-    {"Naji", "الناجي"},       {"Belkadi", "بلقاضي"},    {"Ziani", "الزياني"},
-    {"Kabbaj", "القباج"},     {"Guessous", "كسوس"},     {"Sebti", "السبتي"},
-    {"Tahiri", "الطاهري"},    {"Rifi", "الريفي"},       {"Doukkali", "الدكالي"},
-    {"Soussi", "السوسي"},     {"Jabri", "الجابري"},     {"Bakkali", "البقالي"},
-    {"Lamrani", "اللمراني"},  {"Marrakchi", "المراكشي"}, {"Ghazi", "الغازي"},
-    {"Hamdaoui", "الحمداوي"}, {"Karimi", "الكريمي"},    {"Mouline", "مولين"},
-    {"Raji", "الراجي"},       {"Slaoui", "السلاوي"},    {"Benkirane", "بنكيران"},
-    {"Ait Taleb", "آيت الطالب"}, {"Ait Ali", "آيت علي"}, {"Ouali", "الوالي"},
-    {"Chafik", "شفيق"},       {"El Khatib", "الخطيب"}};
+    {"Alaoui", "العلوي"},        {"Bennani", "بناني"},      {"Idrissi", "الإدريسي"},
+    {"Tazi", "التازي"},          {"Fassi", "الفاسي"},       {"Berrada", "برادة"},
+    {"Benjelloun", "بنجلون"},    {"Chraibi", "الشرايبي"},   {"Sqalli", "الصقلي"},
+    {"Lahlou", "لحلو"},          {"Kettani", "الكتاني"},    {"Amrani", "العمراني"},
+    {"Ouazzani", "الوزاني"},     {"Filali", "الفيلالي"},    {"Hassani", "الحسني"},
+    {"Mansouri", "المنصوري"},    {"Bouzidi", "البوزيدي"},   {"Naciri", "الناصري"},
+    {"Benali", "بنعلي"},         {"Cherkaoui", "الشرقاوي"}, {"Zerouali", "الزروالي"},
+    {"Saidi", "السعيدي"},        {"Rami", "الرامي"},        {"Haddad", "الحداد"},
+    {"Naji", "الناجي"},          {"Belkadi", "بلقاضي"},     {"Ziani", "الزياني"},
+    {"Kabbaj", "القباج"},        {"Guessous", "كسوس"},      {"Sebti", "السبتي"},
+    {"Tahiri", "الطاهري"},       {"Rifi", "الريفي"},        {"Doukkali", "الدكالي"},
+    {"Soussi", "السوسي"},        {"Jabri", "الجابري"},      {"Bakkali", "البقالي"},
+    {"Lamrani", "اللمراني"},     {"Marrakchi", "المراكشي"}, {"Ghazi", "الغازي"},
+    {"Hamdaoui", "الحمداوي"},    {"Karimi", "الكريمي"},     {"Mouline", "مولين"},
+    {"Raji", "الراجي"},          {"Slaoui", "السلاوي"},     {"Benkirane", "بنكيران"},
+    {"Ait Taleb", "آيت الطالب"}, {"Ait Ali", "آيت علي"},    {"Ouali", "الوالي"},
+    {"Chafik", "شفيق"},          {"El Khatib", "الخطيب"}};
 
 std::string Array(const std::vector<std::string>& items) {
   std::vector<std::string> quoted;
@@ -109,8 +109,8 @@ std::string PairKeys(bool arabic) {
   std::vector<std::string> keys;
   for (const Name& g : kGiven) {
     for (const Name& f : kFamily) {
-      keys.push_back(sgec::NameKey(sgec::NormalizeName(
-          arabic ? absl::StrCat(g.ar, " ", f.ar) : absl::StrCat(g.fr, " ", f.fr))));
+      keys.push_back(sgec::NameKey(sgec::NormalizeName(arabic ? absl::StrCat(g.ar, " ", f.ar)
+                                                              : absl::StrCat(g.fr, " ", f.fr))));
     }
   }
   return Array(keys);
@@ -247,7 +247,8 @@ int SgecBench(const BenchOptions& options) {
   }
   {
     auto conn = pool.Acquire();
-    auto have = (*conn)->Exec("SELECT coalesce(max(number), 0) FROM acts WHERE registered_by = 'bench-generator'");
+    auto have = (*conn)->Exec(
+        "SELECT coalesce(max(number), 0) FROM acts WHERE registered_by = 'bench-generator'");
     int64_t existing = have.ok() ? have->Int(0, 0) : 0;
     if (existing < options.acts) {
       absl::Time start = absl::Now();
@@ -264,7 +265,9 @@ int SgecBench(const BenchOptions& options) {
           Column(kGiven, [](const Name& n) { return sgec::NormalizeName(n.ar); }),
           Column(kFamily, [](const Name& n) { return sgec::NormalizeName(n.fr); }),
           Column(kFamily, [](const Name& n) { return sgec::NormalizeName(n.ar); }),
-          PairKeys(false), PairKeys(true), PairLexemes()};
+          PairKeys(false),
+          PairKeys(true),
+          PairLexemes()};
       for (int64_t from = existing + 1; from <= options.acts; from += 100000) {
         const int64_t to = std::min<int64_t>(from + 99999, options.acts);
         pg::Params params = {from, to};
@@ -359,23 +362,24 @@ int SgecBench(const BenchOptions& options) {
             << options.clients << " concurrent clients, " << options.seconds
             << " s per measurement, through the gRPC service\n  SearchActs by\n";
   for (auto [arabic, clients] : {std::pair{false, 1}, std::pair{false, options.clients},
-                                  std::pair{true, 1}, std::pair{true, options.clients}}) {
+                                 std::pair{true, 1}, std::pair{true, options.clients}}) {
     run(arabic ? "names (Arabic)" : "names (Latin)", clients, [&](std::mt19937& rng) {
-          const Name& g = kGiven[rng() % kGiven.size()];
-          const Name& f = kFamily[rng() % kFamily.size()];
-          sgec::v1::SearchActsRequest r;
-          r.mutable_names()->set_text(arabic ? absl::StrCat(g.ar, " ", f.ar)
-                                             : absl::StrCat(g.fr, " ", f.fr));
-          grpc::ClientContext ctx;
-          ctx.AddMetadata("authorization", national);
-          sgec::v1::SearchActsResponse resp;
-          return stub->SearchActs(&ctx, r, &resp);
-        });
+      const Name& g = kGiven[rng() % kGiven.size()];
+      const Name& f = kFamily[rng() % kFamily.size()];
+      sgec::v1::SearchActsRequest r;
+      r.mutable_names()->set_text(arabic ? absl::StrCat(g.ar, " ", f.ar)
+                                         : absl::StrCat(g.fr, " ", f.fr));
+      grpc::ClientContext ctx;
+      ctx.AddMetadata("authorization", national);
+      sgec::v1::SearchActsResponse resp;
+      return stub->SearchActs(&ctx, r, &resp);
+    });
   }
   std::vector<std::string> sample;
   {
     auto rows = pool.Exec(pg::Query{
-        "b_sample", "SELECT idcs FROM acts TABLESAMPLE SYSTEM (1) WHERE idcs IS NOT NULL LIMIT 5000"});
+        "b_sample",
+        "SELECT idcs FROM acts TABLESAMPLE SYSTEM (1) WHERE idcs IS NOT NULL LIMIT 5000"});
     for (int i = 0; rows.ok() && i < rows->rows(); ++i) sample.emplace_back(rows->Text(i, 0));
   }
   if (sample.empty()) return 1;
@@ -469,8 +473,11 @@ int SgecBench(const BenchOptions& options) {
   auto stats_conn = pg::Connection::Open(options.pg_url, {{"dbname", kDatabase}});
   bool statements = false;
   if (stats_conn.ok()) {
-    statements = (*stats_conn)->ExecScript("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; "
-                                           "SELECT pg_stat_statements_reset()").ok();
+    statements = (*stats_conn)
+                     ->ExecScript(
+                         "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; "
+                         "SELECT pg_stat_statements_reset()")
+                     .ok();
   }
   Latencies reg;
   std::atomic<size_t> next{0};
@@ -509,14 +516,17 @@ int SgecBench(const BenchOptions& options) {
   std::cout << "    (" << duplicates << " refused as potential duplicates)\n";
   server.Shutdown();
   relay.Stop();
-  std::cout << "    (relay published " << relay.stats().published << " events to Kafka meanwhile)\n";
+  std::cout << "    (relay published " << relay.stats().published
+            << " events to Kafka meanwhile)\n";
   if (statements) {
-    auto top = (*stats_conn)->Exec(
-        "SELECT calls, total_exec_time / $1::float8, mean_exec_time, "
-        "left(regexp_replace(query, '\\s+', ' ', 'g'), 70) FROM pg_stat_statements "
-        "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-        "ORDER BY total_exec_time DESC LIMIT 8",
-        {static_cast<int64_t>(std::max<size_t>(1, reg.ms.size()))});
+    auto top =
+        (*stats_conn)
+            ->Exec(
+                "SELECT calls, total_exec_time / $1::float8, mean_exec_time, "
+                "left(regexp_replace(query, '\\s+', ' ', 'g'), 70) FROM pg_stat_statements "
+                "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                "ORDER BY total_exec_time DESC LIMIT 8",
+                {static_cast<int64_t>(std::max<size_t>(1, reg.ms.size()))});
     if (top.ok()) {
       std::cout << "    database execution per registration, by statement (pg_stat_statements):\n";
       double total = 0;
@@ -539,9 +549,9 @@ int SgecBench(const BenchOptions& options) {
   (void)pg::EnsureDatabase(options.pg_url, pgbench_db);
   const std::string base = PgbenchCommand(options.pg_url);
   testing::RunCommand(absl::StrCat(base, "-i -s 1 -q ", pgbench_db, " >/dev/null 2>&1"));
-  const double pgbench_n = PgbenchTps(absl::StrCat(base, " -n -N -M prepared -c ", options.clients,
-                                                   " -j ", options.clients, " -T ",
-                                                   options.seconds, " ", pgbench_db));
+  const double pgbench_n =
+      PgbenchTps(absl::StrCat(base, " -n -N -M prepared -c ", options.clients, " -j ",
+                              options.clients, " -T ", options.seconds, " ", pgbench_db));
   std::cout << "  pgbench -N (simple update, -M prepared) " << std::setw(10) << pgbench_n
             << " tx/s\n";
   std::cout << "  ratio RegisterAct / pgbench -N          " << std::setw(10)

@@ -31,10 +31,10 @@ std::string Field(const std::string& json, const std::string& key) {
 }
 
 std::string Name(int64_t given, int64_t family) {
-  return absl::StrCat(R"({"givenName":{"ar":")", testing::RegisterWord(given, true),
-                      R"(","fr":")", testing::RegisterWord(given, false),
-                      R"("},"familyName":{"ar":")", testing::RegisterWord(family, true),
-                      R"(","fr":")", testing::RegisterWord(family, false), R"("}})");
+  return absl::StrCat(R"({"givenName":{"ar":")", testing::RegisterWord(given, true), R"(","fr":")",
+                      testing::RegisterWord(given, false), R"("},"familyName":{"ar":")",
+                      testing::RegisterWord(family, true), R"(","fr":")",
+                      testing::RegisterWord(family, false), R"("}})");
 }
 
 // Person `n`, born yesterday in Assilah, registered through the gateway; returns the IDCS.
@@ -43,8 +43,8 @@ std::string Registered(testing::ServiceStack& s, int n, const std::string& agent
   const absl::CivilDay d = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()) - 1;
   const std::string body = absl::StrCat(
       R"({"bureauCode":"01.511.01.01","birth":{"child":)", Name(n, 5000 + n),
-      R"(,"sex":"FEMALE","birthDate":{"year":)", d.year(), R"(,"month":)", d.month(),
-      R"(,"day":)", d.day(), R"(},"place":{"communeCode":"01.511.01.01"},"mother":{"name":)",
+      R"(,"sex":"FEMALE","birthDate":{"year":)", d.year(), R"(,"month":)", d.month(), R"(,"day":)",
+      d.day(), R"(},"place":{"communeCode":"01.511.01.01"},"mother":{"name":)",
       Name(9000 + n, 13000 + n), R"(},"declarant":{"name":)", Name(9000 + n, 13000 + n),
       R"(,"relation":"MOTHER"}}})");
   auto declared = s.Call("POST", "/v1/sgec/declarations:birth", agent, body);
@@ -60,8 +60,8 @@ int64_t Transactions(const std::string& db) {
   absl::SleepFor(absl::Milliseconds(1500));
   auto conn = pg::Connection::Open(testing::PgServerUrl(), {});
   if (!conn.ok()) return 0;
-  auto r = (*conn)->Exec("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = $1",
-                         {db});
+  auto r = (*conn)->Exec(
+      "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = $1", {db});
   return r.ok() && r->rows() > 0 ? r->Int(0, 0) : 0;
 }
 
@@ -70,7 +70,8 @@ int64_t Transactions(const std::string& db) {
 int WatiqaBench(const BenchOptions& options) {
   testing::ServiceStack s(
       {{"sgec", "zp.sgec.v1.CivilRegistry", {"--log_level", "warn", "--pg_pool_size", "16"}},
-       {"watiqa", "zp.watiqa.v1.Orders",
+       {"watiqa",
+        "zp.watiqa.v1.Orders",
         {"--sgec_address", "{grpc:sgec}", "--log_level", "warn", "--pg_pool_size", "16",
          "--issue_poll_interval", "1h"}}},
       {"--rate_limit", "false"});
@@ -101,18 +102,18 @@ int WatiqaBench(const BenchOptions& options) {
 
   absl::Mutex mu;
   std::vector<std::pair<std::string, std::string>> orders;  // reference, family name
-  http_load::Figures place = Run(
-      "PlaceOrder, 50 clients", s.https(), clients, options.seconds,
-      [&](Client& client, std::mt19937&, int c) {
-        std::string response;
-        int status = client.Call(http::verb::post, "/v1/watiqa/orders", tokens[c], bodies[c],
-                                 true, &response);
-        if (status == 200) {
-          absl::MutexLock lock(&mu);
-          orders.emplace_back(Field(response, "reference"), family_names[c]);
-        }
-        return status;
-      });
+  http_load::Figures place =
+      Run("PlaceOrder, 50 clients", s.https(), clients, options.seconds,
+          [&](Client& client, std::mt19937&, int c) {
+            std::string response;
+            int status = client.Call(http::verb::post, "/v1/watiqa/orders", tokens[c], bodies[c],
+                                     true, &response);
+            if (status == 200) {
+              absl::MutexLock lock(&mu);
+              orders.emplace_back(Field(response, "reference"), family_names[c]);
+            }
+            return status;
+          });
   if (orders.empty()) return 1;
 
   auto track = [&](Client& client, std::mt19937& rng, int) {
@@ -125,8 +126,8 @@ int WatiqaBench(const BenchOptions& options) {
   Run("TrackOrder with the cache (warm-up)", s.https(), clients, 3, track);
   const std::string db = s.database("watiqa");
   int64_t before = Transactions(db);
-  http_load::Figures cached =
-      Run("TrackOrder with the Redis cache, 50 clients", s.https(), clients, options.seconds, track);
+  http_load::Figures cached = Run("TrackOrder with the Redis cache, 50 clients", s.https(), clients,
+                                  options.seconds, track);
   const double cached_tx = static_cast<double>(Transactions(db) - before) / cached.calls;
 
   s.Stop("watiqa");
@@ -136,14 +137,14 @@ int WatiqaBench(const BenchOptions& options) {
     return 1;
   }
   before = Transactions(db);
-  http_load::Figures uncached = Run("TrackOrder from PostgreSQL, 50 clients", s.https(), clients,
-                                    options.seconds, track);
+  http_load::Figures uncached =
+      Run("TrackOrder from PostgreSQL, 50 clients", s.https(), clients, options.seconds, track);
   const double uncached_tx = static_cast<double>(Transactions(db) - before) / uncached.calls;
   std::cout << std::fixed << std::setprecision(2)
             << "\n  tracking with cache / without: " << cached.per_second / uncached.per_second
             << "x  (" << cached.per_second << " vs " << uncached.per_second << " req/s)\n"
-            << std::setprecision(3) << "  database transactions per tracking request: "
-            << cached_tx << " with the cache, " << uncached_tx << " without\n"
+            << std::setprecision(3) << "  database transactions per tracking request: " << cached_tx
+            << " with the cache, " << uncached_tx << " without\n"
             << std::setprecision(2)
             << "  PlaceOrder p99 with 50 concurrent clients: " << place.p99_ms << " ms (p50 "
             << place.p50_ms << " ms, " << place.per_second << " orders/s)\n";

@@ -62,8 +62,9 @@ TEST_CASE("chikaya e2e: filed by a citizen, answered by an agent, counted for th
                          R"({"response":"Les lampadaires ont été remplacés."})");
   REQUIRE(resolved.status == 200);
   CHECK(Str(Json(resolved.body), "state") == "RESOLVED");
-  REQUIRE(s.Call("POST", "/v1/chikaya/complaints/" + id + ":rate", citizen, R"({"rating":5})")
-              .status == 200);
+  REQUIRE(
+      s.Call("POST", "/v1/chikaya/complaints/" + id + ":rate", citizen, R"({"rating":5})").status ==
+      200);
 
   // The statistics follow through Kafka and the service's own consumer.
   const std::string stats_path =

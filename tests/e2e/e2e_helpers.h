@@ -3,7 +3,6 @@
 // What the end-to-end tests share: JSON answers read as google.protobuf.Struct, and a birth
 // declared, validated and registered through the gateway.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -44,9 +43,7 @@ inline std::string Str(const google::protobuf::Struct& s, const std::string& pat
 
 // Today where the services judge dates (Africa/Casablanca): a date computed in UTC is a day
 // behind between 23:00 and midnight UTC, and "tomorrow" would then be the services' today.
-inline absl::CivilDay MoroccoToday() {
-  return absl::ToCivilDay(absl::Now(), core::MoroccoZone());
-}
+inline absl::CivilDay MoroccoToday() { return absl::ToCivilDay(absl::Now(), core::MoroccoZone()); }
 
 inline std::string DateJson(absl::CivilDay d) {
   return absl::StrCat(R"({"year":)", d.year(), R"(,"month":)", d.month(), R"(,"day":)", d.day(),
@@ -59,10 +56,13 @@ inline google::protobuf::Struct RegisteredBirth(ServiceStack& s) {
   const std::string agent = s.Token({"civil_agent"}, {"01.511.01.01"});
   const std::string officer = s.Token({"civil_officer"}, {"01.511.01.01"});
   const absl::CivilDay yesterday = MoroccoToday() - 1;
-  auto declared = s.Call("POST", "/v1/sgec/declarations:birth", agent, absl::StrCat(R"({
+  auto declared =
+      s.Call("POST", "/v1/sgec/declarations:birth", agent,
+             absl::StrCat(R"({
     "bureauCode":"01.511.01.01","birth":{
     "child":{"givenName":{"ar":"يوسف","fr":"Youssef"},"familyName":{"ar":"العلوي","fr":"Alaoui"}},
-    "sex":"MALE","birthDate":)", DateJson(yesterday), R"(,"place":{"communeCode":"01.511.01.01"},
+    "sex":"MALE","birthDate":)",
+                          DateJson(yesterday), R"(,"place":{"communeCode":"01.511.01.01"},
     "mother":{"name":{"givenName":{"ar":"فاطمة","fr":"Fatima"},"familyName":{"ar":"بناني","fr":"Bennani"}}},
     "declarant":{"name":{"givenName":{"ar":"فاطمة","fr":"Fatima"},"familyName":{"ar":"بناني","fr":"Bennani"}},"relation":"MOTHER"}}})"));
   REQUIRE(declared.status == 200);

@@ -1,9 +1,9 @@
 // The gateway binary over HTTPS (and plain HTTP) in front of the test EchoService.
-#include <catch2/catch.hpp>
-
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <catch2/catch.hpp>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -406,9 +406,9 @@ TEST_CASE("gateway e2e: health, readiness, OpenAPI and metrics", "[e2e][gateway]
 TEST_CASE("gateway e2e: readiness fails when an upstream is down", "[e2e][gateway]") {
   Secrets secrets;
   int http_port = FreePort();
-  Subprocess gateway({BinaryDir() + "/tests/zp-gateway-testing", "--https_address", "", "--http_address",
-                      absl::StrCat("127.0.0.1:", http_port), "--metrics_address", "", "--jwks_file",
-                      secrets.jwks(), "--upstreams",
+  Subprocess gateway({BinaryDir() + "/tests/zp-gateway-testing", "--https_address", "",
+                      "--http_address", absl::StrCat("127.0.0.1:", http_port), "--metrics_address",
+                      "", "--jwks_file", secrets.jwks(), "--upstreams",
                       absl::StrCat("zp.testing.v1.EchoService=127.0.0.1:", FreePort()),
                       "--log_level", "warn"});
   HttpTarget http{"127.0.0.1", http_port, false, ""};
@@ -451,9 +451,9 @@ TEST_CASE("gateway e2e: the production gateway routes the platform's services on
           "[e2e][gateway]") {
   Secrets secrets;
   const std::string log = secrets.dir + "/production-gateway.log";
-  Subprocess gateway({BinaryDir() + "/gateway/zp-gateway", "--https_address", "",
-                      "--http_address", absl::StrCat("127.0.0.1:", FreePort()),
-                      "--metrics_address", "", "--jwks_file", secrets.jwks(), "--upstreams",
+  Subprocess gateway({BinaryDir() + "/gateway/zp-gateway", "--https_address", "", "--http_address",
+                      absl::StrCat("127.0.0.1:", FreePort()), "--metrics_address", "",
+                      "--jwks_file", secrets.jwks(), "--upstreams",
                       "zp.testing.v1.EchoService=127.0.0.1:1", "--log_level", "warn"},
                      {}, log);
   // The test-only echo service is not linked in: the gateway refuses to start with it.

@@ -1,12 +1,12 @@
 // Signed copies and the historical import with the real binaries: zp-sgec behind zp-gateway over
 // HTTPS (a citizen's extract, its PDF, public verification with its rate limit), and zpctl
 // streaming a file to zp-sgec, killed halfway and run again.
+#include <grpcpp/grpcpp.h>
+
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/struct.pb.h"
@@ -47,7 +47,8 @@ TEST_CASE("sgec e2e: a citizen's extract over HTTPS, its PDF, and public verific
   CHECK(pdf.header("content-type") == "application/pdf");
   CHECK(pdf.header("content-disposition") == "inline; filename=\"" + code + ".pdf\"");
   PdfText text = ExtractPdfText(pdf.body);
-  for (const char* words : {"Youssef", "Alaoui", "يوسف", "العلوي", "Fatima Bennani", "فاطمة بناني"}) {
+  for (const char* words :
+       {"Youssef", "Alaoui", "يوسف", "العلوي", "Fatima Bennani", "فاطمة بناني"}) {
     INFO(words);
     CHECK(text.Contains(words));
   }
@@ -60,7 +61,8 @@ TEST_CASE("sgec e2e: a citizen's extract over HTTPS, its PDF, and public verific
   Struct v = Json(verified.body);
   CHECK(v.fields().at("authentic").bool_value());
   CHECK(Str(v, "status") == "VALID");
-  CHECK(verified.body.find(Str(act, "idcs")) == std::string::npos);  // the extract's IDCS is not told
+  CHECK(verified.body.find(Str(act, "idcs")) ==
+        std::string::npos);  // the extract's IDCS is not told
   CHECK(verified.body.find("Youssef Alaoui") != std::string::npos);
   auto keys = s.Call("GET", "/v1/sgec/document-keys", "");
   REQUIRE(keys.status == 200);
@@ -70,8 +72,10 @@ TEST_CASE("sgec e2e: a citizen's extract over HTTPS, its PDF, and public verific
   int not_found = 0, limited = 0;
   std::string retry_after;
   for (int i = 0; i < 30; ++i) {
-    auto guess = s.Call("GET", "/v1/sgec/verify/ABCD-EFGH-JK" + std::string(1, "23456789"[i % 8]) +
-                                   std::string(1, "ABCDEFGH"[i / 8]), "");
+    auto guess = s.Call("GET",
+                        "/v1/sgec/verify/ABCD-EFGH-JK" + std::string(1, "23456789"[i % 8]) +
+                            std::string(1, "ABCDEFGH"[i / 8]),
+                        "");
     not_found += guess.status == 404;
     if (guess.status == 429) {
       ++limited;
@@ -108,8 +112,8 @@ TEST_CASE("sgec e2e: a service token signed by the user-token key prints nothing
   documents::v1::Document out;
   CHECK(stub->IssueCopy(&ctx, r, &out).error_code() == grpc::StatusCode::UNAUTHENTICATED);
   // WATIQA's own key, but a token that grants no request (as a leaked one could be): refused.
-  auto own = service::ServiceToken::FromKeyFile(s.secrets().dir + "/jwt/services/watiqa.pem",
-                                                "watiqa");
+  auto own =
+      service::ServiceToken::FromKeyFile(s.secrets().dir + "/jwt/services/watiqa.pem", "watiqa");
   REQUIRE(own.ok());
   auto leaked = s.Call("POST", path, *(*own)->Get(), body);
   CHECK(leaked.status == 403);
@@ -140,8 +144,8 @@ TEST_CASE("sgec e2e: zpctl import killed halfway, then run again: every record o
   const std::string token = s.Token({"civil_officer"}, {"01.511.01.01"}, "", "importer");
   // The token goes by environment (ZP_TOKEN), not on the command line.
   setenv("ZP_TOKEN", token.c_str(), 1);
-  const std::vector<std::string> argv = {BinaryDir() + "/tools/zpctl/zpctl", "sgec", "import",
-                                         file, "--address", s.grpc_address()};
+  const std::vector<std::string> argv = {
+      BinaryDir() + "/tools/zpctl/zpctl", "sgec", "import", file, "--address", s.grpc_address()};
   auto db = [&] {
     auto conn = pg::Connection::Open(PgServerUrl(), {{"dbname", s.database()}});
     REQUIRE(conn.ok());
@@ -152,8 +156,8 @@ TEST_CASE("sgec e2e: zpctl import killed halfway, then run again: every record o
   // Killed (SIGKILL) once some batches are in.
   {
     Subprocess zpctl(argv, {{"ZP_TOKEN", token}}, s.secrets().dir + "/zpctl-1.log");
-    REQUIRE(Eventually([&] { return count("SELECT count(*) FROM acts") >= 1000; },
-                       absl::Seconds(60)));
+    REQUIRE(
+        Eventually([&] { return count("SELECT count(*) FROM acts") >= 1000; }, absl::Seconds(60)));
     zpctl.Stop(SIGKILL);
   }
   // The service notices the broken stream and finishes the batch it was writing: wait until the
@@ -184,9 +188,9 @@ TEST_CASE("sgec e2e: zpctl import killed halfway, then run again: every record o
   CHECK(count("SELECT count(DISTINCT (year, number)) FROM acts") == kRecords);
 
   // The report names the line that did not parse.
-  const std::string report = CommandOutput(absl::StrCat(
-      argv[0], " sgec report ", Str(sum, "importId"), " --address ", s.grpc_address(),
-      " 2>/dev/null"));
+  const std::string report =
+      CommandOutput(absl::StrCat(argv[0], " sgec report ", Str(sum, "importId"), " --address ",
+                                 s.grpc_address(), " 2>/dev/null"));
   CHECK(report.find("UNPARSABLE_RECORD") != std::string::npos);
   CHECK(report.find(absl::StrCat("\"line\":\"", kRecords + 1, "\"")) != std::string::npos);
 }

@@ -4,9 +4,9 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/struct.pb.h"
 #include "tests/e2e/e2e_helpers.h"
-#include "tests/support/service_stack.h"
 #include "tests/support/http_client.h"
 #include "tests/support/secrets.h"
+#include "tests/support/service_stack.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_env.h"
 #include "zp/core/uuid.h"
@@ -20,9 +20,12 @@ using google::protobuf::Struct;
 std::string BirthJson(const std::string& commune, const std::string& given_fr,
                       const std::string& date) {
   return absl::StrCat(R"({"bureauCode":")", commune, R"(","birth":{
-    "child":{"givenName":{"ar":"ياسين","fr":")", given_fr, R"("},"familyName":{"ar":"الإدريسي","fr":"Idrissi"}},
-    "sex":"MALE","birthDate":)", date, R"(,"birthTime":"06:45",
-    "place":{"communeCode":")", commune, R"(","placeText":"Clinique Al Amal"},
+    "child":{"givenName":{"ar":"ياسين","fr":")",
+                      given_fr, R"("},"familyName":{"ar":"الإدريسي","fr":"Idrissi"}},
+    "sex":"MALE","birthDate":)",
+                      date, R"(,"birthTime":"06:45",
+    "place":{"communeCode":")",
+                      commune, R"(","placeText":"Clinique Al Amal"},
     "mother":{"name":{"givenName":{"ar":"خديجة","fr":"Khadija"},"familyName":{"ar":"الصقلي","fr":"Sekkali"}}},
     "declarant":{"name":{"givenName":{"ar":"خديجة","fr":"Khadija"},"familyName":{"ar":"الصقلي","fr":"Sekkali"}},"relation":"MOTHER"}}})");
 }
@@ -38,9 +41,8 @@ TEST_CASE("sgec e2e: a birth declared, validated and registered over HTTPS", "[e
   const std::string officer = s.Token({"civil_officer"}, {"01.511.01.01"});
   // Forty days after the birth, without a court judgment: refused, naming the rule and the field.
   const absl::CivilDay forty_days_ago = MoroccoToday() - 40;
-  auto declared = s.Call(
-      "POST", "/v1/sgec/declarations:birth", agent,
-      BirthJson("01.511.01.01", "Yassine", DateJson(forty_days_ago)));
+  auto declared = s.Call("POST", "/v1/sgec/declarations:birth", agent,
+                         BirthJson("01.511.01.01", "Yassine", DateJson(forty_days_ago)));
   CHECK(declared.status == 400);
   CHECK(declared.body.find("LATE_DECLARATION_REQUIRES_JUDGMENT") != std::string::npos);
   CHECK(declared.body.find("birth.judgment") != std::string::npos);
@@ -143,16 +145,16 @@ TEST_CASE("sgec e2e: errors name the field, the rule, or the missing right", "[e
   CHECK(s.Call("POST", "/v1/sgec/declarations:birth", s.Token({"citizen"}, {"MA"}),
                BirthJson("01.511.01.01", "Yassine", date))
             .status == 403);
-  auto anonymous = s.Call("POST", "/v1/sgec/declarations:birth", "",
-                          BirthJson("01.511.01.01", "Yassine", date));
+  auto anonymous =
+      s.Call("POST", "/v1/sgec/declarations:birth", "", BirthJson("01.511.01.01", "Yassine", date));
   CHECK(anonymous.status == 401);
   CHECK(!anonymous.header("www-authenticate").empty());
   CHECK(s.Call("GET", "/v1/sgec/acts/0190a1b2-0000-7000-8000-000000000000", agent).status == 404);
 
   // The review queue of the pairs historical imports listed: routed, validated, scoped.
   const std::string officer = s.Token({"civil_officer"}, {"01.511.01.01"});
-  auto queue = s.Call("GET", "/v1/sgec/bureaus/01.511.01.01/possible-duplicates?reviewed=false",
-                      officer);
+  auto queue =
+      s.Call("GET", "/v1/sgec/bureaus/01.511.01.01/possible-duplicates?reviewed=false", officer);
   CHECK(queue.status == 200);
   CHECK(s.Call("GET", "/v1/sgec/bureaus/06.141.01.0/possible-duplicates", officer).status == 404);
   const std::string pair =

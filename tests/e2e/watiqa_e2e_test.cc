@@ -2,8 +2,9 @@
 // HTTPS; the TGR and Barid Al Maghrib call the partner port with their client certificates (gRPC,
 // and zpctl partner); anyone follows the order with its reference and name; the events are read
 // back from devkafka with kcat.
-#include <catch2/catch.hpp>
 #include <grpcpp/grpcpp.h>
+
+#include <catch2/catch.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -65,7 +66,8 @@ TEST_CASE("watiqa e2e: ordered over HTTPS, paid by the TGR, delivered by Barid, 
           "[e2e][watiqa]") {
   const std::string topic = UniqueName("zp.watiqa.e2e.");
   ServiceStack s({{"sgec", "zp.sgec.v1.CivilRegistry", {}},
-                  {"watiqa", "zp.watiqa.v1.Orders",
+                  {"watiqa",
+                   "zp.watiqa.v1.Orders",
                    {"--sgec_address", "{grpc:sgec}", "--topic", topic, "--cache_group",
                     UniqueName("watiqa-cache-e2e-"), "--issue_poll_interval", "200ms",
                     "--issue_backoff_cap", "1s"}}});
@@ -95,8 +97,9 @@ TEST_CASE("watiqa e2e: ordered over HTTPS, paid by the TGR, delivered by Barid, 
   // Someone else's act, an invalid field, no token.
   const std::string stranger = s.Token({"citizen"}, {}, "1234567897");
   CHECK(s.Call("POST", "/v1/watiqa/orders", stranger, OrderBody(Str(act, "idcs"))).status == 404);
-  auto bad = s.Call("POST", "/v1/watiqa/orders", citizen,
-                    absl::StrCat(R"({"idcs":")", Str(act, "idcs"), R"(","kind":"EXTRACT","copies":12})"));
+  auto bad =
+      s.Call("POST", "/v1/watiqa/orders", citizen,
+             absl::StrCat(R"({"idcs":")", Str(act, "idcs"), R"(","kind":"EXTRACT","copies":12})"));
   CHECK(bad.status == 400);
   CHECK(bad.body.find("copies") != std::string::npos);
   CHECK(s.Call("POST", "/v1/watiqa/orders", "", OrderBody(Str(act, "idcs"))).status == 401);
@@ -143,9 +146,9 @@ TEST_CASE("watiqa e2e: ordered over HTTPS, paid by the TGR, delivered by Barid, 
   const std::string to_collect = CommandOutput(zpctl + "ListShipmentsToCollect" + tls);
   CHECK(to_collect.find(reference) != std::string::npos);
   CHECK(to_collect.find("90000") != std::string::npos);
-  const std::string registered = CommandOutput(absl::StrCat(
-      zpctl, "RegisterShipment '{\"orderReference\":\"", reference,
-      "\",\"trackingNumber\":\"RR123456785MA\"}'", tls));
+  const std::string registered =
+      CommandOutput(absl::StrCat(zpctl, "RegisterShipment '{\"orderReference\":\"", reference,
+                                 "\",\"trackingNumber\":\"RR123456785MA\"}'", tls));
   CHECK(registered.find("RR123456785MA") != std::string::npos);
   const std::string now = google::protobuf::util::TimeUtil::ToString(
       google::protobuf::util::TimeUtil::GetCurrentTime());
@@ -194,7 +197,8 @@ TEST_CASE("watiqa e2e: ordered over HTTPS, paid by the TGR, delivered by Barid, 
   int limited = 0;
   std::string retry_after;
   for (int i = 0; i < 40 && limited == 0; ++i) {
-    auto t = s.Call("GET", absl::StrCat("/v1/watiqa/track/WTQ-2026-0000000", i % 10, "?lastName=X"), "");
+    auto t =
+        s.Call("GET", absl::StrCat("/v1/watiqa/track/WTQ-2026-0000000", i % 10, "?lastName=X"), "");
     if (t.status == 429) {
       ++limited;
       retry_after = t.header("retry-after");
@@ -214,10 +218,10 @@ TEST_CASE("watiqa e2e: ordered over HTTPS, paid by the TGR, delivered by Barid, 
   CHECK(Str(Json(stats.body).fields().at("total").struct_value(), "orders") == "1");
 }
 
-TEST_CASE("watiqa e2e: SGEC stopped during issuance, then back: one document",
-          "[e2e][watiqa]") {
+TEST_CASE("watiqa e2e: SGEC stopped during issuance, then back: one document", "[e2e][watiqa]") {
   ServiceStack s({{"sgec", "zp.sgec.v1.CivilRegistry", {}},
-                  {"watiqa", "zp.watiqa.v1.Orders",
+                  {"watiqa",
+                   "zp.watiqa.v1.Orders",
                    {"--sgec_address", "{grpc:sgec}", "--issue_poll_interval", "200ms",
                     "--issue_backoff_cap", "1s", "--tracking_cache", "false"}}});
   REQUIRE(s.WaitReady(absl::Seconds(60)));
@@ -245,8 +249,7 @@ TEST_CASE("watiqa e2e: SGEC stopped during issuance, then back: one document",
       absl::Seconds(30)));
   const std::string count = CommandOutput(absl::StrCat(
       "psql -At '", absl::StrReplaceAll(PgServerUrl(), {{"/postgres", "/" + s.database("sgec")}}),
-      "'",
-      " -c \"SELECT count(*) FROM documents WHERE subject = 'acts/", Str(act, "id"), "'\""));
+      "'", " -c \"SELECT count(*) FROM documents WHERE subject = 'acts/", Str(act, "id"), "'\""));
   CHECK(std::atoi(count.c_str()) == 1);
 }
 

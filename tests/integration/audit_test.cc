@@ -1,10 +1,11 @@
 // libs/audit against PostgreSQL: concurrent appenders keep each chain whole; any edit is found.
+#include "zp/audit/audit.h"
+
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "catch2/catch.hpp"
 #include "google/protobuf/wrappers.pb.h"
-#include "zp/audit/audit.h"
 #include "zp/pg/migrations.h"
 #include "zp/pg/test_database.h"
 
@@ -25,8 +26,8 @@ Record Change(const std::string& chain, int n) {
   google::protobuf::StringValue change;
   change.set_value(absl::StrCat("change ", n));
   return Record{absl::StrCat("user-", n % 8), "civil_agent", "test.Change",
-                absl::StrCat("things/", n), chain, absl::StrCat("req-", n),
-                ChangeDigest(change), absl::Now()};
+                absl::StrCat("things/", n),   chain,         absl::StrCat("req-", n),
+                ChangeDigest(change),         absl::Now()};
 }
 
 TEST_CASE("audit: concurrent appends keep every chain intact, edits and deletions are found",
@@ -63,8 +64,10 @@ TEST_CASE("audit: concurrent appends keep every chain intact, edits and deletion
   CHECK_FALSE((*conn)->Exec("TRUNCATE audit_log").ok());
   // ...and when an administrator does it anyway, the first altered row is named.
   REQUIRE((*conn)->ExecScript("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only").ok());
-  REQUIRE((*conn)->Exec("UPDATE audit_log SET occurred_at = occurred_at + interval '1 second' "
-                        "WHERE id = 42").ok());
+  REQUIRE((*conn)
+              ->Exec("UPDATE audit_log SET occurred_at = occurred_at + interval '1 second' "
+                     "WHERE id = 42")
+              .ok());
   auto tampered = Verify(**conn);
   REQUIRE(tampered.ok());
   REQUIRE(tampered->first_break.has_value());

@@ -1,30 +1,30 @@
 // CHIKAYA against a real PostgreSQL: submissions, every transition by role, redirect, reopen,
 // ratings, anonymous tracking, territory isolation.
+#include <thread>
+
 #include "absl/strings/str_cat.h"
 #include "catch2/catch.hpp"
 #include "services/chikaya/src/desk.h"
-#include "zp/chikaya/migrations.h"
 #include "services/chikaya/src/scheduler.h"
 #include "services/chikaya/src/stats.h"
-
-#include <thread>
 #include "tests/support/migrated_database.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_env.h"
+#include "zp/chikaya/migrations.h"
 #include "zp/core/clock.h"
-#include "zp/events/consumer.h"
-#include "zp/events/relay.h"
 #include "zp/core/status.h"
 #include "zp/core/uuid.h"
+#include "zp/events/consumer.h"
+#include "zp/events/relay.h"
 #include "zp/pg/migrations.h"
 #include "zp/pg/test_database.h"
 
 namespace zp::chikaya {
 namespace {
 
-constexpr char kAssilah[] = "01.511.01.01";     // commune, province 01.511
-constexpr char kTanger[] = "01.511.01.0";       // commune, same province
-constexpr char kCasablanca[] = "06.141.01.0";   // another region
+constexpr char kAssilah[] = "01.511.01.01";    // commune, province 01.511
+constexpr char kTanger[] = "01.511.01.0";      // commune, same province
+constexpr char kCasablanca[] = "06.141.01.0";  // another region
 
 std::string Reason(const absl::Status& s) { return core::ReasonOf(s).value_or(""); }
 std::string Field(const absl::Status& s) {
@@ -50,8 +50,8 @@ class ChikayaFixture {
     db_ = std::move(migrated.db);
     pool_ = std::move(migrated.pool);
     clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 3, 1, 9, 0, 0), absl::UTCTimeZone()));
-    desk_ = std::make_unique<Desk>(*pool_, *territory::Referential::LoadEmbedded(), clock_,
-                                   nullptr, topic_);
+    desk_ = std::make_unique<Desk>(*pool_, *territory::Referential::LoadEmbedded(), clock_, nullptr,
+                                   topic_);
   }
 
   Desk& desk() { return *desk_; }
@@ -151,8 +151,7 @@ TEST_CASE("chikaya: each transition by its role, others refused", "[integration]
   ChikayaFixture f;
   v1::Complaint c = f.Submit(kCitizen);
   auto ack = f.Step<v1::TransitionRequest>(c.id());
-  CHECK(f.desk().Acknowledge(kCitizen, ack).status().code() ==
-        absl::StatusCode::kPermissionDenied);
+  CHECK(f.desk().Acknowledge(kCitizen, ack).status().code() == absl::StatusCode::kPermissionDenied);
   CHECK(f.desk().Acknowledge(kOtherAgent, ack).status().code() == absl::StatusCode::kNotFound);
   CHECK(f.desk().Acknowledge(kOtherCell, ack).status().code() == absl::StatusCode::kNotFound);
   auto start_early = f.Step<v1::TransitionRequest>(c.id());
@@ -201,8 +200,10 @@ TEST_CASE("chikaya: each transition by its role, others refused", "[integration]
         reasons::kInvalidState);
 }
 
-TEST_CASE("chikaya: rejection needs a reason, redirection creates a complaint at the other "
-          "authority", "[integration][chikaya]") {
+TEST_CASE(
+    "chikaya: rejection needs a reason, redirection creates a complaint at the other "
+    "authority",
+    "[integration][chikaya]") {
   ChikayaFixture f;
   v1::Complaint c = f.Submit(kCitizen);
   auto reject = f.Step<v1::RejectRequest>(c.id());
@@ -280,13 +281,16 @@ TEST_CASE("chikaya: an answer not reopened within 30 days closes the complaint, 
   f.clock_.Set(answered + absl::Hours(24) * 10);
   REQUIRE(f.desk().Reopen(kCitizen, f.Step<v1::SubmitterActionRequest>(reopened)).ok());
   auto closes = [&](const std::string& id) {  // audited as the scheduler's
-    return f.Count(absl::StrCat("SELECT count(*) FROM audit_log WHERE actor = 'system:scheduler' "
-                                "AND action = 'chikaya.AutoClose' AND resource = 'complaints/",
-                                id, "'"));
+    return f.Count(
+        absl::StrCat("SELECT count(*) FROM audit_log WHERE actor = 'system:scheduler' "
+                     "AND action = 'chikaya.AutoClose' AND resource = 'complaints/",
+                     id, "'"));
   };
   auto changes = [&](const std::string& id) {
-    return f.Count(absl::StrCat("SELECT count(*) FROM outbox WHERE event_type = "
-                                "'zp.chikaya.v1.ComplaintStateChanged' AND key = '", id, "'"));
+    return f.Count(
+        absl::StrCat("SELECT count(*) FROM outbox WHERE event_type = "
+                     "'zp.chikaya.v1.ComplaintStateChanged' AND key = '",
+                     id, "'"));
   };
   auto state = [&](const std::string& id) {
     v1::GetComplaintRequest get;
@@ -333,8 +337,7 @@ TEST_CASE("chikaya: anonymous submitters follow with reference and tracking secr
   track.set_tracking_secret(secret);
   CHECK(f.desk().TrackComplaint(kAnonymous, track).ok());
   track.set_tracking_secret("wrong");
-  CHECK(f.desk().TrackComplaint(kAnonymous, track).status().code() ==
-        absl::StatusCode::kNotFound);
+  CHECK(f.desk().TrackComplaint(kAnonymous, track).status().code() == absl::StatusCode::kNotFound);
 
   const std::string id = submitted->complaint().id();
   REQUIRE(f.desk().Acknowledge(kAgent, f.Step<v1::TransitionRequest>(id)).ok());
@@ -406,8 +409,10 @@ TEST_CASE("chikaya: overdue on day 61, escalated on day 76, once across two repl
   const absl::Time start = f.clock_.Now();
   auto at_day = [&](int day) { f.clock_.Set(start + absl::Hours(24) * day + absl::Minutes(1)); };
   auto overdue_events = [&](const std::string& id) {
-    return f.Count(absl::StrCat("SELECT count(*) FROM outbox WHERE event_type = "
-                                "'zp.chikaya.v1.ComplaintOverdue' AND key = '", id, "'"));
+    return f.Count(
+        absl::StrCat("SELECT count(*) FROM outbox WHERE event_type = "
+                     "'zp.chikaya.v1.ComplaintOverdue' AND key = '",
+                     id, "'"));
   };
   at_day(14);
   CHECK(both().overdue == 0);
@@ -418,7 +423,7 @@ TEST_CASE("chikaya: overdue on day 61, escalated on day 76, once across two repl
   auto day59 = both();
   CHECK(day59.overdue == 0);
   CHECK(day59.escalated == 1);  // the unacknowledged one, 15 days after its missed deadline
-  at_day(60);  // due at day 60 09:00; the pass at 09:01 marks it
+  at_day(60);                   // due at day 60 09:00; the pass at 09:01 marks it
   CHECK(both().overdue == 1);
   for (int i = 0; i < 3; ++i) CHECK(both().overdue == 0);  // marked once
   v1::GetComplaintRequest get;
@@ -521,7 +526,7 @@ TEST_CASE("chikaya: statistics after a scripted scenario are the figures compute
   CHECK(complaints.received() == 3);
   CHECK(complaints.answered() == 2);
   CHECK(complaints.answered_within_deadline_share() == Approx(0.5));
-  CHECK(complaints.overdue_now() == 1);  // c3; c2 was answered
+  CHECK(complaints.overdue_now() == 1);                         // c3; c2 was answered
   CHECK(complaints.median_days_to_acknowledge() == Approx(2));  // 2 and 4 days
   CHECK(complaints.median_days_to_answer() == Approx(10));      // 10 and 70 days
   CHECK(complaints.mean_rating() == Approx(4));
@@ -569,10 +574,9 @@ TEST_CASE("chikaya: events reach Kafka, the statistics consumer keeps Stats curr
   consumer_options.group_id = testing::UniqueName("chikaya-stats-");
   consumer_options.topics = {f.topic()};
   auto ref = *territory::Referential::LoadEmbedded();
-  events::Consumer consumer(consumer_options, f.pool(),
-                            [&](pg::Transaction& tx, const events::v1::Event& e) {
-                              return ApplyToStats(tx, e, *ref);
-                            });
+  events::Consumer consumer(
+      consumer_options, f.pool(),
+      [&](pg::Transaction& tx, const events::v1::Event& e) { return ApplyToStats(tx, e, *ref); });
   REQUIRE(consumer.Start().ok());
   v1::Complaint c = f.Submit(kCitizen);
   REQUIRE(f.desk().Acknowledge(kAgent, f.Step<v1::TransitionRequest>(c.id())).ok());
@@ -589,9 +593,9 @@ TEST_CASE("chikaya: events reach Kafka, the statistics consumer keeps Stats curr
   relay.Stop();
 
   // kcat reads the same events: keyed by the complaint, typed by their payload.
-  const std::string out = testing::CommandOutput(
-      absl::StrCat("kcat -b ", testing::KafkaBootstrap(), " -t ", f.topic(),
-                   " -C -o beginning -e -q -f '%k|%s\\n' 2>/dev/null"));
+  const std::string out =
+      testing::CommandOutput(absl::StrCat("kcat -b ", testing::KafkaBootstrap(), " -t ", f.topic(),
+                                          " -C -o beginning -e -q -f '%k|%s\\n' 2>/dev/null"));
   CHECK(out.find(c.id() + "|") != std::string::npos);
   CHECK(out.find("zp.chikaya.v1.ComplaintSubmitted") != std::string::npos);
   CHECK(out.find("zp.chikaya.v1.ComplaintStateChanged") != std::string::npos);

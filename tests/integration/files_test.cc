@@ -1,26 +1,28 @@
 // zp::files against a real PostgreSQL: content addressed by its digest, the type read from the
 // content (libmagic), limits per kind, nothing kept from a failed transaction.
+#include "zp/files/files.h"
+
 #include <catch2/catch.hpp>
 
 #include "tests/support/migrated_database.h"
 #include "zp/core/status.h"
-#include "zp/files/files.h"
 #include "zp/service/runtime.h"
 
 namespace zp::files {
 namespace {
 
 // The smallest files of each type that libmagic recognises from their first bytes.
-const std::string kPng = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\x08\x06\0\0\0\x1f\x15\xc4\x89", 33);
+const std::string kPng =
+    std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\x08\x06\0\0\0\x1f\x15\xc4\x89", 33);
 const std::string kPdf = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 const std::string kJpeg = std::string("\xff\xd8\xff\xe0\0\x10JFIF\0\1\1\0\0\1\0\1\0\0", 20);
 
 struct FilesFixture {
   testing::MigratedDatabase migrated = testing::NewMigratedDatabase(Migrations(), 2);
   PgContentStore store;
-  Files files{store,
-              {{"photo", 1024, {"image/jpeg", "image/png"}},
-               {"plan", 1 << 20, {"application/pdf"}}}};
+  Files files{
+      store,
+      {{"photo", 1024, {"image/jpeg", "image/png"}}, {"plan", 1 << 20, {"application/pdf"}}}};
   int64_t Count(const std::string& sql) { return testing::QueryCount(*migrated.pool, sql); }
   absl::StatusOr<StoredFile> Store(const std::string& kind, const std::string& content,
                                    const std::string& declared = "") {
@@ -49,8 +51,7 @@ TEST_CASE("files: the type comes from the content, never from the name", "[files
   CHECK_FALSE(IsSha256("../../etc/passwd"));
 }
 
-TEST_CASE("files: kept once under their digest, read back byte for byte",
-          "[integration][files]") {
+TEST_CASE("files: kept once under their digest, read back byte for byte", "[integration][files]") {
   FilesFixture f;
   auto png = f.Store("photo", kPng, "image/png");
   INFO(png.status().ToString());
@@ -75,9 +76,10 @@ TEST_CASE("files: kept once under their digest, read back byte for byte",
   CHECK(f.files.Content(**conn, "../x").status().code() == absl::StatusCode::kNotFound);
 }
 
-TEST_CASE("files: wrong type, contradicted declaration, over the limit or empty: 400 naming the "
-          "field, nothing kept",
-          "[integration][files]") {
+TEST_CASE(
+    "files: wrong type, contradicted declaration, over the limit or empty: 400 naming the "
+    "field, nothing kept",
+    "[integration][files]") {
   FilesFixture f;
   // A PDF where photos are taken; a PNG declared as a JPEG; a PDF named .jpg changes nothing.
   for (auto [kind, content, declared] :

@@ -124,11 +124,12 @@ TEST_CASE("pg: parameters are typed values, never spliced into SQL", "[integrati
         absl::StatusCode::kInvalidArgument);
 }
 
-TEST_CASE("pg: text arrays go to PostgreSQL and come back element for element", "[integration][pg]") {
+TEST_CASE("pg: text arrays go to PostgreSQL and come back element for element",
+          "[integration][pg]") {
   auto db = NewDatabase();
   Pool pool(db->pool_options());
-  const std::vector<std::string> items = {"plain", "el alaoui", "a,b", "quote \"x\"",
-                                          "back\\slash", "", "{braces}", "العلوي", "NULL"};
+  const std::vector<std::string> items = {
+      "plain", "el alaoui", "a,b", "quote \"x\"", "back\\slash", "", "{braces}", "العلوي", "NULL"};
   auto r = pool.Exec(Query{"t_array", "SELECT $1::text[], '{}'::text[]"}, {TextArray(items)});
   REQUIRE(r.ok());
   CHECK(ParseTextArray(r->Text(0, 0)) == items);

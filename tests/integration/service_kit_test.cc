@@ -1,8 +1,7 @@
 // The service kit against a real PostgreSQL: a state change recorded as its outbox event and its
 // audit row together, or not at all.
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 
 #include "google/protobuf/struct.pb.h"
 #include "tests/support/migrated_database.h"
@@ -49,7 +48,8 @@ rpc::Caller Agent() {
   auth::Principal p;
   p.subject = "agent-7";
   p.roles = {"agent"};
-  rpc::Caller c = rpc::Caller::ForPrincipal(p, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  rpc::Caller c =
+      rpc::Caller::ForPrincipal(p, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
   c.request_id = "0190a8a0-0000-7000-8000-000000000001";
   return c;
 }
@@ -101,9 +101,8 @@ TEST_CASE("kit: a change whose transaction fails leaves neither event nor audit 
   Change no_territory = f.Made(Agent());
   no_territory.territory.clear();
   for (const Change& incomplete : {no_event, no_territory}) {
-    absl::Status s = pg::RunInTransaction(*f.migrated.pool, [&](pg::Transaction& tx) {
-      return f.recorder.Record(tx, incomplete);
-    });
+    absl::Status s = pg::RunInTransaction(
+        *f.migrated.pool, [&](pg::Transaction& tx) { return f.recorder.Record(tx, incomplete); });
     CHECK(s.code() == absl::StatusCode::kInternal);
   }
   CHECK(f.Count("SELECT count(*) FROM outbox") == 0);
@@ -119,11 +118,15 @@ TEST_CASE("kit: a batch is one audit row and all its events, the change's first"
   (*other.mutable_fields())["n"].set_number_value(2);
   REQUIRE(pg::RunInTransaction(*f.migrated.pool, [&](pg::Transaction& tx) {
             return f.recorder.RecordBatch(
-                tx, batch, {f.recorder.EventOf(batch, "t-2", other), f.recorder.EventOf(batch, "t-3", other)});
+                tx, batch,
+                {f.recorder.EventOf(batch, "t-2", other), f.recorder.EventOf(batch, "t-3", other)});
           }).ok());
   CHECK(f.Count("SELECT count(*) FROM audit_log") == 1);
   CHECK(f.Count("SELECT count(*) FROM outbox") == 3);
-  CHECK(f.Count("SELECT count(*) FROM outbox WHERE key = 't-1' AND id = (SELECT min(id) FROM outbox)") == 1);
+  CHECK(
+      f.Count(
+          "SELECT count(*) FROM outbox WHERE key = 't-1' AND id = (SELECT min(id) FROM outbox)") ==
+      1);
   // A job's change names the job.
   Change job = ChangeBySystem("scheduler", "Escalate");
   CHECK(job.actor == "system:scheduler");

@@ -70,7 +70,8 @@ TEST_CASE("sgec documents: a full copy and an extract, signed with the published
   REQUIRE(keys.ok());
   REQUIRE(keys->keys_size() == 1);
   CHECK(keys->keys(0).kid() == full->kid());
-  CHECK(documents::VerifySignature(keys->keys(0), full->canonical_content(), full->signature()).ok());
+  CHECK(
+      documents::VerifySignature(keys->keys(0), full->canonical_content(), full->signature()).ok());
 
   // A full copy carries every field and every mention, without staff identities.
   v1::CopyContent content = ContentOf(*full);
@@ -122,8 +123,7 @@ Caller Watiqa(std::initializer_list<v1::IssueCopyRequest> granted,
               const std::string& subject = "service:watiqa") {
   auth::Principal p = P(subject, {"service"}, {"MA"});
   for (const v1::IssueCopyRequest& r : granted) {
-    p.authorization_details.push_back(
-        *auth::RequestGrant("zp.sgec.v1.CivilRegistry.IssueCopy", r));
+    p.authorization_details.push_back(*auth::RequestGrant("zp.sgec.v1.CivilRegistry.IssueCopy", r));
   }
   return C(std::move(p));
 }
@@ -181,12 +181,14 @@ TEST_CASE("sgec documents: who may issue and read copies", "[integration][sgec][
   Caller stranger = C(P("citizen-2", {"citizen"}, {"MA"}, "1234567897"));
   CHECK(f.registry().IssueCopy(stranger, CopyOf(act.id(), v1::EXTRACT)).status().code() ==
         absl::StatusCode::kNotFound);
-  CHECK(f.registry().IssueCopy(f.Agent(kCasablanca), CopyOf(act.id(), v1::EXTRACT)).status().code() ==
-        absl::StatusCode::kNotFound);
+  CHECK(
+      f.registry().IssueCopy(f.Agent(kCasablanca), CopyOf(act.id(), v1::EXTRACT)).status().code() ==
+      absl::StatusCode::kNotFound);
   Caller facility = C(P("clinic", {"health_facility"}, {kAssilah}));
   CHECK(f.registry().IssueCopy(facility, CopyOf(act.id(), v1::EXTRACT)).status().code() ==
         absl::StatusCode::kPermissionDenied);
-  auto unspecified = f.registry().IssueCopy(f.Officer(), CopyOf(act.id(), v1::COPY_KIND_UNSPECIFIED));
+  auto unspecified =
+      f.registry().IssueCopy(f.Officer(), CopyOf(act.id(), v1::COPY_KIND_UNSPECIFIED));
   CHECK(unspecified.status().code() == absl::StatusCode::kInvalidArgument);
   CHECK(core::FieldViolationsOf(unspecified.status()).at(0).field == "kind");
 
@@ -221,7 +223,8 @@ TEST_CASE("sgec documents: verification of valid, unknown, revoked and tampered 
   CHECK(v->summary().SerializeAsString() == doc->summary().SerializeAsString());
   bool named = false;
   for (const auto& line : v->summary().lines()) {
-    named = named || line.value().fr().find(act.birth().child().given_name().fr()) != std::string::npos;
+    named =
+        named || line.value().fr().find(act.birth().child().given_name().fr()) != std::string::npos;
   }
   CHECK(named);
 
@@ -261,13 +264,15 @@ TEST_CASE("sgec documents: verification of valid, unknown, revoked and tampered 
   // The stored content cannot be changed by the service's own SQL...
   auto another = f.registry().IssueCopy(f.Officer(), CopyOf(act.id(), v1::FULL_COPY));
   REQUIRE(another.ok());
-  CHECK_FALSE(f.Sql("UPDATE documents SET signature = 'x' WHERE id = '" + another->id() + "'").ok());
+  CHECK_FALSE(
+      f.Sql("UPDATE documents SET signature = 'x' WHERE id = '" + another->id() + "'").ok());
   CHECK_FALSE(f.Sql("DELETE FROM documents WHERE id = '" + another->id() + "'").ok());
   // ...and when someone with the owner's rights does, one changed byte fails verification.
   REQUIRE(f.Sql("ALTER TABLE documents DISABLE TRIGGER documents_guarded").ok());
   REQUIRE(f.Sql("UPDATE documents SET canonical = overlay(canonical placing "
                 "decode(CASE WHEN get_byte(canonical, 60) = 65 THEN '42' ELSE '41' END, 'hex') "
-                "from 61 for 1) WHERE id = '" + another->id() + "'")
+                "from 61 for 1) WHERE id = '" +
+                another->id() + "'")
               .ok());
   REQUIRE(f.Sql("ALTER TABLE documents ENABLE TRIGGER documents_guarded").ok());
   verify.set_code(another->verification_code());
@@ -303,9 +308,10 @@ TEST_CASE("sgec documents: the PDF copy reads in Arabic and French, with its cod
   for (const std::string& words :
        {std::string("Youssef"), std::string("Alaoui"), std::string("Fatima Bennani"),
         std::string("يوسف"), std::string("العلوي"), std::string("فاطمة بناني"),
-        std::string("Copie intégrale d'acte de naissance"), std::string("نسخة كاملة من رسم الولادة"),
-        act.reference(), documents::FormatCode(doc->verification_code()),
-        doc->verification_url(), std::string("Bureau d'état civil de Assilah")}) {
+        std::string("Copie intégrale d'acte de naissance"),
+        std::string("نسخة كاملة من رسم الولادة"), act.reference(),
+        documents::FormatCode(doc->verification_code()), doc->verification_url(),
+        std::string("Bureau d'état civil de Assilah")}) {
     INFO(words);
     CHECK(text.Contains(words));
   }

@@ -6,7 +6,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "catch2/catch.hpp"
-#include "zp/sgec/migrations.h"
 #include "services/sgec/src/registry.h"
 #include "tests/support/historical_records.h"
 #include "tests/support/keys.h"
@@ -17,18 +16,18 @@
 #include "zp/documents/signing.h"
 #include "zp/pg/migrations.h"
 #include "zp/pg/test_database.h"
+#include "zp/sgec/migrations.h"
 
 namespace zp::sgec::fixture {
 
-
-constexpr char kAssilah[] = "01.511.01.01";      // commune, province 01.511 (Tanger-Assilah)
-constexpr char kTanger[] = "01.511.01.0";        // commune, same province
-constexpr char kCasablanca[] = "06.141.01.0";    // commune, another region
+constexpr char kAssilah[] = "01.511.01.01";    // commune, province 01.511 (Tanger-Assilah)
+constexpr char kTanger[] = "01.511.01.0";      // commune, same province
+constexpr char kCasablanca[] = "06.141.01.0";  // commune, another region
 
 inline std::string Reason(const absl::Status& s) { return core::ReasonOf(s).value_or(""); }
 
 inline auth::Principal P(const std::string& subject, std::initializer_list<const char*> roles,
-                  std::initializer_list<const char*> territories, std::string idcs = "") {
+                         std::initializer_list<const char*> territories, std::string idcs = "") {
   auth::Principal p;
   p.subject = subject;
   for (const char* r : roles) p.roles.emplace_back(r);
@@ -44,7 +43,7 @@ inline Caller C(auth::Principal p) { return Caller::ForPrincipal(std::move(p)); 
 inline std::string Word(int n, bool arabic) { return zp::testing::RegisterWord(n, arabic); }
 
 inline void SetName(v1::PersonName* n, const std::string& given_ar, const std::string& given_fr,
-             const std::string& family_ar, const std::string& family_fr) {
+                    const std::string& family_ar, const std::string& family_fr) {
   n->mutable_given_name()->set_ar(given_ar);
   n->mutable_given_name()->set_fr(given_fr);
   n->mutable_family_name()->set_ar(family_ar);
@@ -87,8 +86,7 @@ class SgecFixture {
   int64_t Count(const std::string& sql) { return testing::QueryCount(*pool_, sql); }
 
   // A birth of person `n` in `commune`, `days_ago` days before today.
-  v1::DeclareBirthRequest BirthOf(int n, const std::string& commune = kAssilah,
-                                  int days_ago = 3) {
+  v1::DeclareBirthRequest BirthOf(int n, const std::string& commune = kAssilah, int days_ago = 3) {
     v1::DeclareBirthRequest r;
     r.set_request_id(core::NewUuidV7());
     r.set_bureau_code(commune);
@@ -100,8 +98,8 @@ class SgecFixture {
     b->mutable_place()->set_commune_code(commune);
     SetName(b->mutable_mother()->mutable_name(), Word(n + 9000, true), Word(n + 9000, false),
             Word(n + 13000, true), Word(n + 13000, false));
-    SetName(b->mutable_declarant()->mutable_name(), Word(n + 17000, true),
-            Word(n + 17000, false), Word(n + 5000, true), Word(n + 5000, false));
+    SetName(b->mutable_declarant()->mutable_name(), Word(n + 17000, true), Word(n + 17000, false),
+            Word(n + 5000, true), Word(n + 5000, false));
     b->mutable_declarant()->set_relation(v1::FATHER);
     return r;
   }

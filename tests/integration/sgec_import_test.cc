@@ -45,7 +45,8 @@ class VectorStream final : public RecordStream {
   size_t next_ = 0;
 };
 
-absl::StatusOr<v1::ImportSummary> Import(SgecFixture& f, const std::vector<v1::HistoricalRecord>& file,
+absl::StatusOr<v1::ImportSummary> Import(SgecFixture& f,
+                                         const std::vector<v1::HistoricalRecord>& file,
                                          const Caller& who, int break_after = -1) {
   VectorStream stream(file, core::NewUuidV7(), break_after);
   return f.registry().ImportHistoricalActs(who, stream);
@@ -58,8 +59,8 @@ std::vector<v1::HistoricalRecord> MixedFile() {
   for (int i = 1; i <= 20; ++i) file.push_back(HistoricalBirth(kAssilah, 1985, i, 100 + i));
   file.push_back(HistoricalDeath(kAssilah, 1985, 1, 900));  // deaths are numbered apart
   file.push_back(HistoricalDeath(kAssilah, 1985, 2, 901));
-  file.push_back(file[2]);                                   // line 23: already present
-  v1::HistoricalRecord conflict = file[4];                   // line 24: conflict
+  file.push_back(file[2]);                  // line 23: already present
+  v1::HistoricalRecord conflict = file[4];  // line 24: conflict
   conflict.mutable_birth()->mutable_birth_date()->set_day(conflict.birth().birth_date().day() + 1);
   file.push_back(conflict);
   v1::HistoricalRecord r = HistoricalBirth(kAssilah, 1985, 30, 130);  // 25: Latin in Arabic field
@@ -106,7 +107,8 @@ TEST_CASE("sgec import: a file with valid, duplicate, conflicting and invalid re
   auto idcs = f.Sql("SELECT idcs FROM acts WHERE kind = 1");
   REQUIRE(idcs.ok());
   for (int i = 0; i < idcs->rows(); ++i) CHECK(IsValidIdcs(idcs->Text(i, 0)));
-  CHECK(f.Count("SELECT count(*) FROM acts WHERE year = 1985 AND number = 1") == 2);  // birth, death
+  CHECK(f.Count("SELECT count(*) FROM acts WHERE year = 1985 AND number = 1") ==
+        2);  // birth, death
   // Past years' registers leave the live numbering (of the current year) alone.
   CHECK(f.Count("SELECT count(*) FROM act_counters") == 0);
   // An event per act, in the outbox.
@@ -146,7 +148,8 @@ TEST_CASE("sgec import: a file with valid, duplicate, conflicting and invalid re
   CHECK(issue_at(29).field() == "birth.father.idcs");
   CHECK(issue_at(30).reason() == "UNPARSABLE_RECORD");
   CHECK(issue_at(31).field() == "birth");
-  for (int64_t line : {25, 26, 27, 28, 29, 30, 31}) CHECK(issue_at(line).outcome() == v1::REJECTED_RECORD);
+  for (int64_t line : {25, 26, 27, 28, 29, 30, 31})
+    CHECK(issue_at(line).outcome() == v1::REJECTED_RECORD);
 
   // The conflicting record is kept aside, the registered act unchanged.
   CHECK(f.Count("SELECT count(*) FROM import_conflicts") == 1);
@@ -240,13 +243,15 @@ TEST_CASE("sgec import: the live register of the current year continues after it
   CHECK(live.origin() == v1::LIVE);
 }
 
-TEST_CASE("sgec import: a person registered before is listed as a possible duplicate, the act stands",
-          "[integration][sgec][import]") {
+TEST_CASE(
+    "sgec import: a person registered before is listed as a possible duplicate, the act stands",
+    "[integration][sgec][import]") {
   SgecFixture f;
   f.registry().set_import_options({/*batch_size=*/50, /*outbox_limit=*/100000});
   const Caller officer = f.Officer();
   // Registered before: a 1985 register, and a live birth of this year.
-  REQUIRE(Import(f, {HistoricalBirth(kAssilah, 1985, 1, 500), HistoricalBirth(kAssilah, 1985, 2, 501)},
+  REQUIRE(Import(f,
+                 {HistoricalBirth(kAssilah, 1985, 1, 500), HistoricalBirth(kAssilah, 1985, 2, 501)},
                  officer)
               ->accepted() == 2);
   v1::Act live = f.Registered(f.BirthOf(1));
@@ -276,7 +281,8 @@ TEST_CASE("sgec import: a person registered before is listed as a possible dupli
   const std::string idcs_501 = std::string(
       f.Sql("SELECT idcs FROM acts WHERE year = 1985 AND number = 2 AND kind = 1")->Text(0, 0));
   for (int number : {1, 2}) {
-    v1::HistoricalRecord death = HistoricalDeath(number == 1 ? kAssilah : kTanger, 2001, number, 501);
+    v1::HistoricalRecord death =
+        HistoricalDeath(number == 1 ? kAssilah : kTanger, 2001, number, 501);
     death.mutable_death()->set_deceased_idcs(idcs_501);
     file.push_back(death);
   }

@@ -9,7 +9,6 @@
 #include "absl/strings/str_cat.h"
 #include "catch2/catch.hpp"
 #include "services/sgec/src/idcs.h"
-#include "zp/sgec/migrations.h"
 #include "services/sgec/src/registry.h"
 #include "services/sgec/src/rules.h"
 #include "tests/integration/sgec_fixture.h"
@@ -19,9 +18,10 @@
 #include "zp/core/status.h"
 #include "zp/core/uuid.h"
 #include "zp/events/relay.h"
-#include "zp/sgec/v1/events.pb.h"
 #include "zp/pg/migrations.h"
 #include "zp/pg/test_database.h"
+#include "zp/sgec/migrations.h"
+#include "zp/sgec/v1/events.pb.h"
 
 namespace zp::sgec {
 namespace {
@@ -186,8 +186,7 @@ TEST_CASE("sgec: a retried RegisterAct returns the first act, another payload is
   CHECK(again->id() == first->id());
   CHECK(again->idcs() == first->idcs());
   CHECK(f.Count("SELECT count(*) FROM acts") == 1);
-  CHECK(f.Count("SELECT count(*) FROM outbox WHERE event_type = 'zp.sgec.v1.ActRegistered'") ==
-        1);
+  CHECK(f.Count("SELECT count(*) FROM outbox WHERE event_type = 'zp.sgec.v1.ActRegistered'") == 1);
 
   // The same request_id for another declaration: ALREADY_EXISTS, nothing written.
   auto other = f.Declare(f.BirthOf(4));
@@ -339,7 +338,8 @@ TEST_CASE("sgec: staff see their territory, citizens their own acts, the rest is
   CHECK(f.registry().SearchActs(f.Officer(kAssilah), search)->results_size() == 0);
   CHECK(f.registry().SearchActs(C(P("me", {"citizen"}, {}, casa.idcs())), search)->results_size() ==
         1);
-  CHECK(f.registry().SearchActs(C(P("you", {"citizen"}, {}, assilah.idcs())), search)
+  CHECK(f.registry()
+            .SearchActs(C(P("you", {"citizen"}, {}, assilah.idcs())), search)
             ->results_size() == 0);
 
   // Declarations too.
@@ -478,8 +478,7 @@ TEST_CASE("sgec: mentions, rectifications change the current view, never the ori
   auto* r = fix.mutable_mention()->add_rectifications();
   r->set_field("child.given_name.fr");
   r->set_value("Zakaria");
-  CHECK(Reason(f.registry().AddMention(f.Officer(), fix).status()) ==
-        reasons::kRectificationBasis);
+  CHECK(Reason(f.registry().AddMention(f.Officer(), fix).status()) == reasons::kRectificationBasis);
   auto* basis = fix.mutable_mention()->mutable_legal_basis();
   basis->set_authority("Tribunal de première instance de Tanger");
   basis->set_number("1234/2026");
@@ -509,8 +508,7 @@ TEST_CASE("sgec: mentions, rectifications change the current view, never the ori
   CHECK(found->results(0).id() == act.id());
 
   // The database itself refuses edits of a registered act and of mentions.
-  auto edit = f.Sql(
-      absl::StrCat("UPDATE acts SET original = '\\x00' WHERE id = '", act.id(), "'"));
+  auto edit = f.Sql(absl::StrCat("UPDATE acts SET original = '\\x00' WHERE id = '", act.id(), "'"));
   CHECK_FALSE(edit.ok());
   auto erase = f.Sql(absl::StrCat("DELETE FROM mentions WHERE act_id = '", act.id(), "'"));
   CHECK_FALSE(erase.ok());
@@ -557,13 +555,11 @@ TEST_CASE("sgec: search by reference and by names, paged by cursor", "[integrati
 
   v1::SearchActsRequest bad;
   bad.mutable_names()->set_text("ab");
-  CHECK(core::FieldViolationsOf(f.registry().SearchActs(f.Officer(), bad).status())
-            .front()
-            .field == "names.text");
+  CHECK(core::FieldViolationsOf(f.registry().SearchActs(f.Officer(), bad).status()).front().field ==
+        "names.text");
   bad.set_idcs("1234567890");
-  CHECK(core::FieldViolationsOf(f.registry().SearchActs(f.Officer(), bad).status())
-            .front()
-            .field == "idcs");
+  CHECK(core::FieldViolationsOf(f.registry().SearchActs(f.Officer(), bad).status()).front().field ==
+        "idcs");
   by_name.set_page_token("not a token!");
   CHECK(f.registry().SearchActs(f.Officer(), by_name).status().code() ==
         absl::StatusCode::kInvalidArgument);
@@ -586,8 +582,7 @@ TEST_CASE("sgec: the audit chain verifies, and a row changed through SQL is repo
   // The table refuses changes; an administrator who disables the trigger is still caught.
   auto plain = f.Sql("UPDATE audit_log SET actor = 'nobody' WHERE id = 5");
   CHECK_FALSE(plain.ok());
-  REQUIRE(f.Sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
-              .ok());
+  REQUIRE(f.Sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only").ok());
   REQUIRE(f.Sql("UPDATE audit_log SET actor = 'nobody' WHERE id = 5").ok());
   auto broken = f.registry().VerifyAuditChain(auditor, {});
   REQUIRE(broken.ok());
@@ -603,7 +598,7 @@ TEST_CASE("sgec: the audit chain verifies, and a row changed through SQL is repo
   CHECK(other->rows_checked() == 3);
   // Deleting a row breaks the sequence.
   REQUIRE(f.Sql("DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log "
-                        "WHERE chain = '06.141.01.0') - 1")
+                "WHERE chain = '06.141.01.0') - 1")
               .ok());
   auto gap = f.registry().VerifyAuditChain(auditor, casa);
   REQUIRE(gap.ok());
@@ -809,9 +804,9 @@ TEST_CASE("sgec: events reach devkafka through the relay and kcat reads them",
 
   // kcat prints each message as "<key>|<value>"; the value is a zp.events.v1.Event whose type
   // names the payload.
-  const std::string out =
-      testing::CommandOutput(absl::StrCat("kcat -b ", testing::KafkaBootstrap(),
-                          " -t zp.sgec.v1 -C -o beginning -e -q -f '%k|%s\\n' 2>/dev/null"));
+  const std::string out = testing::CommandOutput(
+      absl::StrCat("kcat -b ", testing::KafkaBootstrap(),
+                   " -t zp.sgec.v1 -C -o beginning -e -q -f '%k|%s\\n' 2>/dev/null"));
   CHECK(Occurrences(out, act->id() + "|") == 1);
   // The declaration's: submitted, then validated (DeclarationStateChanged).
   CHECK(Occurrences(out, d.id() + "|") == 2);

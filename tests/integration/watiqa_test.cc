@@ -11,7 +11,6 @@
 #include "services/sgec/src/sgec_service.h"
 #include "services/watiqa/src/desk.h"
 #include "services/watiqa/src/issuer.h"
-#include "zp/watiqa/migrations.h"
 #include "tests/integration/sgec_fixture.h"
 #include "tests/support/migrated_database.h"
 #include "tests/support/secrets.h"
@@ -19,6 +18,7 @@
 #include "zp/core/files.h"
 #include "zp/core/reference.h"
 #include "zp/pg/test_database.h"
+#include "zp/watiqa/migrations.h"
 
 namespace zp::watiqa {
 namespace {
@@ -177,8 +177,9 @@ class WatiqaFixture {
     return *o;
   }
 
-  absl::StatusOr<v1::PaymentConfirmation> Pay(const v1::Order& o, std::string payment_reference = "",
-                                               int64_t amount = -1) {
+  absl::StatusOr<v1::PaymentConfirmation> Pay(const v1::Order& o,
+                                              std::string payment_reference = "",
+                                              int64_t amount = -1) {
     v1::ConfirmPaymentRequest r;
     r.set_order_reference(o.reference());
     r.mutable_amount()->set_centimes(amount < 0 ? o.fee().centimes() : amount);
@@ -215,8 +216,8 @@ class WatiqaFixture {
                               "' AND event_type = '", type, "'"));
   }
   int64_t SgecDocuments(const std::string& act_id) {
-    return sgec_.Count(absl::StrCat("SELECT count(*) FROM documents WHERE subject = 'acts/",
-                                    act_id, "'"));
+    return sgec_.Count(
+        absl::StrCat("SELECT count(*) FROM documents WHERE subject = 'acts/", act_id, "'"));
   }
 
   absl::StatusOr<v1::DeliveryEventAck> Deliver(const std::string& tracking,
@@ -333,7 +334,7 @@ TEST_CASE("watiqa: an order goes from placement to delivery, every step an event
   CHECK(o.state() == v1::DELIVERED);
   CHECK(o.tracking_number() == S10(1));
   CHECK(States(o) == std::vector<v1::OrderState>{v1::PLACED, v1::PAYMENT_PENDING, v1::PAID,
-                                                  v1::ISSUED, v1::DISPATCHED, v1::DELIVERED});
+                                                 v1::ISSUED, v1::DISPATCHED, v1::DELIVERED});
   CHECK(ToTime(o.history(4).time()) == collected);
   CHECK(f.Events(o, "zp.watiqa.v1.OrderStateChanged") == 6);
   CHECK(f.Events(o, "zp.watiqa.v1.ShipmentRegistered") == 1);
@@ -384,9 +385,11 @@ TEST_CASE("watiqa: who may order what", "[integration][watiqa]") {
     auto cancelled = f.desk_->CancelOrder(clerk, cancel);
     REQUIRE(cancelled.ok());
     CHECK(cancelled->state() == v1::CANCELLED);
-    auto far = f.desk_->PlaceOrder(f.User({"civil_agent"}, {kCasablanca}), f.OrderOf(stranger.idcs()));
+    auto far =
+        f.desk_->PlaceOrder(f.User({"civil_agent"}, {kCasablanca}), f.OrderOf(stranger.idcs()));
     CHECK(far.status().code() == absl::StatusCode::kNotFound);
-    auto governor = f.desk_->PlaceOrder(f.User({"governor"}, {"01.511"}), f.OrderOf(stranger.idcs()));
+    auto governor =
+        f.desk_->PlaceOrder(f.User({"governor"}, {"01.511"}), f.OrderOf(stranger.idcs()));
     CHECK(governor.status().code() == absl::StatusCode::kPermissionDenied);
   }
   SECTION("invalid requests name every field and write nothing") {
@@ -573,7 +576,8 @@ TEST_CASE("watiqa: SGEC down during issuance, then back: the order completes wit
   f.StartSgec();
   // The channel reconnects on its own backoff; the saga's next attempts would find it. Here the
   // test waits for it rather than for the channel's timer.
-  REQUIRE(f.channel_->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10)));
+  REQUIRE(
+      f.channel_->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10)));
   // SGEC makes the copy but its answer is lost: the retry must not make a second one.
   f.registry_->lose_answers = 1;
   f.clock_.Advance(absl::Seconds(2));
@@ -684,19 +688,20 @@ TEST_CASE("watiqa: Barid's events out of order and repeated", "[integration][wat
     CHECK(again->duplicate());
     v1::Order now = f.Get(citizen, o);
     CHECK(States(now) == std::vector<v1::OrderState>{v1::PLACED, v1::PAID, v1::ISSUED,
-                                                      v1::DISPATCHED, v1::DELIVERED});
+                                                     v1::DISPATCHED, v1::DELIVERED});
     CHECK(f.Events(o, "zp.watiqa.v1.OrderStateChanged") == 5);
     // The dispatch time is the earliest event's, whatever the arrival order.
     CHECK(f.Count(absl::StrCat("SELECT (extract(epoch FROM dispatched_at))::bigint FROM orders "
-                               "WHERE reference = '", o.reference(), "'")) ==
-          absl::ToUnixSeconds(t0 + absl::Hours(2)));
+                               "WHERE reference = '",
+                               o.reference(), "'")) == absl::ToUnixSeconds(t0 + absl::Hours(2)));
   }
   SECTION("undeliverable: returned with the reason") {
     v1::Order o = issued_order(101);
     REQUIRE(f.Deliver(S10(101), v1::EVENT_IN_TRANSIT, t0 + absl::Hours(5)).ok());
     auto missing = f.Deliver(S10(101), v1::EVENT_UNDELIVERABLE, t0 + absl::Hours(40));
     CHECK(Field(missing.status()) == "reason");
-    REQUIRE(f.Deliver(S10(101), v1::EVENT_UNDELIVERABLE, t0 + absl::Hours(40), "adresse inconnue").ok());
+    REQUIRE(f.Deliver(S10(101), v1::EVENT_UNDELIVERABLE, t0 + absl::Hours(40), "adresse inconnue")
+                .ok());
     v1::Order now = f.Get(citizen, o);
     CHECK(now.state() == v1::RETURNED);
     CHECK(now.history().rbegin()->note() == "adresse inconnue");

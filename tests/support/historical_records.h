@@ -42,8 +42,8 @@ inline int64_t FamilyWord(int64_t person) { return 100000 + (person * 7919) % 40
 
 // Birth number `number` of `year` in `bureau` (a commune code): born on a day of January to
 // November, registered a few days later.
-inline sgec::v1::HistoricalRecord HistoricalBirth(const std::string& bureau, int year,
-                                                  int number, int64_t person) {
+inline sgec::v1::HistoricalRecord HistoricalBirth(const std::string& bureau, int year, int number,
+                                                  int64_t person) {
   sgec::v1::HistoricalRecord r;
   r.set_bureau_code(bureau);
   r.set_year(year);

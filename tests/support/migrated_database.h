@@ -3,7 +3,6 @@
 // A database of the test's own with a service's migrations applied, and a pool on it; counting
 // rows in it.
 #include <catch2/catch.hpp>
-
 #include <memory>
 #include <vector>
 

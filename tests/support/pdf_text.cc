@@ -12,10 +12,17 @@ namespace zp::testing {
 namespace {
 
 std::string Compact(const std::string& text) {
-  std::string out = absl::StrReplaceAll(
-      text, {{"\u200e", ""}, {"\u200f", ""}, {"\u202a", ""}, {"\u202b", ""}, {"\u202c", ""},
-             {"\u202d", ""}, {"\u202e", ""}, {"\u2066", ""}, {"\u2067", ""}, {"\u2068", ""},
-             {"\u2069", ""}});
+  std::string out = absl::StrReplaceAll(text, {{"\u200e", ""},
+                                               {"\u200f", ""},
+                                               {"\u202a", ""},
+                                               {"\u202b", ""},
+                                               {"\u202c", ""},
+                                               {"\u202d", ""},
+                                               {"\u202e", ""},
+                                               {"\u2066", ""},
+                                               {"\u2067", ""},
+                                               {"\u2068", ""},
+                                               {"\u2069", ""}});
   std::string compact;
   for (char c : out) {
     if (c != ' ' && c != '\n' && c != '\t' && c != '\f' && c != '\r') compact.push_back(c);
@@ -50,8 +57,8 @@ std::string KeepPdfPage(const std::string& pdf, const std::string& name) {
   const std::string dir = BinaryDir() + "/test-artefacts";
   std::filesystem::create_directories(dir);
   const std::string stem = dir + "/" + name;
-  CommandOutput(absl::StrCat("pdftoppm -r 100 -png -singlefile -f 1 -l 1 ", path, " ", stem,
-                             " 2>&1"));
+  CommandOutput(
+      absl::StrCat("pdftoppm -r 100 -png -singlefile -f 1 -l 1 ", path, " ", stem, " 2>&1"));
   std::filesystem::remove(path);
   const std::string png = stem + ".png";
   return std::filesystem::exists(png) ? png : "";

@@ -183,7 +183,8 @@ TEST_CASE("jwt: a request grant covers that request and no other", "[auth]") {
   CHECK(ReasonOfVerify(f, *f.service_signer->SignRaw(
                               R"({"sub":"service:watiqa","roles":["service"],)"
                               R"("iss":"https://auth.zeropapier.local","aud":"zeropapier",)"
-                              R"("authorization_details":"all","exp":)" + exp + "}",
+                              R"("authorization_details":"all","exp":)" +
+                                  exp + "}",
                               {{"kid", "svc-w"}})) == "TOKEN_INVALID");
 }
 
@@ -288,8 +289,7 @@ Principal WithTerritories(std::vector<std::string> territories) {
   return p;
 }
 
-TEST_CASE("territory scope: the codes and what lies below them, as two SQL parameters",
-          "[auth]") {
+TEST_CASE("territory scope: the codes and what lies below them, as two SQL parameters", "[auth]") {
   const TerritoryScope within = TerritoryScope::Of(WithTerritories({"01.511", "06.141.01.0"}));
   CHECK_FALSE(within.national());
   CHECK(within.codes().value() == Array({"01.511", "06.141.01.0"}));
@@ -304,7 +304,8 @@ TEST_CASE("territory scope: the codes and what lies below them, as two SQL param
   CHECK(national.national());
   CHECK_FALSE(national.codes().value().has_value());
   CHECK_FALSE(national.prefixes().value().has_value());
-  CHECK_FALSE(TerritoryScope::Of(WithTerritories({"MA"}), TerritoryScope::Depth::kExact).national());
+  CHECK_FALSE(
+      TerritoryScope::Of(WithTerritories({"MA"}), TerritoryScope::Depth::kExact).national());
   // No territory: a code that matches nothing, never NULL.
   const TerritoryScope nothing = TerritoryScope::Of(WithTerritories({}));
   CHECK(nothing.codes().value() == Array({""}));

@@ -1,5 +1,7 @@
 // libs/documents without a server: verification codes, the canonical content, ECDSA signatures
 // and key ids, the PDF rendering read back with poppler.
+#include "zp/documents/documents.h"
+
 #include <filesystem>
 #include <set>
 
@@ -10,7 +12,6 @@
 #include "tests/support/pdf_text.h"
 #include "zp/common/v1/common.pb.h"
 #include "zp/documents/codes.h"
-#include "zp/documents/documents.h"
 #include "zp/documents/pdf.h"
 #include "zp/documents/signing.h"
 
@@ -32,9 +33,9 @@ TEST_CASE("documents: verification codes are 12 unambiguous characters", "[unit]
   CHECK(FormatCode("ABCD2345EFGH") == "ABCD-2345-EFGH");
   CHECK(NormalizeCode("abcd-2345-efgh") == std::optional<std::string>("ABCD2345EFGH"));
   CHECK(NormalizeCode(" ABCD 2345 EFGH ") == std::optional<std::string>("ABCD2345EFGH"));
-  CHECK_FALSE(NormalizeCode("ABCD-2345-EFG").has_value());     // too short
-  CHECK_FALSE(NormalizeCode("ABCD-2345-EFGHJ").has_value());   // too long
-  CHECK_FALSE(NormalizeCode("ABCD-2345-EFG0").has_value());    // 0 is not in the alphabet
+  CHECK_FALSE(NormalizeCode("ABCD-2345-EFG").has_value());    // too short
+  CHECK_FALSE(NormalizeCode("ABCD-2345-EFGHJ").has_value());  // too long
+  CHECK_FALSE(NormalizeCode("ABCD-2345-EFG0").has_value());   // 0 is not in the alphabet
   CHECK_FALSE(NormalizeCode("ABCD-2345-EFG'").has_value());
   CHECK(CodeDigest("ABCD2345EFGH").size() == 32);
   CHECK(ConstantTimeEquals("ABCD", "ABCD"));
@@ -50,8 +51,8 @@ v1::SignedContent FixedContent() {
   c.mutable_issuer()->set_code("01.511.01.01");
   c.mutable_issuer()->mutable_name()->set_ar("مكتب الحالة المدنية أصيلة");
   c.mutable_issuer()->mutable_name()->set_fr("Bureau d'état civil de Assilah");
-  *c.mutable_issue_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
-      1795858374951804);
+  *c.mutable_issue_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(1795858374951804);
   c.set_verification_code("U3632EE3RZTH");
   c.mutable_summary()->mutable_title()->set_fr("Extrait d'acte de naissance");
   auto* line = c.mutable_summary()->add_lines();
@@ -105,8 +106,8 @@ TEST_CASE("documents: a signature verifies with the public key and fails after a
   for (size_t i = 0; i < content.size(); ++i) {
     std::string changed = content;
     changed[i] = static_cast<char>(changed[i] ^ 0x01);
-    refused += VerifySignature(key, changed, *signature).code() ==
-               absl::StatusCode::kPermissionDenied;
+    refused +=
+        VerifySignature(key, changed, *signature).code() == absl::StatusCode::kPermissionDenied;
   }
   CHECK(refused == static_cast<int>(content.size()));
   // Another key, a truncated signature.
@@ -141,10 +142,10 @@ TEST_CASE("documents: the PDF reads back in Arabic and French, with the code and
   CHECK(pdf->substr(0, 5) == "%PDF-");
   zp::testing::PdfText text = zp::testing::ExtractPdfText(*pdf);
   INFO(text.layout);
-  for (const char* words : {"Youssef Alaoui", "Fatima Bennani", "Extrait d'acte de naissance",
-                            "U363-2EE3-RZTH", "01.511.01.01/2026/1", "Mariage le 01/06/2030",
-                            "يوسف العلوي", "فاطمة بناني", "المملكة المغربية",
-                            "https://zeropapier.test/v1/sgec/verify/U3632EE3RZTH"}) {
+  for (const char* words :
+       {"Youssef Alaoui", "Fatima Bennani", "Extrait d'acte de naissance", "U363-2EE3-RZTH",
+        "01.511.01.01/2026/1", "Mariage le 01/06/2030", "يوسف العلوي", "فاطمة بناني",
+        "المملكة المغربية", "https://zeropapier.test/v1/sgec/verify/U3632EE3RZTH"}) {
     INFO(words);
     CHECK(text.Contains(words));
   }

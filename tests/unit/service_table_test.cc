@@ -1,13 +1,13 @@
 // The table of services: parsed strictly, the ports derived from it, and the Helm chart's values
 // in agreement with it.
-#include <catch2/catch.hpp>
+#include "zp/service/service_table.h"
 
+#include <catch2/catch.hpp>
 #include <map>
 #include <regex>
 
 #include "tests/support/test_env.h"
 #include "zp/core/files.h"
-#include "zp/service/service_table.h"
 
 namespace zp::service {
 namespace {

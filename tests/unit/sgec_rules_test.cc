@@ -95,7 +95,8 @@ TEST_CASE("sgec: ISO 7064 MOD 11-10 check digits", "[unit][sgec]") {
   CHECK_FALSE(IsValidIdcs("abcdefghij"));
 }
 
-TEST_CASE("sgec: Arabic names normalise diacritics, tatweel, alef, yaa, taa marbuta", "[unit][sgec]") {
+TEST_CASE("sgec: Arabic names normalise diacritics, tatweel, alef, yaa, taa marbuta",
+          "[unit][sgec]") {
   CHECK(NormalizeName("أحمد") == NormalizeName("احمد"));
   CHECK(NormalizeName("إبراهيم") == NormalizeName("ابراهيم"));
   CHECK(NormalizeName("آمنة") == NormalizeName("امنه"));
@@ -128,7 +129,8 @@ TEST_CASE("sgec: name keys block spelling variants together", "[unit][sgec]") {
   CHECK(key("يوسف العلوي") != key("كريم العلوي"));
 }
 
-TEST_CASE("sgec: search lexemes are the words and their ordered pairs, per script", "[unit][sgec]") {
+TEST_CASE("sgec: search lexemes are the words and their ordered pairs, per script",
+          "[unit][sgec]") {
   auto lexemes = NameLexemes(NormalizeName("عبد الله العلوي"), NormalizeName("Abdellah Alaoui"));
   std::set<std::string> got(lexemes.begin(), lexemes.end());
   CHECK(got.size() == lexemes.size());
@@ -282,11 +284,11 @@ TEST_CASE("sgec: workflow transitions", "[unit][sgec]") {
     DeclarationState state;
     bool validate, reject, review, reg;
   };
-  for (const Row& r : {Row{v1::NOTIFIED, true, true, true, false},
-                       Row{v1::DECLARED, true, true, true, false},
-                       Row{v1::VALIDATED, false, true, true, true},
-                       Row{v1::REGISTERED, false, false, false, false},
-                       Row{v1::REJECTED, false, false, false, false}}) {
+  for (const Row& r :
+       {Row{v1::NOTIFIED, true, true, true, false}, Row{v1::DECLARED, true, true, true, false},
+        Row{v1::VALIDATED, false, true, true, true},
+        Row{v1::REGISTERED, false, false, false, false},
+        Row{v1::REJECTED, false, false, false, false}}) {
     INFO(v1::DeclarationState_Name(r.state));
     CHECK(CheckTransition(r.state, Step::kValidate).ok() == r.validate);
     CHECK(CheckTransition(r.state, Step::kReject).ok() == r.reject);

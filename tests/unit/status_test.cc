@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "google/rpc/error_details.pb.h"
-#include "zp/core/api.h"
 #include "google/rpc/status.pb.h"
+#include "zp/core/api.h"
 
 namespace zp::core {
 namespace {

@@ -39,11 +39,14 @@ TEST_CASE("watiqa tariff: every kind and destination, positive centimes", "[unit
   CHECK(t->ToProto().fees_size() == 4);
   CHECK_FALSE(Tariff::Parse("FULL_COPY:MOROCCO=4000").ok());  // pairs missing
   CHECK_FALSE(Tariff::Parse("FULL_COPY:MOROCCO=-1,FULL_COPY:ABROAD=1,EXTRACT:MOROCCO=1,"
-                            "EXTRACT:ABROAD=1").ok());
+                            "EXTRACT:ABROAD=1")
+                  .ok());
   CHECK_FALSE(Tariff::Parse("COPY:MOROCCO=1,FULL_COPY:ABROAD=1,EXTRACT:MOROCCO=1,"
-                            "EXTRACT:ABROAD=1").ok());
-  auto spaced = Tariff::Parse(" FULL_COPY:MOROCCO = 1 , FULL_COPY:ABROAD=2,EXTRACT:MOROCCO=3,"
-                              "EXTRACT:ABROAD=4 ");
+                            "EXTRACT:ABROAD=1")
+                  .ok());
+  auto spaced = Tariff::Parse(
+      " FULL_COPY:MOROCCO = 1 , FULL_COPY:ABROAD=2,EXTRACT:MOROCCO=3,"
+      "EXTRACT:ABROAD=4 ");
   REQUIRE(spaced.ok());
   CHECK(spaced->PerCopy(sgec::v1::EXTRACT, v1::MOROCCO) == 3);
 }
@@ -70,10 +73,9 @@ TEST_CASE("watiqa orders: every broken field is named at once", "[unit][watiqa]"
   r.mutable_contact()->set_email("a@b");
   auto s = ValidatePlaceOrder(r).status();
   CHECK(s.code() == absl::StatusCode::kInvalidArgument);
-  CHECK(Fields(s) == std::vector<std::string>{"act_reference", "copies", "address.country_code",
-                                               "address.recipient", "address.city",
-                                               "address.lines[1]", "contact.email",
-                                               "contact.phone"});
+  CHECK(Fields(s) == std::vector<std::string>{
+                         "act_reference", "copies", "address.country_code", "address.recipient",
+                         "address.city", "address.lines[1]", "contact.email", "contact.phone"});
   auto no_request_id = Valid();
   no_request_id.set_request_id("x");
   CHECK(Fields(ValidatePlaceOrder(no_request_id).status()) ==

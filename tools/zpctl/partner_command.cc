@@ -19,7 +19,8 @@ namespace v1 = zp::watiqa::v1;
 using google::protobuf::util::JsonStringToMessage;
 
 constexpr char kUsage[] =
-    "usage: zpctl partner tgr ConfirmPayment JSON | ListRefundsDue [JSON] | AcknowledgeRefund JSON\n"
+    "usage: zpctl partner tgr ConfirmPayment JSON | ListRefundsDue [JSON] | AcknowledgeRefund "
+    "JSON\n"
     "       zpctl partner barid ListShipmentsToCollect [JSON] | RegisterShipment JSON |\n"
     "                           ReportDeliveryEvent JSON\n"
     "JSON is the request in the proto3 JSON mapping, e.g.\n"
@@ -40,8 +41,7 @@ int Fail(const grpc::Status& s) {
 
 // Parses the request, calls, prints the answer as JSON.
 template <typename Request, typename Response, typename Stub>
-int Call(Stub& stub,
-         grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+int Call(Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
          const std::string& json) {
   Request request;
   if (!json.empty()) {

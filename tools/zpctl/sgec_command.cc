@@ -124,7 +124,8 @@ int Import(const core::Config& config, const std::string& path) {
     v1::ImportHistoricalActsRequest request;
     if (first) request.set_import_id(import_id);
     first = false;
-    auto parsed = google::protobuf::util::JsonStringToMessage(text, request.mutable_record(), parse);
+    auto parsed =
+        google::protobuf::util::JsonStringToMessage(text, request.mutable_record(), parse);
     if (!parsed.ok()) {
       request.mutable_record()->Clear();
       request.mutable_record()->set_parse_error(
@@ -151,13 +152,14 @@ int Import(const core::Config& config, const std::string& path) {
     std::cout << json << "\n";
   } else {
     std::cout << "import " << summary.import_id() << " finished in "
-              << absl::StrFormat("%.1f s (%s records/s)", seconds,
-                                 Thousands(static_cast<int64_t>(summary.received() / std::max(seconds, 1e-3))))
-              << "\n  received         " << Thousands(summary.received())
-              << "\n  accepted         " << Thousands(summary.accepted())
-              << "\n  already present  " << Thousands(summary.already_present())
-              << "\n  conflicting      " << Thousands(summary.conflicting())
-              << "\n  rejected         " << Thousands(summary.rejected())
+              << absl::StrFormat(
+                     "%.1f s (%s records/s)", seconds,
+                     Thousands(static_cast<int64_t>(summary.received() / std::max(seconds, 1e-3))))
+              << "\n  received         " << Thousands(summary.received()) << "\n  accepted         "
+              << Thousands(summary.accepted()) << "\n  already present  "
+              << Thousands(summary.already_present()) << "\n  conflicting      "
+              << Thousands(summary.conflicting()) << "\n  rejected         "
+              << Thousands(summary.rejected())
               << "\n  possible duplicate persons (accepted, to review)  "
               << Thousands(summary.possible_duplicates()) << "\n";
     if (summary.received() > 0 && summary.accepted() == 0 && summary.conflicting() == 0 &&

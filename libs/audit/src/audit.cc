@@ -104,9 +104,9 @@ absl::Status Append(pg::Transaction& tx, const Record& record) {
   const std::string hash = RowHash(prev, CanonicalContent(r, chain, seq));
   // Sent with the transaction's next statement or its COMMIT (one round trip); a later append to
   // this chain in the transaction locks the head after it.
-  tx.ExecLater(kInsert, {chain, seq, absl::StrCat(absl::ToUnixMicros(r.time)), r.actor, r.role,
-                         r.action, r.resource, r.territory, r.request_id, r.change_digest, prev,
-                         hash});
+  tx.ExecLater(kInsert,
+               {chain, seq, absl::StrCat(absl::ToUnixMicros(r.time)), r.actor, r.role, r.action,
+                r.resource, r.territory, r.request_id, r.change_digest, prev, hash});
   return absl::OkStatus();
 }
 

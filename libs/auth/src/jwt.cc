@@ -45,16 +45,16 @@ std::vector<std::string> Strings(const google::protobuf::Value& v) {
 
 // A service's key signs only that service's identity; any other key signs no service identity.
 absl::Status CheckServiceBinding(const Principal& p, absl::string_view key_service) {
-  const bool claims_service = p.HasRole(roles::kService) ||
-                              absl::StartsWith(p.subject, kServiceSubjectPrefix);
+  const bool claims_service =
+      p.HasRole(roles::kService) || absl::StartsWith(p.subject, kServiceSubjectPrefix);
   if (key_service.empty()) {
     if (claims_service) return Invalid("a service identity needs its service's own key");
     return absl::OkStatus();
   }
   if (p.subject != absl::StrCat(kServiceSubjectPrefix, key_service) ||
       p.roles != std::vector<std::string>{std::string(roles::kService)} || !p.idcs.empty()) {
-    return Invalid(absl::StrCat("the key of service ", key_service,
-                                " signs only that service's own tokens"));
+    return Invalid(
+        absl::StrCat("the key of service ", key_service, " signs only that service's own tokens"));
   }
   return absl::OkStatus();
 }
@@ -300,8 +300,7 @@ absl::StatusOr<std::string> JwtSigner::Sign(const TokenClaims& claims, absl::Tim
     f["idcs"].set_string_value(claims.idcs);
   }
   for (const google::protobuf::Struct& detail : claims.authorization_details) {
-    *f["authorization_details"].mutable_list_value()->add_values()->mutable_struct_value() =
-        detail;
+    *f["authorization_details"].mutable_list_value()->add_values()->mutable_struct_value() = detail;
   }
   std::string json;
   (void)google::protobuf::util::MessageToJsonString(payload, &json);

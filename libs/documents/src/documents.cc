@@ -26,24 +26,25 @@ INSERT INTO documents (id, code_digest, code, kind, subject, territory, issued_a
 VALUES ($1::uuid, $2, $3, $4, $5, $6, to_timestamp($7::numeric / 1000000), $8, $9, $10, $11, $12)
 ON CONFLICT (code_digest) DO NOTHING)sql"};
 
-#define ZP_DOCUMENT_COLUMNS                                                                      \
-  "d.canonical, d.content_sha256, d.signature, k.jwk, "                                          \
-  "(extract(epoch FROM d.revoked_at) * 1000000)::bigint, coalesce(d.revocation_reason, ''), "    \
+#define ZP_DOCUMENT_COLUMNS                                                                   \
+  "d.canonical, d.content_sha256, d.signature, k.jwk, "                                       \
+  "(extract(epoch FROM d.revoked_at) * 1000000)::bigint, coalesce(d.revocation_reason, ''), " \
   "d.territory, d.code, d.id::text"
 
-constexpr pg::Query kById{"documents_by_id",
-                          "SELECT " ZP_DOCUMENT_COLUMNS " FROM documents d JOIN document_keys k "
-                          "USING (kid) WHERE d.id = $1::uuid"};
-constexpr pg::Query kByCode{"documents_by_code",
-                            "SELECT " ZP_DOCUMENT_COLUMNS " FROM documents d JOIN document_keys k "
-                            "USING (kid) WHERE d.code_digest = $1"};
+constexpr pg::Query kById{"documents_by_id", "SELECT " ZP_DOCUMENT_COLUMNS
+                                             " FROM documents d JOIN document_keys k "
+                                             "USING (kid) WHERE d.id = $1::uuid"};
+constexpr pg::Query kByCode{"documents_by_code", "SELECT " ZP_DOCUMENT_COLUMNS
+                                                 " FROM documents d JOIN document_keys k "
+                                                 "USING (kid) WHERE d.code_digest = $1"};
 
 constexpr pg::Query kRevoke{"documents_revoke", R"sql(
 UPDATE documents SET revoked_at = to_timestamp($2::numeric / 1000000), revocation_reason = $3,
   revoked_by = $4
 WHERE id = $1::uuid AND revoked_at IS NULL)sql"};
 constexpr pg::Query kExists{"documents_exists", "SELECT 1 FROM documents WHERE id = $1::uuid"};
-constexpr pg::Query kKeys{"documents_keys", "SELECT jwk FROM document_keys ORDER BY first_used, kid"};
+constexpr pg::Query kKeys{"documents_keys",
+                          "SELECT jwk FROM document_keys ORDER BY first_used, kid"};
 
 constexpr absl::string_view kDecoyContent = "zp.documents: the work of an unknown code";
 
@@ -80,7 +81,8 @@ Checked Check(const pg::Result& r) {
   c.territory = std::string(r.Text(0, 6));
   c.code = std::string(r.Text(0, 7));
   zp::auth::v1::JsonWebKey jwk;
-  const bool key_ok = google::protobuf::util::JsonStringToMessage(std::string(r.Text(0, 3)), &jwk).ok();
+  const bool key_ok =
+      google::protobuf::util::JsonStringToMessage(std::string(r.Text(0, 3)), &jwk).ok();
   c.kid = jwk.kid();
   // Digest and signature are both checked, always, so that the time spent does not depend on
   // which of them fails.
@@ -110,7 +112,8 @@ absl::StatusOr<std::string> CanonicalJson(const google::protobuf::Message& messa
   options.preserve_proto_field_names = false;
   std::string json;
   auto s = google::protobuf::util::MessageToJsonString(message, &json, options);
-  if (!s.ok()) return absl::InternalError(absl::StrCat("canonical content: ", s.message().as_string()));
+  if (!s.ok())
+    return absl::InternalError(absl::StrCat("canonical content: ", s.message().as_string()));
   return json;
 }
 
@@ -136,12 +139,12 @@ absl::StatusOr<v1::Document> Documents::Issue(pg::Transaction& tx,
     const std::string sha256 = core::Sha256Hex(canonical);
     ASSIGN_OR_RETURN(std::string signature, signer_.Sign(canonical));
     const std::string& code = signed_content.verification_code();
-    ASSIGN_OR_RETURN(pg::Result inserted,
-                     tx.Exec(kInsert, {signed_content.document_id(),
-                                       pg::Param::Bytes(CodeDigest(code)), code, request.kind,
-                                       request.subject, request.territory, absl::StrCat(micros),
-                                       request.issued_by, pg::Param::Bytes(canonical), sha256,
-                                       signature, signer_.kid()}));
+    ASSIGN_OR_RETURN(
+        pg::Result inserted,
+        tx.Exec(kInsert, {signed_content.document_id(), pg::Param::Bytes(CodeDigest(code)), code,
+                          request.kind, request.subject, request.territory, absl::StrCat(micros),
+                          request.issued_by, pg::Param::Bytes(canonical), sha256, signature,
+                          signer_.kid()}));
     if (inserted.affected() == 0) continue;  // the code exists: draw another
     v1::Document d;
     d.set_id(signed_content.document_id());
@@ -163,8 +166,8 @@ absl::StatusOr<v1::Document> Documents::Issue(pg::Transaction& tx,
 }
 
 absl::StatusOr<std::optional<v1::Document>> Documents::Get(pg::Connection& db,
-                                                          const std::string& id,
-                                                          std::string* territory) const {
+                                                           const std::string& id,
+                                                           std::string* territory) const {
   if (!core::IsUuid(id)) return std::optional<v1::Document>();
   ASSIGN_OR_RETURN(pg::Result r, db.Exec(kById, {id}));
   if (r.rows() == 0) return std::optional<v1::Document>();
@@ -227,8 +230,8 @@ absl::StatusOr<v1::Verification> Documents::Verify(pg::Connection& db,
 absl::Status Documents::Revoke(pg::Transaction& tx, const std::string& id,
                                const std::string& reason, const std::string& by,
                                absl::Time time) const {
-  ASSIGN_OR_RETURN(pg::Result r, tx.Exec(kRevoke, {id, absl::StrCat(absl::ToUnixMicros(time)),
-                                                   reason, by}));
+  ASSIGN_OR_RETURN(pg::Result r,
+                   tx.Exec(kRevoke, {id, absl::StrCat(absl::ToUnixMicros(time)), reason, by}));
   if (r.affected() == 1) return absl::OkStatus();
   ASSIGN_OR_RETURN(pg::Result exists, tx.Exec(kExists, {id}));
   if (exists.rows() == 0) return absl::NotFoundError(absl::StrCat("document ", id, " not found"));

@@ -141,9 +141,11 @@ absl::StatusOr<std::string> RenderPdf(const PdfLayout& layout) {
   page.Rule(y, 1.2);
   y += 14;
   y += page.Text(layout.title.ar, Side::kArabic, 17, true, kMargin, kWidth - 2 * kMargin,
-                 PANGO_ALIGN_CENTER, y) + 2;
+                 PANGO_ALIGN_CENTER, y) +
+       2;
   y += page.Text(layout.title.fr, Side::kLatin, 15, true, kMargin, kWidth - 2 * kMargin,
-                 PANGO_ALIGN_CENTER, y) + 14;
+                 PANGO_ALIGN_CENTER, y) +
+       14;
 
   auto ensure_room = [&](double needed) {
     if (y + needed <= kHeight - kMargin - kFooterHeight) return;
@@ -157,8 +159,10 @@ absl::StatusOr<std::string> RenderPdf(const PdfLayout& layout) {
     y += 5;
     for (const PdfLine& line : section.lines) {
       ensure_room(18);
-      const std::string fr = absl::StrCat(line.label.fr, " : ", Either(line.value.fr, line.value.ar));
-      const std::string ar = absl::StrCat(line.label.ar, ": ", Either(line.value.ar, line.value.fr));
+      const std::string fr =
+          absl::StrCat(line.label.fr, " : ", Either(line.value.fr, line.value.ar));
+      const std::string ar =
+          absl::StrCat(line.label.ar, ": ", Either(line.value.ar, line.value.fr));
       y += page.Row(fr, ar, 9, false, y) + 1;
     }
     for (const Bilingual& paragraph : section.paragraphs) {
@@ -179,9 +183,11 @@ absl::StatusOr<std::string> RenderPdf(const PdfLayout& layout) {
   fy += page.Text("رمز التحقق", Side::kArabic, 10, true, x, width, PANGO_ALIGN_RIGHT, fy);
   page.Text("Code de vérification", Side::kLatin, 10, true, x, width, PANGO_ALIGN_LEFT, fy - 14);
   fy += page.Text(layout.verification_code, Side::kLatin, 16, true, x, width, PANGO_ALIGN_CENTER,
-                  fy) + 4;
+                  fy) +
+        4;
   fy += page.Text(layout.verification_url, Side::kLatin, 7.5, false, x, width, PANGO_ALIGN_CENTER,
-                  fy) + 4;
+                  fy) +
+        4;
   fy += page.Text(layout.issued.ar, Side::kArabic, 8.5, false, x, width, PANGO_ALIGN_RIGHT, fy);
   fy += page.Text(layout.issued.fr, Side::kLatin, 8.5, false, x, width, PANGO_ALIGN_LEFT, fy) + 3;
   page.Text(layout.footnote, Side::kLatin, 6, false, x, width, PANGO_ALIGN_LEFT, fy);

@@ -42,7 +42,8 @@ absl::StatusOr<std::unique_ptr<Signer>> Signer::FromPem(const std::string& pem) 
   PkeyPtr pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
   if (pkey == nullptr) return absl::InvalidArgumentError("document key: not a PEM private key");
   absl::StatusOr<zp::auth::v1::JsonWebKey> jwk = auth::JwkFromPem(pem, "");
-  if (!jwk.ok()) return absl::InvalidArgumentError(absl::StrCat("document key: ", jwk.status().message()));
+  if (!jwk.ok())
+    return absl::InvalidArgumentError(absl::StrCat("document key: ", jwk.status().message()));
   std::unique_ptr<Signer> signer(new Signer());
   signer->key_ = std::make_unique<Key>(Key{std::move(pkey)});
   signer->jwk_ = *std::move(jwk);

@@ -61,10 +61,10 @@ absl::Status Outbox::AppendAll(pg::Transaction& tx,
     values.push_back(pg::ByteaText(event.SerializeAsString()));
   }
   const bool first = tx.FirstTime(kOutboxChannel);
-  RETURN_IF_ERROR(tx.Exec(kInsertMany, {pg::TextArray(ids), topic_, pg::TextArray(keys),
-                                        pg::TextArray(types), pg::TextArray(traces),
-                                        pg::TextArray(values)})
-                      .status());
+  RETURN_IF_ERROR(
+      tx.Exec(kInsertMany, {pg::TextArray(ids), topic_, pg::TextArray(keys), pg::TextArray(types),
+                            pg::TextArray(traces), pg::TextArray(values)})
+          .status());
   if (!first) return absl::OkStatus();
   if (notifier_ != nullptr) {
     tx.AfterCommit([n = notifier_] { n->Poke(); });

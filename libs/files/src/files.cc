@@ -118,11 +118,9 @@ absl::StatusOr<StoredFile> Files::Store(pg::Transaction& tx, absl::string_view k
         f, absl::StrCat("larger than ", kind->max_bytes, " bytes (", content.size(), ")"));
   }
   ASSIGN_OR_RETURN(std::string type, DetectMimeType(content));
-  if (std::find(kind->mime_types.begin(), kind->mime_types.end(), type) ==
-      kind->mime_types.end()) {
-    return core::InvalidArgumentError(
-        f, absl::StrCat("a file of type ", type, " (accepted: ",
-                        absl::StrJoin(kind->mime_types, ", "), ")"));
+  if (std::find(kind->mime_types.begin(), kind->mime_types.end(), type) == kind->mime_types.end()) {
+    return core::InvalidArgumentError(f, absl::StrCat("a file of type ", type, " (accepted: ",
+                                                      absl::StrJoin(kind->mime_types, ", "), ")"));
   }
   if (!declared_type.empty() && BareType(declared_type) != type) {
     return core::InvalidArgumentError(

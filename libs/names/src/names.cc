@@ -1,9 +1,8 @@
 #include "zp/names/names.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
-
-#include <algorithm>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -48,7 +47,8 @@ void Append(std::string& out, char32_t cp) {
 
 // Base letters of U+00C0..U+00FF and U+0100..U+017F; 'A' = "ae", 'S' = "ss", 'Q' = "oe",
 // 'J' = "ij", '*' = not a letter.
-constexpr std::string_view kLatin1 = "aaaaaaAceeeeiiiidnooooo*ouuuuytSaaaaaaAceeeeiiiidnooooo*ouuuuyty";
+constexpr std::string_view kLatin1 =
+    "aaaaaaAceeeeiiiidnooooo*ouuuuytSaaaaaaAceeeeiiiidnooooo*ouuuuyty";
 constexpr std::string_view kExtendedA =
     "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiJJjjkkkllllllllllnnnnnnnnnooooooQQrrrrrrssss"
     "ssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
@@ -79,24 +79,52 @@ void AppendNormalized(std::string& out, char32_t c) {
   if (c >= 0x00C0 && c <= 0x017F) {
     char base = c <= 0x00FF ? kLatin1[c - 0x00C0] : kExtendedA[c - 0x0100];
     switch (base) {
-      case 'A': out += "ae"; return;
-      case 'S': out += "ss"; return;
-      case 'Q': out += "oe"; return;
-      case 'J': out += "ij"; return;
-      case '*': Append(out, c); return;
-      default: out.push_back(base); return;
+      case 'A':
+        out += "ae";
+        return;
+      case 'S':
+        out += "ss";
+        return;
+      case 'Q':
+        out += "oe";
+        return;
+      case 'J':
+        out += "ij";
+        return;
+      case '*':
+        Append(out, c);
+        return;
+      default:
+        out.push_back(base);
+        return;
     }
   }
   if (IsArabicMark(c)) {
     return;
   }
   switch (c) {
-    case 0x0622: case 0x0623: case 0x0625: case 0x0671: Append(out, 0x0627); return;  // alef
-    case 0x0649: case 0x06CC: case 0x0626: Append(out, 0x064A); return;              // yaa
-    case 0x0629: Append(out, 0x0647); return;                                        // taa marbuta
-    case 0x0624: Append(out, 0x0648); return;                                        // waw hamza
-    case 0x06A9: Append(out, 0x0643); return;                                        // keheh
-    default: Append(out, c);
+    case 0x0622:
+    case 0x0623:
+    case 0x0625:
+    case 0x0671:
+      Append(out, 0x0627);
+      return;  // alef
+    case 0x0649:
+    case 0x06CC:
+    case 0x0626:
+      Append(out, 0x064A);
+      return;  // yaa
+    case 0x0629:
+      Append(out, 0x0647);
+      return;  // taa marbuta
+    case 0x0624:
+      Append(out, 0x0648);
+      return;  // waw hamza
+    case 0x06A9:
+      Append(out, 0x0643);
+      return;  // keheh
+    default:
+      Append(out, c);
   }
 }
 
@@ -146,11 +174,23 @@ std::string NameKey(absl::string_view normalized) {
     for (size_t i = 0; i < word.size();) {
       char32_t c = Next(word, i);
       switch (c) {
-        case 'a': case 'e': case 'i': case 'o': case 'u': case 'y':
-        case 0x0627: case 0x0648: case 0x064A: case 0x0621:  // alef, waw, yaa, hamza
+        case 'a':
+        case 'e':
+        case 'i':
+        case 'o':
+        case 'u':
+        case 'y':
+        case 0x0627:
+        case 0x0648:
+        case 0x064A:
+        case 0x0621:  // alef, waw, yaa, hamza
           continue;
-        case 'c': case 'q': c = 'k'; break;
-        default: break;
+        case 'c':
+        case 'q':
+          c = 'k';
+          break;
+        default:
+          break;
       }
       if (c != last) Append(out, c);
       last = c;

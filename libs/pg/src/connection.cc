@@ -1,12 +1,11 @@
 #include "zp/pg/connection.h"
 
 #include "absl/strings/escaping.h"
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "zp/core/status.h"
 
 namespace zp::pg {
@@ -159,8 +158,8 @@ absl::StatusOr<Result> Connection::ExecPipeline(const std::vector<Statement>& st
         s.query != nullptr
             ? PQsendQueryPrepared(c, std::string(s.query->name).c_str(), n, raw.values.data(),
                                   raw.lengths.data(), raw.formats.data(), 0)
-            : PQsendQueryParams(c, s.sql.c_str(), n, nullptr, raw.values.data(),
-                                raw.lengths.data(), raw.formats.data(), 0);
+            : PQsendQueryParams(c, s.sql.c_str(), n, nullptr, raw.values.data(), raw.lengths.data(),
+                                raw.formats.data(), 0);
     if (ok != 1) break;
     ++sent;
   }
@@ -294,12 +293,13 @@ std::vector<std::string> ParseTextArray(absl::string_view text) {
 }
 
 absl::Status EnsureDatabase(const std::string& server_url, const std::string& name) {
-  if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
-                          std::string::npos) {
+  if (name.empty() ||
+      name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
     return absl::InvalidArgumentError(absl::StrCat("database name '", name, "': [a-z0-9_]+"));
   }
   ASSIGN_OR_RETURN(std::unique_ptr<Connection> admin, Connection::Open(server_url));
-  ASSIGN_OR_RETURN(Result found, admin->Exec("SELECT 1 FROM pg_database WHERE datname = $1", {name}));
+  ASSIGN_OR_RETURN(Result found,
+                   admin->Exec("SELECT 1 FROM pg_database WHERE datname = $1", {name}));
   if (found.rows() == 1) return absl::OkStatus();
   absl::Status created = admin->ExecScript(absl::StrCat("CREATE DATABASE ", name));
   if (!created.ok() && SqlStateOf(created) != "42P04") return created;  // 42P04: created meanwhile

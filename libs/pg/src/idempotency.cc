@@ -34,7 +34,8 @@ std::string RequestDigest(absl::string_view method, absl::string_view caller,
     out.SetSerializationDeterministic(true);
     request.SerializeToCodedStream(&out);
   }
-  return core::Sha256Hex(absl::StrCat(method.size(), ":", method, caller.size(), ":", caller, bytes));
+  return core::Sha256Hex(
+      absl::StrCat(method.size(), ":", method, caller.size(), ":", caller, bytes));
 }
 
 absl::Status StoreResponse(Transaction& tx, absl::string_view request_id, absl::string_view method,

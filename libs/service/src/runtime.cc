@@ -36,7 +36,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Start(ServiceSpec spec, int ar
       rt->entry_.grpc_port(), rt->entry_.partner_port(), rt->entry_.metrics_port());
   settings.push_back({"pg_database", absl::StrCat("zp_", spec.name), "the service's database"});
   settings.push_back({"pg_create_database", "true", "create the database at start if missing"});
-  settings.push_back({"topic", events::TopicFor(spec.name), "the Kafka topic of the service's events"});
+  settings.push_back(
+      {"topic", events::TopicFor(spec.name), "the Kafka topic of the service's events"});
   settings.insert(settings.end(), spec.settings.begin(), spec.settings.end());
   ASSIGN_OR_RETURN(core::Config config, core::Config::Parse(settings, argc, argv));
   rt->config_ = std::make_unique<core::Config>(std::move(config));
@@ -132,7 +133,8 @@ absl::Status Runtime::Serve(const std::vector<grpc::Service*>& services,
   if (started.ok()) server.RunUntilSignal();
   StopJobs();
   relay_->Stop();
-  if (!started.ok()) return absl::Status(started.code(), absl::StrCat("server: ", started.message()));
+  if (!started.ok())
+    return absl::Status(started.code(), absl::StrCat("server: ", started.message()));
   return absl::OkStatus();
 }
 

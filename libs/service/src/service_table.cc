@@ -21,19 +21,20 @@ absl::StatusOr<std::vector<ServiceEntry>> ParseServiceTable(absl::string_view te
     ++line_number;
     line = absl::StripAsciiWhitespace(line);
     if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> cells = absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+    std::vector<std::string> cells =
+        absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
     ServiceEntry e;
-    if (cells.size() != 4 || !absl::SimpleAtoi(cells[1], &e.index) || e.index < 1 ||
-        e.index > 99 || (cells[3] != "yes" && cells[3] != "no")) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "services table, line ", line_number, ": expected NAME INDEX(1-99) API yes|no"));
+    if (cells.size() != 4 || !absl::SimpleAtoi(cells[1], &e.index) || e.index < 1 || e.index > 99 ||
+        (cells[3] != "yes" && cells[3] != "no")) {
+      return absl::InvalidArgumentError(absl::StrCat("services table, line ", line_number,
+                                                     ": expected NAME INDEX(1-99) API yes|no"));
     }
     e.name = cells[0];
     e.api = cells[2];
     e.partner = cells[3] == "yes";
     if (!names.insert(e.name).second || !indexes.insert(e.index).second) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "services table, line ", line_number, ": name or index used twice"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("services table, line ", line_number, ": name or index used twice"));
     }
     out.push_back(std::move(e));
   }

@@ -14,12 +14,13 @@ constexpr absl::Duration kRenewBefore = absl::Minutes(1);
 constexpr absl::Duration kGrantLifetime = absl::Minutes(2);
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ServiceToken>> ServiceToken::FromKeyFile(
-    const std::string& key_file, std::string service, const core::Clock& clock) {
+absl::StatusOr<std::unique_ptr<ServiceToken>> ServiceToken::FromKeyFile(const std::string& key_file,
+                                                                        std::string service,
+                                                                        const core::Clock& clock) {
   ASSIGN_OR_RETURN(std::string kid, core::ReadFile(key_file + ".kid"));
-  ASSIGN_OR_RETURN(std::unique_ptr<auth::JwtSigner> signer,
-                   auth::JwtSigner::FromPemFile(key_file,
-                                                std::string(absl::StripAsciiWhitespace(kid))));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<auth::JwtSigner> signer,
+      auth::JwtSigner::FromPemFile(key_file, std::string(absl::StripAsciiWhitespace(kid))));
   return std::make_unique<ServiceToken>(std::move(signer), std::move(service), clock);
 }
 

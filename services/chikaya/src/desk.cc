@@ -1,13 +1,12 @@
 #include "services/chikaya/src/desk.h"
 
-#include "services/chikaya/src/stats.h"
-
 #include <functional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/chikaya/src/stats.h"
 #include "zp/auth/territory_scope.h"
 #include "zp/chikaya/v1/events.pb.h"
 #include "zp/core/api.h"
@@ -89,7 +88,9 @@ bool Holds(const auth::Principal& p, absl::string_view code) {
   return false;
 }
 
-int64_t Micros(const google::protobuf::Timestamp& t) { return TimeUtil::TimestampToMicroseconds(t); }
+int64_t Micros(const google::protobuf::Timestamp& t) {
+  return TimeUtil::TimestampToMicroseconds(t);
+}
 
 // The resolved_at column: the last answer's time while RESOLVED, NULL otherwise.
 pg::Param ResolvedAt(const v1::Complaint& doc) {
@@ -228,8 +229,8 @@ absl::StatusOr<v1::SubmitResponse> Desk::Submit(const Caller& c, const v1::Submi
       r.contact().phone().empty()) {
     v.Add("contact", "an e-mail address or a phone number, to receive the answer");
   }
-  if (!r.contact().email().empty() && (r.contact().email().find('@') == std::string::npos ||
-                                       r.contact().email().size() > 200)) {
+  if (!r.contact().email().empty() &&
+      (r.contact().email().find('@') == std::string::npos || r.contact().email().size() > 200)) {
     v.Add("contact.email", "an e-mail address");
   }
   if (!r.contact().phone().empty() &&
@@ -295,8 +296,10 @@ absl::Status Desk::Insert(pg::Transaction& tx, const Caller& c, const std::strin
   if (d.rows() == 0) return absl::InternalError("no deadlines for this kind");
   const bool business = d.Bool(0, 2);
   *doc.mutable_create_time() = ToTimestamp(now);
-  *doc.mutable_acknowledge_due_time() = ToTimestamp(AddDays(now, static_cast<int>(d.Int(0, 0)), business));
-  *doc.mutable_answer_due_time() = ToTimestamp(AddDays(now, static_cast<int>(d.Int(0, 1)), business));
+  *doc.mutable_acknowledge_due_time() =
+      ToTimestamp(AddDays(now, static_cast<int>(d.Int(0, 0)), business));
+  *doc.mutable_answer_due_time() =
+      ToTimestamp(AddDays(now, static_cast<int>(d.Int(0, 1)), business));
   const Parents parents = ParentsOf(*referential_, doc.authority_code());
   RETURN_IF_ERROR(
       tx.Exec(kInsert, {doc.id(), doc.reference(), static_cast<int>(doc.kind()),
@@ -348,23 +351,25 @@ absl::StatusOr<v1::ListComplaintsResponse> Desk::ListComplaints(
   ASSIGN_OR_RETURN(int size, core::PageSize(r.page_size()));
   auth::TerritoryScope scope = auth::TerritoryScope::National();
   std::string submitter;
-  if (r.mine() || !(auth::HasAnyRole(p, kAgents) || auth::HasAnyRole(p, kSupervisors) || auth::HasAnyRole(p, kReaders))) {
+  if (r.mine() || !(auth::HasAnyRole(p, kAgents) || auth::HasAnyRole(p, kSupervisors) ||
+                    auth::HasAnyRole(p, kReaders))) {
     if (!p.HasRole(roles::kCitizen) && !p.HasRole(roles::kCompany)) {
       return absl::PermissionDeniedError("staff, citizens and companies only");
     }
     submitter = p.subject;
   } else {
     // An authority's agents see its own complaints; supervisors and readers those below them too.
-    scope = auth::TerritoryScope::Of(p, auth::HasAnyRole(p, kSupervisors) || auth::HasAnyRole(p, kReaders)
-                                            ? auth::TerritoryScope::Depth::kWithin
-                                            : auth::TerritoryScope::Depth::kExact);
+    scope = auth::TerritoryScope::Of(
+        p, auth::HasAnyRole(p, kSupervisors) || auth::HasAnyRole(p, kReaders)
+               ? auth::TerritoryScope::Depth::kWithin
+               : auth::TerritoryScope::Depth::kExact);
   }
   ASSIGN_OR_RETURN(std::optional<std::string> after_id, core::DecodeUuidPageToken(r.page_token()));
   pg::Param after = after_id;
-  ASSIGN_OR_RETURN(pg::Result rows,
-                   pool_.Exec(kList, {r.authority_code(), scope.codes(), scope.prefixes(), submitter,
-                                      static_cast<int>(r.state()), r.overdue_only(), after,
-                                      size + 1}));
+  ASSIGN_OR_RETURN(
+      pg::Result rows,
+      pool_.Exec(kList, {r.authority_code(), scope.codes(), scope.prefixes(), submitter,
+                         static_cast<int>(r.state()), r.overdue_only(), after, size + 1}));
   v1::ListComplaintsResponse out;
   for (int i = 0; i < rows.rows() && i < size; ++i) {
     if (!out.add_complaints()->ParseFromString(rows.Bytes(i, 0))) {
@@ -420,20 +425,19 @@ absl::StatusOr<v1::Complaint> Desk::StaffStep(const Caller& c, const std::string
         after.set_state(to);
         RETURN_IF_ERROR(change(tx, after, *role, row->tracking_hash));
         const absl::Time now = clock_.Now();
-        RETURN_IF_ERROR(tx.Exec(kUpdate, {id, static_cast<int>(after.state()), after.assignee(),
-                                          absl::StrCat(Micros(after.answer_due_time())),
-                                          pg::Param::Bytes(after.SerializeAsString()),
-                                          ResolvedAt(after)})
-                            .status());
-        RETURN_IF_ERROR(Record(tx, c, *role, request_id, method, after,
-                               StateChangeEvent(before, after, now)));
+        RETURN_IF_ERROR(
+            tx.Exec(kUpdate, {id, static_cast<int>(after.state()), after.assignee(),
+                              absl::StrCat(Micros(after.answer_due_time())),
+                              pg::Param::Bytes(after.SerializeAsString()), ResolvedAt(after)})
+                .status());
+        RETURN_IF_ERROR(
+            Record(tx, c, *role, request_id, method, after, StateChangeEvent(before, after, now)));
         return after;
       });
 }
 
 absl::StatusOr<v1::Complaint> Desk::SubmitterStep(const Caller& c, const std::string& request_id,
-                                                  const std::string& id,
-                                                  const std::string& secret,
+                                                  const std::string& id, const std::string& secret,
                                                   const std::string& method,
                                                   const google::protobuf::Message& request,
                                                   const Change& change) {
@@ -453,11 +457,11 @@ absl::StatusOr<v1::Complaint> Desk::SubmitterStep(const Caller& c, const std::st
         v1::Complaint after = before;
         RETURN_IF_ERROR(change(tx, after, "submitter", row->tracking_hash));
         const absl::Time now = clock_.Now();
-        RETURN_IF_ERROR(tx.Exec(kUpdate, {id, static_cast<int>(after.state()), after.assignee(),
-                                          absl::StrCat(Micros(after.answer_due_time())),
-                                          pg::Param::Bytes(after.SerializeAsString()),
-                                          ResolvedAt(after)})
-                            .status());
+        RETURN_IF_ERROR(
+            tx.Exec(kUpdate, {id, static_cast<int>(after.state()), after.assignee(),
+                              absl::StrCat(Micros(after.answer_due_time())),
+                              pg::Param::Bytes(after.SerializeAsString()), ResolvedAt(after)})
+                .status());
         if (after.rating() != before.rating()) {
           v1::ComplaintRated rated;
           rated.set_complaint_id(id);
@@ -478,21 +482,23 @@ constexpr std::initializer_list<v1::State> kOpen = {v1::SUBMITTED, v1::ACKNOWLED
                                                     v1::IN_PROGRESS, v1::REOPENED};
 
 absl::StatusOr<v1::Complaint> Desk::Acknowledge(const Caller& c, const v1::TransitionRequest& r) {
-  return StaffStep(c, r.request_id(), r.id(), "Acknowledge", r, {v1::SUBMITTED, v1::REOPENED},
-                   v1::ACKNOWLEDGED, [&](pg::Transaction&, v1::Complaint& doc, const std::string&, const std::string&) {
-                     *doc.mutable_acknowledge_time() = ToTimestamp(clock_.Now());
-                     return absl::OkStatus();
-                   });
+  return StaffStep(
+      c, r.request_id(), r.id(), "Acknowledge", r, {v1::SUBMITTED, v1::REOPENED}, v1::ACKNOWLEDGED,
+      [&](pg::Transaction&, v1::Complaint& doc, const std::string&, const std::string&) {
+        *doc.mutable_acknowledge_time() = ToTimestamp(clock_.Now());
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<v1::Complaint> Desk::Assign(const Caller& c, const v1::AssignRequest& r) {
   if (r.assignee().empty()) return core::InvalidArgumentError("assignee", "required");
-  return StaffStep(c, r.request_id(), r.id(), "Assign", r,
-                   {v1::ACKNOWLEDGED, v1::ASSIGNED, v1::IN_PROGRESS}, v1::ASSIGNED,
-                   [&](pg::Transaction&, v1::Complaint& doc, const std::string&, const std::string&) {
-                     doc.set_assignee(r.assignee());
-                     return absl::OkStatus();
-                   });
+  return StaffStep(
+      c, r.request_id(), r.id(), "Assign", r, {v1::ACKNOWLEDGED, v1::ASSIGNED, v1::IN_PROGRESS},
+      v1::ASSIGNED,
+      [&](pg::Transaction&, v1::Complaint& doc, const std::string&, const std::string&) {
+        doc.set_assignee(r.assignee());
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<v1::Complaint> Desk::StartWork(const Caller& c, const v1::TransitionRequest& r) {
@@ -507,29 +513,30 @@ absl::StatusOr<v1::Complaint> Desk::Resolve(const Caller& c, const v1::ResolveRe
     return core::InvalidArgumentError(
         "response", absl::StrCat("required to resolve, at most ", kMaxDescription, " characters"));
   }
-  return StaffStep(c, r.request_id(), r.id(), "Resolve", r,
-                   {v1::ACKNOWLEDGED, v1::ASSIGNED, v1::IN_PROGRESS}, v1::RESOLVED,
-                   [&](pg::Transaction&, v1::Complaint& doc, const std::string&, const std::string&) {
-                     doc.set_response(r.response());
-                     *doc.mutable_resolve_time() = ToTimestamp(clock_.Now());
-                     return absl::OkStatus();
-                   });
+  return StaffStep(
+      c, r.request_id(), r.id(), "Resolve", r, {v1::ACKNOWLEDGED, v1::ASSIGNED, v1::IN_PROGRESS},
+      v1::RESOLVED,
+      [&](pg::Transaction&, v1::Complaint& doc, const std::string&, const std::string&) {
+        doc.set_response(r.response());
+        *doc.mutable_resolve_time() = ToTimestamp(clock_.Now());
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<v1::Complaint> Desk::Reject(const Caller& c, const v1::RejectRequest& r) {
   if (r.reason().empty() || core::CharacterCount(r.reason()) > kMaxDescription) {
     return core::InvalidArgumentError("reason", "required to reject (outside the competence)");
   }
-  return StaffStep(c, r.request_id(), r.id(), "Reject", r, kOpen, v1::REJECTED,
-                   [&](pg::Transaction&, v1::Complaint& doc, const std::string&, const std::string&) {
-                     doc.set_rejection_reason(r.reason());
-                     *doc.mutable_resolve_time() = ToTimestamp(clock_.Now());
-                     return absl::OkStatus();
-                   });
+  return StaffStep(
+      c, r.request_id(), r.id(), "Reject", r, kOpen, v1::REJECTED,
+      [&](pg::Transaction&, v1::Complaint& doc, const std::string&, const std::string&) {
+        doc.set_rejection_reason(r.reason());
+        *doc.mutable_resolve_time() = ToTimestamp(clock_.Now());
+        return absl::OkStatus();
+      });
 }
 
-absl::StatusOr<v1::RedirectResponse> Desk::Redirect(const Caller& c,
-                                                    const v1::RedirectRequest& r) {
+absl::StatusOr<v1::RedirectResponse> Desk::Redirect(const Caller& c, const v1::RedirectRequest& r) {
   const territory::Territory* target = referential_->Find(r.authority_code());
   if (target == nullptr || !target->IsLocalAuthority()) {
     return core::InvalidArgumentError("authority_code", "a local authority of the referential");
@@ -588,13 +595,14 @@ absl::StatusOr<v1::StatsResponse> Desk::Stats(const Caller& c, const v1::StatsRe
 absl::StatusOr<v1::Complaint> Desk::Reopen(const Caller& c, const v1::SubmitterActionRequest& r) {
   return SubmitterStep(
       c, r.request_id(), r.id(), r.tracking_secret(), "Reopen", r,
-      [&](pg::Transaction&, v1::Complaint& doc, const std::string&, const std::string&) -> absl::Status {
+      [&](pg::Transaction&, v1::Complaint& doc, const std::string&,
+          const std::string&) -> absl::Status {
         if (doc.state() != v1::RESOLVED) return InvalidState(doc.state());
         const absl::Time resolved = absl::FromUnixMicros(Micros(doc.resolve_time()));
         if (clock_.Now() - resolved > absl::Hours(24) * kReopenDays) {
-          return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kReopenWindowClosed,
-                           "", absl::StrCat("a complaint reopens within ", kReopenDays,
-                                            " days of its resolution"));
+          return RuleError(
+              absl::StatusCode::kFailedPrecondition, reasons::kReopenWindowClosed, "",
+              absl::StrCat("a complaint reopens within ", kReopenDays, " days of its resolution"));
         }
         doc.set_state(v1::REOPENED);
         doc.clear_response();
@@ -608,7 +616,8 @@ absl::StatusOr<v1::Complaint> Desk::Reopen(const Caller& c, const v1::SubmitterA
 
 absl::StatusOr<v1::Complaint> Desk::Close(const Caller& c, const v1::SubmitterActionRequest& r) {
   return SubmitterStep(c, r.request_id(), r.id(), r.tracking_secret(), "Close", r,
-                       [&](pg::Transaction&, v1::Complaint& doc, const std::string&, const std::string&) -> absl::Status {
+                       [&](pg::Transaction&, v1::Complaint& doc, const std::string&,
+                           const std::string&) -> absl::Status {
                          if (doc.state() != v1::RESOLVED) return InvalidState(doc.state());
                          doc.set_state(v1::CLOSED);
                          return absl::OkStatus();
@@ -618,7 +627,8 @@ absl::StatusOr<v1::Complaint> Desk::Close(const Caller& c, const v1::SubmitterAc
 absl::StatusOr<v1::Complaint> Desk::Rate(const Caller& c, const v1::RateRequest& r) {
   if (r.rating() < 1 || r.rating() > 5) return core::InvalidArgumentError("rating", "1 to 5");
   return SubmitterStep(c, r.request_id(), r.id(), r.tracking_secret(), "Rate", r,
-                       [&](pg::Transaction&, v1::Complaint& doc, const std::string&, const std::string&) -> absl::Status {
+                       [&](pg::Transaction&, v1::Complaint& doc, const std::string&,
+                           const std::string&) -> absl::Status {
                          if (doc.state() != v1::RESOLVED && doc.state() != v1::CLOSED) {
                            return InvalidState(doc.state());
                          }

@@ -50,8 +50,7 @@ class Desk {
                                                             const v1::ListCategoriesRequest& r);
   absl::StatusOr<v1::SubmitResponse> Submit(const Caller& c, const v1::SubmitRequest& r);
   absl::StatusOr<v1::Complaint> GetComplaint(const Caller& c, const v1::GetComplaintRequest& r);
-  absl::StatusOr<v1::Complaint> TrackComplaint(const Caller& c,
-                                               const v1::TrackComplaintRequest& r);
+  absl::StatusOr<v1::Complaint> TrackComplaint(const Caller& c, const v1::TrackComplaintRequest& r);
   absl::StatusOr<v1::ListComplaintsResponse> ListComplaints(const Caller& c,
                                                             const v1::ListComplaintsRequest& r);
 
@@ -71,15 +70,15 @@ class Desk {
  private:
   // Inserts a new complaint (deadlines from now), its event and its audit record.
   absl::Status Insert(pg::Transaction& tx, const Caller& c, const std::string& role,
-                      const std::string& request_id, const std::string& method,
-                      v1::Complaint& doc, const std::string& tracking_hash, absl::Time now);
+                      const std::string& request_id, const std::string& method, v1::Complaint& doc,
+                      const std::string& tracking_hash, absl::Time now);
   absl::Status Record(pg::Transaction& tx, const Caller& c, const std::string& role,
                       const std::string& request_id, const std::string& method,
                       const v1::Complaint& doc, const google::protobuf::Message& event);
   // Changes the complaint in the step's transaction; `tracking_hash` is the submitter's.
-  using Change = std::function<absl::Status(pg::Transaction& tx, v1::Complaint& doc,
-                                            const std::string& role,
-                                            const std::string& tracking_hash)>;
+  using Change =
+      std::function<absl::Status(pg::Transaction& tx, v1::Complaint& doc, const std::string& role,
+                                 const std::string& tracking_hash)>;
   // A transition by staff of the complaint's authority (or its supervision cell).
   absl::StatusOr<v1::Complaint> StaffStep(const Caller& c, const std::string& request_id,
                                           const std::string& id, const std::string& method,

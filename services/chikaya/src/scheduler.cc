@@ -71,7 +71,9 @@ service::Change SchedulerChange(std::string action, const v1::Complaint& doc,
 
 Scheduler::Scheduler(pg::Pool& pool, const core::Clock& clock, events::OutboxNotifier* notifier,
                      std::string topic, int batch)
-    : pool_(pool), clock_(clock), recorder_("chikaya", std::move(topic), notifier, clock),
+    : pool_(pool),
+      clock_(clock),
+      recorder_("chikaya", std::move(topic), notifier, clock),
       batch_(batch) {}
 
 absl::StatusOr<SchedulerPass> Scheduler::RunOnce() {

@@ -156,9 +156,9 @@ absl::Status ApplyToStats(pg::Transaction& tx, const events::v1::Event& event,
   const std::string period = Period(created);
   RETURN_IF_ERROR(tx.Exec(kEnsure, {territories, period, static_cast<int>(kind)}).status());
   return tx
-      .Exec(kDelta, {territories, period, static_cast<int>(kind), d.received, d.answered,
-                     d.within, d.overdue, d.rating_sum, d.rating_count, d.ack_bucket, d.ack,
-                     d.answer_bucket, d.answer})
+      .Exec(kDelta, {territories, period, static_cast<int>(kind), d.received, d.answered, d.within,
+                     d.overdue, d.rating_sum, d.rating_count, d.ack_bucket, d.ack, d.answer_bucket,
+                     d.answer})
       .status();
 }
 

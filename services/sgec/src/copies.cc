@@ -86,8 +86,7 @@ std::string MentionText(const v1::Mention& m, bool arabic) {
                     : absl::StrCat("Divorce le ", date, ", acte adoulaire n° ",
                                    m.contract_reference());
     case v1::MENTION_DEATH:
-      return arabic ? absl::StrCat("توفي(ت) بتاريخ ", date)
-                    : absl::StrCat("Décédé(e) le ", date);
+      return arabic ? absl::StrCat("توفي(ت) بتاريخ ", date) : absl::StrCat("Décédé(e) le ", date);
     case v1::MENTION_RECTIFICATION: {
       std::string fields;
       for (const auto& r : m.rectifications()) {
@@ -130,8 +129,8 @@ v1::CopyContent BuildCopyContent(const v1::Act& act, const v1::Bureau& bureau, v
   *c.mutable_bureau() = bureau;
   c.set_idcs(act.idcs());
   const absl::CivilDay day = absl::ToCivilDay(
-      absl::FromUnixMicros(google::protobuf::util::TimeUtil::TimestampToMicroseconds(
-          act.register_time())),
+      absl::FromUnixMicros(
+          google::protobuf::util::TimeUtil::TimestampToMicroseconds(act.register_time())),
       MoroccoZone());
   c.mutable_registration_date()->set_year(static_cast<int32_t>(day.year()));
   c.mutable_registration_date()->set_month(day.month());
@@ -201,8 +200,7 @@ documents::v1::Summary CopySummary(const v1::CopyContent& c) {
   return s;
 }
 
-documents::PdfLayout CopyLayout(const documents::v1::Document& document,
-                                const v1::CopyContent& c,
+documents::PdfLayout CopyLayout(const documents::v1::Document& document, const v1::CopyContent& c,
                                 const territory::Referential& referential) {
   documents::PdfLayout layout;
   layout.header = {{"المملكة المغربية", "Royaume du Maroc"},
@@ -224,16 +222,18 @@ documents::PdfLayout CopyLayout(const documents::v1::Document& document,
   PdfSection person{{"صاحب الرسم", "Titulaire"}, {}, {}};
   const bool birth = c.act_kind() == v1::BIRTH;
   if (c.copy_kind() == v1::EXTRACT) {
-    person.lines.push_back({{"الاسم الشخصي", "Prénom"},
-                            {c.person().given_name().ar(), c.person().given_name().fr()}});
-    person.lines.push_back({{"الاسم العائلي", "Nom"},
-                            {c.person().family_name().ar(), c.person().family_name().fr()}});
+    person.lines.push_back(
+        {{"الاسم الشخصي", "Prénom"}, {c.person().given_name().ar(), c.person().given_name().fr()}});
+    person.lines.push_back(
+        {{"الاسم العائلي", "Nom"}, {c.person().family_name().ar(), c.person().family_name().fr()}});
     person.lines.push_back({{"الجنس", "Sexe"}, SexOf(c.sex())});
     if (HasDate(c.birth_date())) {
-      person.lines.push_back({{"تاريخ الازدياد", "Date de naissance"}, Same(DayText(c.birth_date()))});
+      person.lines.push_back(
+          {{"تاريخ الازدياد", "Date de naissance"}, Same(DayText(c.birth_date()))});
     }
     if (birth) {
-      person.lines.push_back({{"مكان الازدياد", "Lieu de naissance"}, PlaceOf(c.birth_place(), &referential)});
+      person.lines.push_back(
+          {{"مكان الازدياد", "Lieu de naissance"}, PlaceOf(c.birth_place(), &referential)});
       // A parent the act does not name is left out, not printed empty.
       if (const Bilingual father = NameOf(c.father()); !father.fr.empty() || !father.ar.empty()) {
         person.lines.push_back({{"الأب", "Père"}, father});
@@ -243,21 +243,23 @@ documents::PdfLayout CopyLayout(const documents::v1::Document& document,
       }
     } else {
       person.lines.push_back({{"تاريخ الوفاة", "Date du décès"}, Same(DayText(c.death_date()))});
-      person.lines.push_back({{"مكان الوفاة", "Lieu du décès"}, PlaceOf(c.death_place(), &referential)});
+      person.lines.push_back(
+          {{"مكان الوفاة", "Lieu du décès"}, PlaceOf(c.death_place(), &referential)});
     }
     if (c.deceased()) person.lines.push_back({{"ملاحظة", "Note"}, {"متوفى(ة)", "Décédé(e)"}});
     layout.sections.push_back(std::move(person));
   } else if (birth) {
     const auto& b = c.birth();
-    person.lines.push_back({{"الاسم الشخصي", "Prénom"},
-                            {b.child().given_name().ar(), b.child().given_name().fr()}});
-    person.lines.push_back({{"الاسم العائلي", "Nom"},
-                            {b.child().family_name().ar(), b.child().family_name().fr()}});
+    person.lines.push_back(
+        {{"الاسم الشخصي", "Prénom"}, {b.child().given_name().ar(), b.child().given_name().fr()}});
+    person.lines.push_back(
+        {{"الاسم العائلي", "Nom"}, {b.child().family_name().ar(), b.child().family_name().fr()}});
     person.lines.push_back({{"الجنس", "Sexe"}, SexOf(b.sex())});
     person.lines.push_back({{"تاريخ الازدياد", "Date de naissance"},
                             Same(absl::StrCat(DayText(b.birth_date()),
                                               b.birth_time().empty() ? "" : " ", b.birth_time()))});
-    person.lines.push_back({{"مكان الازدياد", "Lieu de naissance"}, PlaceOf(b.place(), &referential)});
+    person.lines.push_back(
+        {{"مكان الازدياد", "Lieu de naissance"}, PlaceOf(b.place(), &referential)});
     layout.sections.push_back(std::move(person));
     PdfSection parents{{"الوالدان", "Parents"}, {}, {}};
     ParentLines(parents, "الأب", "Père", b.father());
@@ -273,7 +275,8 @@ documents::PdfLayout CopyLayout(const documents::v1::Document& document,
     person.lines.push_back({{"الاسم الكامل", "Nom complet"}, NameOf(d.deceased())});
     person.lines.push_back({{"الجنس", "Sexe"}, SexOf(d.sex())});
     if (HasDate(d.deceased_birth_date())) {
-      person.lines.push_back({{"تاريخ الازدياد", "Date de naissance"}, Same(DayText(d.deceased_birth_date()))});
+      person.lines.push_back(
+          {{"تاريخ الازدياد", "Date de naissance"}, Same(DayText(d.deceased_birth_date()))});
     }
     person.lines.push_back({{"تاريخ الوفاة", "Date du décès"},
                             Same(absl::StrCat(DayText(d.death_date()),
@@ -284,9 +287,8 @@ documents::PdfLayout CopyLayout(const documents::v1::Document& document,
   if (c.copy_kind() == v1::FULL_COPY) {
     PdfSection mentions{{"البيانات الهامشية", "Mentions marginales"}, {}, {}};
     for (const v1::Mention& m : c.mentions()) {
-      mentions.paragraphs.push_back(
-          {absl::StrCat(m.sequence(), ". ", MentionText(m, true)),
-           absl::StrCat(m.sequence(), ". ", MentionText(m, false))});
+      mentions.paragraphs.push_back({absl::StrCat(m.sequence(), ". ", MentionText(m, true)),
+                                     absl::StrCat(m.sequence(), ". ", MentionText(m, false))});
     }
     if (mentions.paragraphs.empty()) mentions.paragraphs.push_back({"لا شيء", "Néant"});
     layout.sections.push_back(std::move(mentions));

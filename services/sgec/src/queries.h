@@ -124,7 +124,6 @@ SELECT doc, territory, cleared::text[],
        pg_advisory_xact_lock(hashtextextended('sgec_bureau:' || bureau_code, 0))::text
 FROM declarations WHERE id = $1::uuid FOR UPDATE)sql"};
 
-
 // One statement: the next number of (bureau, year) (the counter row stays locked until commit, and
 // a rollback gives the number back), the name words ($25), the declaration marked REGISTERED
 // ($24 its document), and the act; returns the number. A birth first claims its new IDCS ($6;
@@ -159,9 +158,9 @@ RETURNING number)sql"};
 
 // Acts ----------------------------------------------------------------------------------------
 
-#define ZP_SGEC_ACT_COLUMNS                                                                  \
-  "id, kind, bureau_code, year, number, territory, coalesce(idcs, ''), subject_idcs, "       \
-  "father_idcs, mother_idcs, coalesce(declaration_id::text, ''), deceased, original, "       \
+#define ZP_SGEC_ACT_COLUMNS                                                            \
+  "id, kind, bureau_code, year, number, territory, coalesce(idcs, ''), subject_idcs, " \
+  "father_idcs, mother_idcs, coalesce(declaration_id::text, ''), deceased, original, " \
   "registered_by, (extract(epoch FROM registered_at) * 1000000)::bigint, origin, scan_reference"
 
 inline constexpr pg::Query kGetAct{"sgec_get_act",
@@ -173,11 +172,12 @@ inline constexpr pg::Query kLockBirthActByIdcs{
     "SELECT " ZP_SGEC_ACT_COLUMNS " FROM acts WHERE idcs = $1 AND kind = 1 FOR UPDATE"};
 inline constexpr pg::Query kGetBirthActByReference{
     "sgec_get_birth_act_by_reference",
-    "SELECT " ZP_SGEC_ACT_COLUMNS " FROM acts "
+    "SELECT " ZP_SGEC_ACT_COLUMNS
+    " FROM acts "
     "WHERE bureau_code = $1 AND year = $2::int AND number = $3::int AND kind = 1"};
-inline constexpr pg::Query kGetBirthActByIdcs{
-    "sgec_get_birth_act_by_idcs",
-    "SELECT " ZP_SGEC_ACT_COLUMNS " FROM acts WHERE idcs = $1 AND kind = 1"};
+inline constexpr pg::Query kGetBirthActByIdcs{"sgec_get_birth_act_by_idcs",
+                                              "SELECT " ZP_SGEC_ACT_COLUMNS
+                                              " FROM acts WHERE idcs = $1 AND kind = 1"};
 
 inline constexpr pg::Query kMentions{"sgec_mentions", R"sql(
 SELECT doc FROM mentions WHERE act_id = $1::uuid ORDER BY sequence)sql"};
@@ -199,25 +199,29 @@ WHERE id = $1::uuid)sql"};
 
 // Search --------------------------------------------------------------------------------------
 
-#define ZP_SGEC_SUMMARY_COLUMNS                                                                \
-  "id, kind, bureau_code || '/' || year || '/' || number, coalesce(idcs, subject_idcs), "      \
+#define ZP_SGEC_SUMMARY_COLUMNS                                                           \
+  "id, kind, bureau_code || '/' || year || '/' || number, coalesce(idcs, subject_idcs), " \
   "given_ar, family_ar, given_fr, family_fr, event_date::text, territory, deceased"
 
 // Scope: $2/$3 territory codes and prefixes (NULL = national); $4: the citizen's IDCS ('' = not
 // a citizen).
-#define ZP_SGEC_SCOPE                                                                          \
-  " AND " ZP_IN_TERRITORY_SCOPE("territory", "$2", "$3")                                      \
-  " AND ($4 = '' OR subject_idcs = $4 OR father_idcs = $4 OR mother_idcs = $4)"
+#define ZP_SGEC_SCOPE            \
+  " AND " ZP_IN_TERRITORY_SCOPE( \
+      "territory", "$2",         \
+      "$3") " AND ($4 = '' OR subject_idcs = $4 OR father_idcs = $4 OR mother_idcs = $4)"
 
 inline constexpr pg::Query kSearchByIdcs{
-    "sgec_search_by_idcs", "SELECT " ZP_SGEC_SUMMARY_COLUMNS ", 1.0::float8 FROM acts "
-                           "WHERE subject_idcs = $1 AND ($5::int = 0 OR kind = $5::int)" ZP_SGEC_SCOPE
-                           " ORDER BY kind, id LIMIT 10"};
+    "sgec_search_by_idcs",
+    "SELECT " ZP_SGEC_SUMMARY_COLUMNS
+    ", 1.0::float8 FROM acts "
+    "WHERE subject_idcs = $1 AND ($5::int = 0 OR kind = $5::int)" ZP_SGEC_SCOPE
+    " ORDER BY kind, id LIMIT 10"};
 
 inline constexpr pg::Query kSearchByReference{
-    "sgec_search_by_reference",
-    "SELECT " ZP_SGEC_SUMMARY_COLUMNS ", 1.0::float8 FROM acts "
-    "WHERE bureau_code = $1 AND year = $6 AND number = $7 AND ($5::int = 0 OR kind = $5::int)" ZP_SGEC_SCOPE};
+    "sgec_search_by_reference", "SELECT " ZP_SGEC_SUMMARY_COLUMNS
+                                ", 1.0::float8 FROM acts "
+                                "WHERE bureau_code = $1 AND year = $6 AND number = $7 AND ($5::int "
+                                "= 0 OR kind = $5::int)" ZP_SGEC_SCOPE};
 
 // Names: each word of the query ($12) becomes the set of register words similar to it (at least
 // 0.5, pg_trgm, eight at most, and the word itself). Two adjacent query words become the pairs of
@@ -226,30 +230,34 @@ inline constexpr pg::Query kSearchByReference{
 // Results are ranked by the similarity of the whole name to the query ($1).
 // $5 kind; $6/$7 birth-date range; $8 commune; $9/$10 cursor (score, id); $11 limit.
 // COLUMN is name_ar_norm or name_lat_norm.
-#define ZP_SGEC_NAME_SEARCH(COLUMN)                                                             \
-  "WITH words AS (SELECT w, ord FROM unnest($12::text[]) WITH ORDINALITY AS u(w, ord)),"       \
-  " alts AS ("                                                                                  \
-  "  SELECT ord, array_append(array(SELECT word FROM name_words"                                \
-  "    WHERE word % w AND word <> w AND similarity(word, w) >= 0.5"                             \
-  "    ORDER BY similarity(word, w) DESC LIMIT 8), w) AS alts FROM words),"                     \
-  " terms AS ("                                                                                 \
-  "  SELECT a.ord, string_agg(quote_literal(x || '_' || y), ' | ') AS q"                        \
-  "  FROM alts a JOIN alts b ON b.ord = a.ord + 1, unnest(a.alts) x, unnest(b.alts) y"          \
-  "  GROUP BY a.ord"                                                                            \
-  "  UNION ALL"                                                                                 \
-  "  SELECT ord, (SELECT string_agg(quote_literal(x), ' | ') FROM unnest(alts) x) FROM alts"    \
-  "  WHERE (SELECT count(*) FROM alts) = 1)"                                                    \
-  "SELECT " ZP_SGEC_SUMMARY_COLUMNS ", similarity(" COLUMN ", $1)::float8 AS score FROM acts "  \
-  "WHERE name_words @@ (SELECT string_agg('(' || q || ')', ' & ')::tsquery FROM terms)"        \
-  " AND ($5::int = 0 OR kind = $5::int)" ZP_SGEC_SCOPE                                          \
-  " AND ($6::date IS NULL OR event_date >= $6::date)"                                           \
-  " AND ($7::date IS NULL OR event_date <= $7::date)"                                           \
-  " AND ($8 = '' OR territory = $8)"                                                            \
-  " AND ($9::float8 IS NULL OR similarity(" COLUMN ", $1)::float8 < $9::float8"                 \
-  "      OR (similarity(" COLUMN ", $1)::float8 = $9::float8 AND id > $10::uuid))"              \
+#define ZP_SGEC_NAME_SEARCH(COLUMN)                                                          \
+  "WITH words AS (SELECT w, ord FROM unnest($12::text[]) WITH ORDINALITY AS u(w, ord)),"     \
+  " alts AS ("                                                                               \
+  "  SELECT ord, array_append(array(SELECT word FROM name_words"                             \
+  "    WHERE word % w AND word <> w AND similarity(word, w) >= 0.5"                          \
+  "    ORDER BY similarity(word, w) DESC LIMIT 8), w) AS alts FROM words),"                  \
+  " terms AS ("                                                                              \
+  "  SELECT a.ord, string_agg(quote_literal(x || '_' || y), ' | ') AS q"                     \
+  "  FROM alts a JOIN alts b ON b.ord = a.ord + 1, unnest(a.alts) x, unnest(b.alts) y"       \
+  "  GROUP BY a.ord"                                                                         \
+  "  UNION ALL"                                                                              \
+  "  SELECT ord, (SELECT string_agg(quote_literal(x), ' | ') FROM unnest(alts) x) FROM alts" \
+  "  WHERE (SELECT count(*) FROM alts) = 1)"                                                 \
+  "SELECT " ZP_SGEC_SUMMARY_COLUMNS ", similarity(" COLUMN                                   \
+  ", $1)::float8 AS score FROM acts "                                                        \
+  "WHERE name_words @@ (SELECT string_agg('(' || q || ')', ' & ')::tsquery FROM terms)"      \
+  " AND ($5::int = 0 OR kind = $5::int)" ZP_SGEC_SCOPE                                       \
+  " AND ($6::date IS NULL OR event_date >= $6::date)"                                        \
+  " AND ($7::date IS NULL OR event_date <= $7::date)"                                        \
+  " AND ($8 = '' OR territory = $8)"                                                         \
+  " AND ($9::float8 IS NULL OR similarity(" COLUMN                                           \
+  ", $1)::float8 < $9::float8"                                                               \
+  "      OR (similarity(" COLUMN                                                             \
+  ", $1)::float8 = $9::float8 AND id > $10::uuid))"                                          \
   " ORDER BY score DESC, id LIMIT $11"
 
-inline constexpr pg::Query kSearchByNameAr{"sgec_search_name_ar", ZP_SGEC_NAME_SEARCH("name_ar_norm")};
+inline constexpr pg::Query kSearchByNameAr{"sgec_search_name_ar",
+                                           ZP_SGEC_NAME_SEARCH("name_ar_norm")};
 inline constexpr pg::Query kSearchByNameLat{"sgec_search_name_lat",
                                             ZP_SGEC_NAME_SEARCH("name_lat_norm")};
 

@@ -12,9 +12,9 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/sgec/src/idcs.h"
-#include "services/sgec/src/registry_internal.h"
 #include "services/sgec/src/names.h"
 #include "services/sgec/src/queries.h"
+#include "services/sgec/src/registry_internal.h"
 #include "services/sgec/src/rules.h"
 #include "zp/audit/audit.h"
 #include "zp/core/api.h"
@@ -27,7 +27,6 @@
 namespace zp::sgec {
 using namespace internal;  // NOLINT: the registry's own helpers
 
-
 Registry::Registry(pg::Pool& pool, std::shared_ptr<const territory::Referential> referential,
                    const core::Clock& clock, events::OutboxNotifier* notifier)
     : pool_(pool),
@@ -38,7 +37,6 @@ Registry::Registry(pg::Pool& pool, std::shared_ptr<const territory::Referential>
 
 // ---------------------------------------------------------------------------------------------
 // Helpers bound to the registry.
-
 
 // ---------------------------------------------------------------------------------------------
 // Bureaus.
@@ -71,8 +69,8 @@ absl::StatusOr<v1::Bureau> Registry::CreateBureau(const Caller& c,
   core::Violations v;
   bool code_ok = !b.code().empty() && b.code().size() <= 32;
   for (char ch : b.code()) {
-    code_ok = code_ok && (absl::ascii_isupper(ch) || absl::ascii_isdigit(ch) || ch == '.' ||
-                          ch == '-');
+    code_ok =
+        code_ok && (absl::ascii_isupper(ch) || absl::ascii_isdigit(ch) || ch == '.' || ch == '-');
   }
   if (!code_ok) v.Add("bureau.code", "1 to 32 of A-Z, 0-9, '.', '-'");
   const bool consulate = !b.country_code().empty();
@@ -103,16 +101,16 @@ absl::StatusOr<v1::Bureau> Registry::CreateBureau(const Caller& c,
                          tx.Exec(sql::kInsertBureau, {b.code(), b.commune_code(), b.country_code(),
                                                       territory, b.name().ar(), b.name().fr()}));
         if (ins.affected() == 0) {
-          return RuleError(absl::StatusCode::kAlreadyExists, reasons::kBureauExists,
-                           "bureau.code", "a bureau with this code exists");
+          return RuleError(absl::StatusCode::kAlreadyExists, reasons::kBureauExists, "bureau.code",
+                           "a bureau with this code exists");
         }
         v1::BureauCreated created;
         created.set_code(b.code());
         created.set_commune_code(b.commune_code());
         created.set_country_code(b.country_code());
         created.set_territory(territory);
-        RETURN_IF_ERROR(recorder_.Record(
-            tx, ChangeOf(ctx, absl::StrCat("bureaus/", b.code()), territory, b.code(), created, b)));
+        RETURN_IF_ERROR(recorder_.Record(tx, ChangeOf(ctx, absl::StrCat("bureaus/", b.code()),
+                                                      territory, b.code(), created, b)));
         return b;
       });
 }
@@ -132,12 +130,13 @@ absl::StatusOr<v1::ListBureausResponse> Registry::ListBureaus(const Caller& c,
     ASSIGN_OR_RETURN(scope, ScopeOf(c.principal, false));
   }
   ASSIGN_OR_RETURN(std::string after, core::DecodePageToken(r.page_token()));
-  ASSIGN_OR_RETURN(pg::Result rows, pool_.Exec(sql::kListBureaus, {r.commune_code(), scope.codes,
-                                                                   scope.prefixes, after,
-                                                                   size + 1}));
+  ASSIGN_OR_RETURN(pg::Result rows,
+                   pool_.Exec(sql::kListBureaus,
+                              {r.commune_code(), scope.codes, scope.prefixes, after, size + 1}));
   v1::ListBureausResponse out;
   for (int i = 0; i < rows.rows() && i < size; ++i) *out.add_bureaus() = BureauFromRow(rows, i);
-  if (rows.rows() > size) out.set_next_page_token(core::EncodePageToken(out.bureaus(size - 1).code()));
+  if (rows.rows() > size)
+    out.set_next_page_token(core::EncodePageToken(out.bureaus(size - 1).code()));
   return out;
 }
 
@@ -206,8 +205,8 @@ absl::StatusOr<v1::Declaration> Registry::Declare(const Caller& c, const std::st
           // registered family name.
           for (const auto* parent : {&b.father(), &b.mother()}) {
             if (parent->idcs().empty()) continue;
-            const std::string field = parent == &b.father() ? "birth.father.idcs"
-                                                             : "birth.mother.idcs";
+            const std::string field =
+                parent == &b.father() ? "birth.father.idcs" : "birth.mother.idcs";
             ASSIGN_OR_RETURN(auto found, LoadAct(tx, sql::kGetBirthActByIdcs, parent->idcs()));
             if (!found.has_value()) {
               return RuleError(absl::StatusCode::kInvalidArgument, reasons::kParentNotFound, field,
@@ -296,7 +295,8 @@ absl::StatusOr<v1::ListDeclarationsResponse> Registry::ListDeclarations(
       return absl::DataLossError("declaration document does not parse");
     }
   }
-  if (rows.rows() > size) out.set_next_page_token(core::EncodePageToken(out.declarations(size - 1).id()));
+  if (rows.rows() > size)
+    out.set_next_page_token(core::EncodePageToken(out.declarations(size - 1).id()));
   return out;
 }
 
@@ -307,8 +307,7 @@ template <typename Request>
 absl::StatusOr<v1::Declaration> RunStep(
     pg::Pool& pool, const territory::Referential& referential, const core::Clock& clock,
     const service::Recorder& recorder, const Caller& c, const Request& r, const std::string& id,
-    const std::string& method,
-    std::initializer_list<absl::string_view> allowed,
+    const std::string& method, std::initializer_list<absl::string_view> allowed,
     const std::function<absl::Status(pg::Transaction&, DeclarationRow&, Context&)>& change) {
   ASSIGN_OR_RETURN(std::string role, ActingRole(c.principal, allowed));
   RETURN_IF_ERROR(CheckRequestId(r.request_id()));
@@ -341,34 +340,34 @@ absl::StatusOr<v1::Declaration> Registry::ValidateDeclaration(
     RETURN_IF_ERROR(CheckDeclarant(r.declarant(), "declarant", true));
   }
   return RunStep(pool_, *referential_, clock_, recorder_, c, r, r.id(), "ValidateDeclaration",
-              {roles::kCivilAgent}, [&](pg::Transaction&, DeclarationRow& row, Context&) {
-                RETURN_IF_ERROR(CheckTransition(row.doc.state(), Step::kValidate));
-                v1::Declarant* declarant = row.doc.has_birth()
-                                               ? row.doc.mutable_birth()->mutable_declarant()
-                                               : row.doc.mutable_death()->mutable_declarant();
-                if (r.has_declarant()) *declarant = r.declarant();
-                if (declarant->relation() == v1::DECLARANT_RELATION_UNSPECIFIED) {
-                  return core::InvalidArgumentError("declarant",
-                                                    "required to validate a notification");
-                }
-                row.doc.set_state(v1::VALIDATED);
-                return absl::OkStatus();
-              });
+                 {roles::kCivilAgent}, [&](pg::Transaction&, DeclarationRow& row, Context&) {
+                   RETURN_IF_ERROR(CheckTransition(row.doc.state(), Step::kValidate));
+                   v1::Declarant* declarant = row.doc.has_birth()
+                                                  ? row.doc.mutable_birth()->mutable_declarant()
+                                                  : row.doc.mutable_death()->mutable_declarant();
+                   if (r.has_declarant()) *declarant = r.declarant();
+                   if (declarant->relation() == v1::DECLARANT_RELATION_UNSPECIFIED) {
+                     return core::InvalidArgumentError("declarant",
+                                                       "required to validate a notification");
+                   }
+                   row.doc.set_state(v1::VALIDATED);
+                   return absl::OkStatus();
+                 });
 }
 
-absl::StatusOr<v1::Declaration> Registry::RejectDeclaration(
-    const Caller& c, const v1::RejectDeclarationRequest& r) {
+absl::StatusOr<v1::Declaration> Registry::RejectDeclaration(const Caller& c,
+                                                            const v1::RejectDeclarationRequest& r) {
   if (r.reason().empty() || r.reason().size() > 2000) {
     return core::InvalidArgumentError("reason", "required, at most 2000 bytes");
   }
   return RunStep(pool_, *referential_, clock_, recorder_, c, r, r.id(), "RejectDeclaration",
-              {roles::kCivilAgent, roles::kCivilOfficer},
-              [&](pg::Transaction&, DeclarationRow& row, Context&) {
-                RETURN_IF_ERROR(CheckTransition(row.doc.state(), Step::kReject));
-                row.doc.set_state(v1::REJECTED);
-                row.doc.set_rejection_reason(r.reason());
-                return absl::OkStatus();
-              });
+                 {roles::kCivilAgent, roles::kCivilOfficer},
+                 [&](pg::Transaction&, DeclarationRow& row, Context&) {
+                   RETURN_IF_ERROR(CheckTransition(row.doc.state(), Step::kReject));
+                   row.doc.set_state(v1::REJECTED);
+                   row.doc.set_rejection_reason(r.reason());
+                   return absl::OkStatus();
+                 });
 }
 
 absl::StatusOr<v1::Declaration> Registry::ReviewDuplicate(const Caller& c,
@@ -377,34 +376,32 @@ absl::StatusOr<v1::Declaration> Registry::ReviewDuplicate(const Caller& c,
     return core::InvalidArgumentError("decision", "NOT_DUPLICATE or DUPLICATE");
   }
   if (r.note().size() > 2000) return core::InvalidArgumentError("note", "at most 2000 bytes");
-  return RunStep(pool_, *referential_, clock_, recorder_, c, r, r.id(), "ReviewDuplicate",
-              {roles::kCivilOfficer}, [&](pg::Transaction&, DeclarationRow& row, Context&) {
-                RETURN_IF_ERROR(CheckTransition(row.doc.state(), Step::kReviewDuplicate));
-                if (row.doc.duplicate_status() != v1::POTENTIAL_DUPLICATE) {
-                  return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kNotFlagged,
-                                   "", "the declaration is not flagged as a potential duplicate");
-                }
-                if (r.decision() == v1::NOT_DUPLICATE) {
-                  for (const auto& cand : row.doc.duplicate_candidates()) {
-                    row.cleared.push_back(cand.act_id().empty() ? cand.declaration_id()
-                                                                : cand.act_id());
-                  }
-                  row.doc.set_duplicate_status(v1::NOT_DUPLICATE);
-                } else {
-                  std::vector<std::string> refs;
-                  for (const auto& cand : row.doc.duplicate_candidates()) {
-                    refs.push_back(cand.act_id().empty()
-                                       ? DeclarationName(cand.declaration_id())
-                                       : absl::StrCat("act ", cand.act_reference()));
-                  }
-                  row.doc.set_duplicate_status(v1::DUPLICATE);
-                  row.doc.set_state(v1::REJECTED);
-                  row.doc.set_rejection_reason(
-                      absl::StrCat("duplicate of ", absl::StrJoin(refs, ", "),
-                                   r.note().empty() ? "" : ": ", r.note()));
-                }
-                return absl::OkStatus();
-              });
+  return RunStep(
+      pool_, *referential_, clock_, recorder_, c, r, r.id(), "ReviewDuplicate",
+      {roles::kCivilOfficer}, [&](pg::Transaction&, DeclarationRow& row, Context&) {
+        RETURN_IF_ERROR(CheckTransition(row.doc.state(), Step::kReviewDuplicate));
+        if (row.doc.duplicate_status() != v1::POTENTIAL_DUPLICATE) {
+          return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kNotFlagged, "",
+                           "the declaration is not flagged as a potential duplicate");
+        }
+        if (r.decision() == v1::NOT_DUPLICATE) {
+          for (const auto& cand : row.doc.duplicate_candidates()) {
+            row.cleared.push_back(cand.act_id().empty() ? cand.declaration_id() : cand.act_id());
+          }
+          row.doc.set_duplicate_status(v1::NOT_DUPLICATE);
+        } else {
+          std::vector<std::string> refs;
+          for (const auto& cand : row.doc.duplicate_candidates()) {
+            refs.push_back(cand.act_id().empty() ? DeclarationName(cand.declaration_id())
+                                                 : absl::StrCat("act ", cand.act_reference()));
+          }
+          row.doc.set_duplicate_status(v1::DUPLICATE);
+          row.doc.set_state(v1::REJECTED);
+          row.doc.set_rejection_reason(absl::StrCat("duplicate of ", absl::StrJoin(refs, ", "),
+                                                    r.note().empty() ? "" : ": ", r.note()));
+        }
+        return absl::OkStatus();
+      });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -419,8 +416,8 @@ absl::StatusOr<v1::Act> Registry::RegisterAct(const Caller& c, const v1::Registe
       [&](pg::Transaction& tx) -> absl::StatusOr<v1::Act> {
         // One registration at a time per bureau (taken with the declaration's row lock): numbers
         // stay consecutive and two registrations of one person in one bureau see each other.
-        ASSIGN_OR_RETURN(auto row, LoadDeclaration(tx, sql::kLockDeclarationToRegister,
-                                                   r.declaration_id()));
+        ASSIGN_OR_RETURN(auto row,
+                         LoadDeclaration(tx, sql::kLockDeclarationToRegister, r.declaration_id()));
         if (!row.has_value() ||
             !auth::CanAccessTerritory(c.principal, row->territory, *referential_)) {
           return NotFound("declaration", r.declaration_id());
@@ -496,13 +493,33 @@ absl::StatusOr<v1::Act> Registry::RegisterAct(const Caller& c, const v1::Registe
         d.set_state(v1::REGISTERED);
         d.set_act_id(act.id());
         *d.mutable_update_time() = Timestamp(now);
-        pg::Params params = {
-            act.id(), static_cast<int>(act.kind()), act.bureau_code(), year, row->territory, idcs,
-            subject_idcs, father_idcs, mother_idcs, d.id(), event_date, birth_date,
-            name->given_name().ar(), name->family_name().ar(), name->given_name().fr(),
-            name->family_name().fr(), names.ar, names.lat, mother.ar, mother.lat,
-            pg::Param::Bytes(original), c.principal.subject, absl::StrCat(now),
-            pg::Param::Bytes(Serialize(d)), WordsOf(*name), names.key_ar(), names.key_lat()};
+        pg::Params params = {act.id(),
+                             static_cast<int>(act.kind()),
+                             act.bureau_code(),
+                             year,
+                             row->territory,
+                             idcs,
+                             subject_idcs,
+                             father_idcs,
+                             mother_idcs,
+                             d.id(),
+                             event_date,
+                             birth_date,
+                             name->given_name().ar(),
+                             name->family_name().ar(),
+                             name->given_name().fr(),
+                             name->family_name().fr(),
+                             names.ar,
+                             names.lat,
+                             mother.ar,
+                             mother.lat,
+                             pg::Param::Bytes(original),
+                             c.principal.subject,
+                             absl::StrCat(now),
+                             pg::Param::Bytes(Serialize(d)),
+                             WordsOf(*name),
+                             names.key_ar(),
+                             names.key_lat()};
         ASSIGN_OR_RETURN(pg::Result inserted, tx.Exec(sql::kInsertAct, params));
         // A birth whose drawn IDCS was assigned before: draw again (one in 10^9 per assigned
         // IDCS); nothing was written.
@@ -517,8 +534,8 @@ absl::StatusOr<v1::Act> Registry::RegisterAct(const Caller& c, const v1::Registe
         act.set_number(static_cast<int32_t>(inserted.Int(0, 0)));
         act.set_reference(ActReference(d.bureau_code(), year, act.number()));
 
-        v1::ActRegistered registered = ActRegisteredOf(
-            act, d.has_birth() ? d.birth().birth_date() : d.death().death_date());
+        v1::ActRegistered registered =
+            ActRegisteredOf(act, d.has_birth() ? d.birth().birth_date() : d.death().death_date());
         const service::Change change =
             ChangeOf(ctx, ActName(act.id()), row->territory, act.id(), registered, act);
         if (d.has_death()) {
@@ -529,8 +546,8 @@ absl::StatusOr<v1::Act> Registry::RegisterAct(const Caller& c, const v1::Registe
           *death.mutable_death_date() = d.death().death_date();
           death.set_commune_code(act.commune_code());
           if (birth_act.has_value()) {
-            RETURN_IF_ERROR(AddDeathMention(tx, recorder_, ctx, *birth_act, act,
-                                            d.death().death_date(), now));
+            RETURN_IF_ERROR(
+                AddDeathMention(tx, recorder_, ctx, *birth_act, act, d.death().death_date(), now));
             death.set_birth_act_id(birth_act->act.id());
           }
           RETURN_IF_ERROR(
@@ -545,13 +562,13 @@ absl::StatusOr<v1::Act> Registry::RegisterAct(const Caller& c, const v1::Registe
 // ---------------------------------------------------------------------------------------------
 // Acts.
 
-
 absl::StatusOr<v1::Act> Registry::GetAct(const Caller& c, const v1::GetActRequest& r) {
   if (!core::IsUuid(r.id())) return NotFound("act", r.id());
   ASSIGN_OR_RETURN(pg::Transaction tx, pg::Transaction::Begin(pool_));
   ASSIGN_OR_RETURN(auto row, LoadAct(tx, sql::kGetAct, r.id()));
   RETURN_IF_ERROR(tx.Commit());
-  if (!row.has_value() || !CanRead(c.principal, *row, *referential_)) return NotFound("act", r.id());
+  if (!row.has_value() || !CanRead(c.principal, *row, *referential_))
+    return NotFound("act", r.id());
   return row->act;
 }
 
@@ -572,8 +589,8 @@ absl::StatusOr<v1::Act> Registry::AddMention(const Caller& c, const v1::AddMenti
         v1::Act& act = row->act;
         const v1::Mention& in = r.mention();
         if (act.kind() != v1::BIRTH) {
-          return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kWrongActKind,
-                           "act_id", "mentions of marriage, divorce and rectification go on birth acts");
+          return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kWrongActKind, "act_id",
+                           "mentions of marriage, divorce and rectification go on birth acts");
         }
         if (in.kind() == v1::MENTION_MARRIAGE && act.deceased()) {
           return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kSubjectDeceased,
@@ -582,7 +599,9 @@ absl::StatusOr<v1::Act> Registry::AddMention(const Caller& c, const v1::AddMenti
         if (in.kind() == v1::MENTION_DIVORCE) {
           int balance = 0;
           for (const auto& m : act.mentions()) {
-            balance += m.kind() == v1::MENTION_MARRIAGE ? 1 : m.kind() == v1::MENTION_DIVORCE ? -1 : 0;
+            balance += m.kind() == v1::MENTION_MARRIAGE  ? 1
+                       : m.kind() == v1::MENTION_DIVORCE ? -1
+                                                         : 0;
           }
           if (balance <= 0) {
             return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kNoMarriage,
@@ -647,9 +666,9 @@ absl::StatusOr<v1::SearchActsResponse> Registry::SearchActs(const Caller& c,
       if (ref.year() <= 0) v.Add("reference.year", "required");
       if (ref.number() <= 0) v.Add("reference.number", "required");
       RETURN_IF_ERROR(v.ToStatus());
-      rows = pool_.Exec(sql::kSearchByReference,
-                        {ref.bureau_code(), scope.codes, scope.prefixes, scope.citizen_idcs, kind,
-                         ref.year(), ref.number()});
+      rows =
+          pool_.Exec(sql::kSearchByReference, {ref.bureau_code(), scope.codes, scope.prefixes,
+                                               scope.citizen_idcs, kind, ref.year(), ref.number()});
       break;
     }
     case v1::SearchActsRequest::kNames: {
@@ -723,7 +742,8 @@ absl::StatusOr<v1::SearchActsResponse> Registry::SearchActs(const Caller& c,
     s->set_score(score);
   }
   if (by_name && rows->rows() > size) {
-    out.set_next_page_token(core::EncodePageToken(absl::StrCat(last_score, "|", out.results(size - 1).id())));
+    out.set_next_page_token(
+        core::EncodePageToken(absl::StrCat(last_score, "|", out.results(size - 1).id())));
   }
   return out;
 }

@@ -53,7 +53,7 @@ class Registry {
 
   absl::StatusOr<v1::Bureau> CreateBureau(const Caller& c, const v1::CreateBureauRequest& r);
   absl::StatusOr<v1::ListBureausResponse> ListBureaus(const Caller& c,
-                                                       const v1::ListBureausRequest& r);
+                                                      const v1::ListBureausRequest& r);
 
   absl::StatusOr<v1::Declaration> DeclareBirth(const Caller& c, const v1::DeclareBirthRequest& r);
   absl::StatusOr<v1::Declaration> DeclareDeath(const Caller& c, const v1::DeclareDeathRequest& r);
@@ -111,8 +111,7 @@ class Registry {
 
  private:
   absl::StatusOr<v1::Declaration> Declare(const Caller& c, const std::string& request_id,
-                                          const std::string& bureau_code,
-                                          const std::string& method,
+                                          const std::string& bureau_code, const std::string& method,
                                           const google::protobuf::Message& request,
                                           v1::Declaration declaration);
 

@@ -118,9 +118,9 @@ absl::StatusOr<documents::v1::Document> Registry::IssueCopy(const Caller& c,
 
 absl::StatusOr<v1::CopyEntitlement> Registry::CheckCopyEntitlement(
     const Caller& c, const v1::CheckCopyEntitlementRequest& r) {
-  RETURN_IF_ERROR(ActingRole(c.principal,
-                             {roles::kCitizen, roles::kCivilAgent, roles::kCivilOfficer})
-                      .status());
+  RETURN_IF_ERROR(
+      ActingRole(c.principal, {roles::kCitizen, roles::kCivilAgent, roles::kCivilOfficer})
+          .status());
   ASSIGN_OR_RETURN(pg::PooledConnection conn, pool_.Acquire());
   std::optional<ActRow> row;
   std::string asked;
@@ -147,7 +147,8 @@ absl::StatusOr<v1::CopyEntitlement> Registry::CheckCopyEntitlement(
       return core::InvalidArgumentError("act", "an act reference or an IDCS is required");
   }
   std::optional<v1::CopyEntitlement::Basis> basis;
-  if (row.has_value()) basis = CopyBasis(c.principal, *row, *referential_, MoroccoDay(clock_.Now()));
+  if (row.has_value())
+    basis = CopyBasis(c.principal, *row, *referential_, MoroccoDay(clock_.Now()));
   if (!basis.has_value()) return NotFound("birth act", asked);
   v1::CopyEntitlement e;
   e.set_act_id(row->act.id());
@@ -178,8 +179,8 @@ absl::StatusOr<std::pair<documents::v1::Document, std::string>> Registry::Readab
 absl::StatusOr<documents::v1::Document> Registry::GetDocument(const Caller& c,
                                                               const v1::GetDocumentRequest& r) {
   ASSIGN_OR_RETURN(auto found, ReadableDocument(c, r.id()));
-  found.first.set_verification_url(absl::StrCat(verification_base_url_,
-                                                found.first.verification_code()));
+  found.first.set_verification_url(
+      absl::StrCat(verification_base_url_, found.first.verification_code()));
   return std::move(found.first);
 }
 

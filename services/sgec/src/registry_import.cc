@@ -34,8 +34,7 @@ VALUES ($1::uuid, $2, $3::text[], to_timestamp($4::numeric / 1000000),
         to_timestamp($4::numeric / 1000000))
 ON CONFLICT (id) DO NOTHING)sql"};
 
-constexpr pg::Query kAllBureaus{"sgec_import_bureaus",
-                                "SELECT code, territory FROM bureaus"};
+constexpr pg::Query kAllBureaus{"sgec_import_bureaus", "SELECT code, territory FROM bureaus"};
 
 constexpr pg::Query kOutboxBacklog{"sgec_outbox_backlog",
                                    "SELECT count(*) FROM (SELECT 1 FROM outbox LIMIT $1) o"};
@@ -151,27 +150,25 @@ ON CONFLICT DO NOTHING)sql"};
 // A listed pair as PossibleDuplicate: acts, references, score, import and line, decision
 // (POTENTIAL_DUPLICATE while open), note, reviewer and time (microseconds); then the act's
 // territory.
-#define ZP_SGEC_POSSIBLE_DUPLICATE_SELECT                                                       \
+#define ZP_SGEC_POSSIBLE_DUPLICATE_SELECT                                                     \
   "SELECT d.act_id::text, a.bureau_code || '/' || a.year || '/' || a.number, d.bureau_code, " \
-  "d.candidate_act_id::text, o.bureau_code || '/' || o.year || '/' || o.number, "              \
+  "d.candidate_act_id::text, o.bureau_code || '/' || o.year || '/' || o.number, "             \
   "d.score::float8, d.import_id::text, i.line, coalesce(d.decision, 2), d.note, "             \
-  "coalesce(d.reviewed_by, ''), "                                                              \
+  "coalesce(d.reviewed_by, ''), "                                                             \
   "coalesce((extract(epoch FROM d.reviewed_at) * 1000000)::bigint, 0), a.territory "          \
-  "FROM import_duplicates d JOIN acts a ON a.id = d.act_id "                                   \
-  "JOIN acts o ON o.id = d.candidate_act_id "                                                  \
+  "FROM import_duplicates d JOIN acts a ON a.id = d.act_id "                                  \
+  "JOIN acts o ON o.id = d.candidate_act_id "                                                 \
   "JOIN import_issues i ON i.import_id = d.import_id AND i.ordinal = d.ordinal "
 
 // One bureau's pairs, open ($2 false) or decided, after the pair ($3, $4), $5 of them.
 constexpr pg::Query kListPossibleDuplicates{
-    "sgec_list_possible_duplicates",
-    ZP_SGEC_POSSIBLE_DUPLICATE_SELECT
+    "sgec_list_possible_duplicates", ZP_SGEC_POSSIBLE_DUPLICATE_SELECT
     "WHERE d.bureau_code = $1 AND (d.decision IS NOT NULL) = $2 "
     "AND ($3::uuid IS NULL OR (d.act_id, d.candidate_act_id) > ($3::uuid, $4::uuid)) "
     "ORDER BY d.act_id, d.candidate_act_id LIMIT $5"};
 
 constexpr pg::Query kLockPossibleDuplicate{
-    "sgec_lock_possible_duplicate",
-    ZP_SGEC_POSSIBLE_DUPLICATE_SELECT
+    "sgec_lock_possible_duplicate", ZP_SGEC_POSSIBLE_DUPLICATE_SELECT
     "WHERE d.act_id = $1::uuid AND d.candidate_act_id = $2::uuid FOR UPDATE OF d"};
 
 #undef ZP_SGEC_POSSIBLE_DUPLICATE_SELECT
@@ -294,12 +291,12 @@ absl::Time MoroccoMidnight(const common::v1::Date& d) {
 
 absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c,
                                                                  RecordStream& stream) {
-  ASSIGN_OR_RETURN(std::string role,
-                   ActingRole(c.principal, {roles::kCivilOfficer, roles::kDgct}));
+  ASSIGN_OR_RETURN(std::string role, ActingRole(c.principal, {roles::kCivilOfficer, roles::kDgct}));
   v1::ImportHistoricalActsRequest first;
   const bool any = stream.Next(&first);
   if (!core::IsUuid(first.import_id())) {
-    return core::InvalidArgumentError("import_id", "a UUID chosen by the client, on the first message");
+    return core::InvalidArgumentError("import_id",
+                                      "a UUID chosen by the client, on the first message");
   }
   const std::string import_id = first.import_id();
   ASSIGN_OR_RETURN(pg::Result started,
@@ -408,10 +405,10 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
               if (parent->idcs().empty() || !s.ok()) continue;
               ASSIGN_OR_RETURN(auto found, LoadAct(tx, sql::kGetBirthActByIdcs, parent->idcs()));
               if (!found.has_value()) {
-                s = RuleError(absl::StatusCode::kInvalidArgument, reasons::kParentNotFound,
-                              parent == &r.birth().father() ? "birth.father.idcs"
-                                                            : "birth.mother.idcs",
-                              "no registered person has this IDCS");
+                s = RuleError(
+                    absl::StatusCode::kInvalidArgument, reasons::kParentNotFound,
+                    parent == &r.birth().father() ? "birth.father.idcs" : "birth.mother.idcs",
+                    "no registered person has this IDCS");
               } else if (parent == &r.birth().father()) {
                 s = CheckFamilyName(r.birth(), PersonOf(found->act));
               }
@@ -423,7 +420,8 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
               s = RuleError(absl::StatusCode::kInvalidArgument, reasons::kDeceasedNotFound,
                             "death.deceased_idcs", "no registered person has this IDCS");
             } else {
-              s = CheckDeathAfterBirth(r.death(), PersonOf(item.deceased_birth_act->act).birth_date);
+              s = CheckDeathAfterBirth(r.death(),
+                                       PersonOf(item.deceased_birth_act->act).birth_date);
             }
           }
           if (!s.ok()) {
@@ -443,10 +441,10 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
         }
         std::map<int64_t, std::pair<std::string, std::string>> existing;  // ordinal -> act, digest
         if (!kb.empty()) {
-          ASSIGN_OR_RETURN(pg::Result found,
-                           tx.Exec(kExistingKeys, {pg::TextArray(kb), pg::TextArray(ky),
-                                                   pg::TextArray(kt), pg::TextArray(kn),
-                                                   pg::TextArray(ko)}));
+          ASSIGN_OR_RETURN(
+              pg::Result found,
+              tx.Exec(kExistingKeys, {pg::TextArray(kb), pg::TextArray(ky), pg::TextArray(kt),
+                                      pg::TextArray(kn), pg::TextArray(ko)}));
           for (int i = 0; i < found.rows(); ++i) {
             existing[found.Int(i, 0)] = {std::string(found.Text(i, 1)), found.Bytes(i, 2)};
           }
@@ -538,9 +536,9 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
         }
         // Insert the acts.
         std::vector<std::string> c_id, c_kind, c_bureau, c_year, c_number, c_territory, c_idcs,
-            c_subject, c_father, c_mother, c_event, c_gar, c_far, c_gfr, c_ffr, c_nar,
-            c_nlat, c_mar, c_mlat, c_original, c_at, c_words, c_kar, c_klat, c_deceased, c_scan,
-            c_digest, all_words;
+            c_subject, c_father, c_mother, c_event, c_gar, c_far, c_gfr, c_ffr, c_nar, c_nlat,
+            c_mar, c_mlat, c_original, c_at, c_words, c_kar, c_klat, c_deceased, c_scan, c_digest,
+            all_words;
         std::vector<std::optional<std::string>> c_birth_dates;
         std::vector<std::string> m_id, m_act, m_seq, m_kind, m_doc, m_at;
         for (Item* item : fresh) {
@@ -580,10 +578,10 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
           c_nlat.push_back(names.lat);
           c_mar.push_back(mother.ar);
           c_mlat.push_back(mother.lat);
-          c_original.push_back(pg::ByteaText(r.has_birth() ? Serialize(r.birth())
-                                                           : Serialize(r.death())));
-          c_at.push_back(absl::FormatTime("%Y-%m-%d %H:%M:%E6S+00", registered_at,
-                                          absl::UTCTimeZone()));
+          c_original.push_back(
+              pg::ByteaText(r.has_birth() ? Serialize(r.birth()) : Serialize(r.death())));
+          c_at.push_back(
+              absl::FormatTime("%Y-%m-%d %H:%M:%E6S+00", registered_at, absl::UTCTimeZone()));
           std::vector<std::string> lexemes = NameLexemes(names.ar, names.lat);
           c_words.push_back(absl::StrJoin(lexemes, " "));
           for (const std::string& w : lexemes) {
@@ -614,35 +612,34 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
         if (!fresh.empty()) {
           ASSIGN_OR_RETURN(
               pg::Result inserted,
-              tx.Exec(kInsertActs,
-                      {pg::TextArray(c_id), pg::TextArray(c_kind), pg::TextArray(c_bureau),
-                       pg::TextArray(c_year), pg::TextArray(c_number), pg::TextArray(c_territory),
-                       pg::TextArray(c_idcs), pg::TextArray(c_subject), pg::TextArray(c_father),
-                       pg::TextArray(c_mother), pg::TextArray(c_event), pg::TextArray(c_birth_dates),
-                       pg::TextArray(c_gar), pg::TextArray(c_far), pg::TextArray(c_gfr),
-                       pg::TextArray(c_ffr), pg::TextArray(c_nar), pg::TextArray(c_nlat),
-                       pg::TextArray(c_mar), pg::TextArray(c_mlat), pg::TextArray(c_original),
-                       pg::TextArray(c_at), pg::TextArray(c_words), pg::TextArray(c_kar),
-                       pg::TextArray(c_klat), c.principal.subject, pg::TextArray(c_deceased),
-                       pg::TextArray(c_scan), pg::TextArray(c_digest)}));
+              tx.Exec(
+                  kInsertActs,
+                  {pg::TextArray(c_id),     pg::TextArray(c_kind),    pg::TextArray(c_bureau),
+                   pg::TextArray(c_year),   pg::TextArray(c_number),  pg::TextArray(c_territory),
+                   pg::TextArray(c_idcs),   pg::TextArray(c_subject), pg::TextArray(c_father),
+                   pg::TextArray(c_mother), pg::TextArray(c_event),   pg::TextArray(c_birth_dates),
+                   pg::TextArray(c_gar),    pg::TextArray(c_far),     pg::TextArray(c_gfr),
+                   pg::TextArray(c_ffr),    pg::TextArray(c_nar),     pg::TextArray(c_nlat),
+                   pg::TextArray(c_mar),    pg::TextArray(c_mlat),    pg::TextArray(c_original),
+                   pg::TextArray(c_at),     pg::TextArray(c_words),   pg::TextArray(c_kar),
+                   pg::TextArray(c_klat),   c.principal.subject,      pg::TextArray(c_deceased),
+                   pg::TextArray(c_scan),   pg::TextArray(c_digest)}));
           if (inserted.rows() != static_cast<int>(fresh.size())) {
             return absl::AbortedError("a key of the batch was registered meanwhile");
           }
           if (!all_words.empty()) {
             RETURN_IF_ERROR(tx.Exec(kInsertWords, {pg::TextArray(all_words)}).status());
           }
-          if (std::find(c_year.begin(), c_year.end(), absl::StrCat(today.year())) !=
-              c_year.end()) {
-            RETURN_IF_ERROR(tx.Exec(kBumpCounters, {pg::TextArray(c_bureau), pg::TextArray(c_year),
-                                                    pg::TextArray(c_number),
-                                                    static_cast<int>(today.year())})
-                                .status());
+          if (std::find(c_year.begin(), c_year.end(), absl::StrCat(today.year())) != c_year.end()) {
+            RETURN_IF_ERROR(
+                tx.Exec(kBumpCounters, {pg::TextArray(c_bureau), pg::TextArray(c_year),
+                                        pg::TextArray(c_number), static_cast<int>(today.year())})
+                    .status());
           }
           if (!m_id.empty()) {
-            RETURN_IF_ERROR(tx.Exec(kInsertMentions,
-                                    {pg::TextArray(m_id), pg::TextArray(m_act),
-                                     pg::TextArray(m_seq), pg::TextArray(m_kind),
-                                     pg::TextArray(m_doc), pg::TextArray(m_at)})
+            RETURN_IF_ERROR(tx.Exec(kInsertMentions, {pg::TextArray(m_id), pg::TextArray(m_act),
+                                                      pg::TextArray(m_seq), pg::TextArray(m_kind),
+                                                      pg::TextArray(m_doc), pg::TextArray(m_at)})
                                 .status());
           }
           // The same person registered before (or earlier in this import)?
@@ -652,8 +649,9 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
             ordinals.push_back(absl::StrCat(item->ordinal));
             by_ordinal[item->ordinal] = item;
           }
-          ASSIGN_OR_RETURN(pg::Result similar, tx.Exec(kImportDuplicates, {pg::TextArray(c_id),
-                                                                           pg::TextArray(ordinals)}));
+          ASSIGN_OR_RETURN(
+              pg::Result similar,
+              tx.Exec(kImportDuplicates, {pg::TextArray(c_id), pg::TextArray(ordinals)}));
           for (int i = 0; i < similar.rows(); ++i) {
             Item* item = by_ordinal.at(similar.Int(i, 0));
             if (item->candidates.size() == kMaxCandidates) continue;
@@ -711,8 +709,8 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
           }
           i_ord.push_back(absl::StrCat(item.ordinal));
           i_line.push_back(absl::StrCat(item.record.line()));
-          i_outcome.push_back(absl::StrCat(static_cast<int>(
-              possible_duplicate ? v1::POSSIBLE_DUPLICATE_PERSON : item.outcome)));
+          i_outcome.push_back(absl::StrCat(
+              static_cast<int>(possible_duplicate ? v1::POSSIBLE_DUPLICATE_PERSON : item.outcome)));
           i_bureau.push_back(item.key.bureau);
           i_year.push_back(absl::StrCat(item.key.year));
           i_number.push_back(absl::StrCat(item.key.number));
@@ -721,12 +719,12 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
             const v1::DuplicateCandidate& best = item.candidates.front();
             i_reason.push_back("POSSIBLE_DUPLICATE_PERSON");
             i_field.push_back("");
-            i_message.push_back(absl::StrCat(
-                "registered as act ", item.act.reference(), "; looks like the person of act ",
-                best.act_reference(),
-                item.candidates.size() > 1
-                    ? absl::StrCat(" and ", item.candidates.size() - 1, " more")
-                    : std::string()));
+            i_message.push_back(
+                absl::StrCat("registered as act ", item.act.reference(),
+                             "; looks like the person of act ", best.act_reference(),
+                             item.candidates.size() > 1
+                                 ? absl::StrCat(" and ", item.candidates.size() - 1, " more")
+                                 : std::string()));
             i_existing.push_back(best.act_id());
             i_digest.push_back(std::nullopt);
             for (const v1::DuplicateCandidate& cand : item.candidates) {
@@ -765,24 +763,24 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
                       {import_id, pg::TextArray(i_ord), pg::TextArray(i_line),
                        pg::TextArray(i_outcome), pg::TextArray(i_bureau), pg::TextArray(i_year),
                        pg::TextArray(i_number), pg::TextArray(i_kind), pg::TextArray(i_reason),
-                       pg::TextArray(i_field), pg::TextArray(i_message),
-                       pg::TextArray(i_existing), pg::TextArray(i_digest)})
+                       pg::TextArray(i_field), pg::TextArray(i_message), pg::TextArray(i_existing),
+                       pg::TextArray(i_digest)})
                   .status());
         }
         if (!x_bureau.empty()) {
-          RETURN_IF_ERROR(tx.Exec(kInsertConflicts,
-                                  {import_id, absl::StrCat(now), pg::TextArray(x_bureau),
-                                   pg::TextArray(x_year), pg::TextArray(x_kind),
-                                   pg::TextArray(x_number), pg::TextArray(x_digest),
-                                   pg::TextArray(x_act), pg::TextArray(x_record)})
-                              .status());
+          RETURN_IF_ERROR(
+              tx.Exec(kInsertConflicts,
+                      {import_id, absl::StrCat(now), pg::TextArray(x_bureau), pg::TextArray(x_year),
+                       pg::TextArray(x_kind), pg::TextArray(x_number), pg::TextArray(x_digest),
+                       pg::TextArray(x_act), pg::TextArray(x_record)})
+                  .status());
         }
         if (!d_ord.empty()) {
-          RETURN_IF_ERROR(tx.Exec(kInsertDuplicates,
-                                  {import_id, pg::TextArray(d_ord), pg::TextArray(d_act),
-                                   pg::TextArray(d_candidate), pg::TextArray(d_score),
-                                   pg::TextArray(d_bureau)})
-                              .status());
+          RETURN_IF_ERROR(
+              tx.Exec(kInsertDuplicates,
+                      {import_id, pg::TextArray(d_ord), pg::TextArray(d_act),
+                       pg::TextArray(d_candidate), pg::TextArray(d_score), pg::TextArray(d_bureau)})
+                  .status());
         }
         progressed.set_import_id(import_id);
         progressed.set_accepted(n[1]);
@@ -857,9 +855,9 @@ absl::StatusOr<v1::ImportSummary> Registry::ImportHistoricalActs(const Caller& c
                                              summary.received(),
                                              " records; what was committed stays"));
   }
-  RETURN_IF_ERROR(pool_.Exec(kCountImport, {import_id, 0, 0, 0, 0, 0,
-                                            absl::StrCat(NowMicros(clock_)), true, 0})
-                      .status());
+  RETURN_IF_ERROR(
+      pool_.Exec(kCountImport, {import_id, 0, 0, 0, 0, 0, absl::StrCat(NowMicros(clock_)), true, 0})
+          .status());
   summary.set_finished(true);
   return summary;
 }
@@ -995,9 +993,9 @@ absl::StatusOr<v1::PossibleDuplicate> Registry::ReviewPossibleDuplicate(
         }
         v1::PossibleDuplicate p = PossibleDuplicateOf(row, 0);
         if (p.decision() != v1::POTENTIAL_DUPLICATE) {
-          return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kAlreadyReviewed,
-                           "", absl::StrCat("decided ", v1::DuplicateStatus_Name(p.decision()),
-                                            " by ", p.reviewed_by()));
+          return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kAlreadyReviewed, "",
+                           absl::StrCat("decided ", v1::DuplicateStatus_Name(p.decision()), " by ",
+                                        p.reviewed_by()));
         }
         const int64_t now = NowMicros(clock_);
         RETURN_IF_ERROR(tx.Exec(kDecidePossibleDuplicate,

@@ -27,7 +27,6 @@
 
 namespace zp::sgec::internal {
 
-
 namespace roles = auth::roles;
 using core::RuleError;
 using google::protobuf::util::TimeUtil;
@@ -46,7 +45,6 @@ inline bool IsReader(const auth::Principal& p) { return auth::HasAnyRole(p, kRea
 
 using core::CheckRequestId;
 using core::PageSize;
-
 
 inline int64_t NowMicros(const core::Clock& clock) { return absl::ToUnixMicros(clock.Now()); }
 
@@ -79,7 +77,9 @@ inline absl::StatusOr<Scope> ScopeOf(const auth::Principal& p, bool citizens_all
   return absl::PermissionDeniedError("this role does not read the civil registry");
 }
 
-inline std::string DeclarationName(const std::string& id) { return absl::StrCat("declarations/", id); }
+inline std::string DeclarationName(const std::string& id) {
+  return absl::StrCat("declarations/", id);
+}
 inline std::string ActName(const std::string& id) { return absl::StrCat("acts/", id); }
 
 // Normalised "given family" in each script.
@@ -105,7 +105,6 @@ inline pg::Param DateParam(const common::v1::Date& date) {
   return DateText(date);
 }
 
-
 // A declaration as loaded, with the columns that live beside its document.
 struct DeclarationRow {
   v1::Declaration doc;
@@ -115,7 +114,7 @@ struct DeclarationRow {
 
 template <typename Db>
 inline absl::StatusOr<std::optional<DeclarationRow>> LoadDeclaration(Db& db, const pg::Query& query,
-                                                              const std::string& id) {
+                                                                     const std::string& id) {
   if (!core::IsUuid(id)) return std::optional<DeclarationRow>();
   ASSIGN_OR_RETURN(pg::Result r, db.Exec(query, {id}));
   if (r.rows() == 0) return std::optional<DeclarationRow>();
@@ -211,8 +210,6 @@ inline RegisteredPerson PersonOf(const v1::Act& a) {
   return p;
 }
 
-
-
 struct Context {
   const Caller& caller;
   std::string role;
@@ -288,10 +285,9 @@ inline absl::StatusOr<std::vector<v1::DuplicateCandidate>> FindDuplicates(
   } else {
     const auto& x = d.death();
     Names deceased = NormalizedNames(x.deceased());
-    r = tx.Exec(sql::kDeathCandidates,
-                {DateText(x.death_date()), deceased.ar, deceased.lat, x.deceased_idcs(),
-                 DateParam(x.deceased_birth_date()), d.id(), deceased.key_ar(),
-                 deceased.key_lat()});
+    r = tx.Exec(sql::kDeathCandidates, {DateText(x.death_date()), deceased.ar, deceased.lat,
+                                        x.deceased_idcs(), DateParam(x.deceased_birth_date()),
+                                        d.id(), deceased.key_ar(), deceased.key_lat()});
   }
   if (!r.ok()) return r.status();
   std::vector<v1::DuplicateCandidate> out;
@@ -353,12 +349,11 @@ inline v1::MentionAdded MentionAddedOf(const v1::Act& act, const v1::Mention& m)
 }
 
 inline absl::Status PotentialDuplicate(const v1::Declaration& d) {
-  return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kPotentialDuplicate, "",
-                   absl::StrCat("declaration ", d.id(), " may duplicate ",
-                                d.duplicate_candidates_size(),
-                                " existing record(s); a reviewer must decide (ReviewDuplicate)"));
+  return RuleError(
+      absl::StatusCode::kFailedPrecondition, reasons::kPotentialDuplicate, "",
+      absl::StrCat("declaration ", d.id(), " may duplicate ", d.duplicate_candidates_size(),
+                   " existing record(s); a reviewer must decide (ReviewDuplicate)"));
 }
-
 
 // The DEATH mention on the deceased's birth act (locked by the caller), in the death act's
 // transaction: the mention, the act's search view (deceased), its event and audit record.
@@ -376,15 +371,16 @@ inline absl::Status AddDeathMention(pg::Transaction& tx, const service::Recorder
   m.set_created_by(ctx.caller.principal.subject);
   *m.mutable_create_time() = Timestamp(now);
   m.set_sequence(ba.mentions_size() + 1);
-  RETURN_IF_ERROR(tx.Exec(sql::kInsertMention,
-                          {m.id(), ba.id(), m.sequence(), static_cast<int>(m.kind()),
-                           pg::Param::Bytes(Serialize(m)), absl::StrCat(now)})
-                      .status());
+  RETURN_IF_ERROR(
+      tx.Exec(sql::kInsertMention, {m.id(), ba.id(), m.sequence(), static_cast<int>(m.kind()),
+                                    pg::Param::Bytes(Serialize(m)), absl::StrCat(now)})
+          .status());
   *ba.add_mentions() = m;
   ba.set_deceased(true);
   RETURN_IF_ERROR(SaveActView(tx, ba, true));
   v1::MentionAdded added = MentionAddedOf(ba, m);
-  return recorder.Record(tx, ChangeOf(ctx, ActName(ba.id()), birth_act.territory, ba.id(), added, m));
+  return recorder.Record(tx,
+                         ChangeOf(ctx, ActName(ba.id()), birth_act.territory, ba.id(), added, m));
 }
 
 // Citizens may order copies of their own birth act and of their children's while they are minors.
@@ -415,7 +411,7 @@ inline std::optional<v1::CopyEntitlement::Basis> CopyBasis(
 }
 
 inline bool CanRead(const auth::Principal& p, const ActRow& row,
-             const territory::Referential& referential) {
+                    const territory::Referential& referential) {
   if (IsReader(p) && auth::CanAccessTerritory(p, row.territory, referential)) return true;
   if (p.HasRole(roles::kCitizen) && !p.idcs.empty()) {
     return p.idcs == row.subject_idcs || p.idcs == row.father_idcs || p.idcs == row.mother_idcs;

@@ -1,7 +1,5 @@
 #include "services/sgec/src/rules.h"
 
-#include "zp/core/clock.h"
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -10,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "services/sgec/src/idcs.h"
 #include "services/sgec/src/names.h"
+#include "zp/core/clock.h"
 #include "zp/core/status.h"
 
 namespace zp::sgec {
@@ -113,8 +112,8 @@ bool CheckPlace(Violations& v, const v1::Place& place, const std::string& prefix
   return abroad;
 }
 
-void CheckParent(Violations& v, const v1::Parent& parent, const std::string& prefix,
-                 bool required, absl::CivilDay today) {
+void CheckParent(Violations& v, const v1::Parent& parent, const std::string& prefix, bool required,
+                 absl::CivilDay today) {
   bool given = required || parent.ByteSizeLong() > 0;
   CheckName(v, parent.name(), prefix + ".name", given);
   CheckIdcs(v, parent.idcs(), prefix + ".idcs");
@@ -161,10 +160,11 @@ absl::Status CheckLateness(absl::CivilDay event, absl::CivilDay today, bool abro
   const int limit = abroad ? kDeclarationDaysAbroad : kDeclarationDays;
   if (today - event <= limit) return absl::OkStatus();
   if (judgment.authority().empty() || judgment.number().empty() || !judgment.has_date()) {
-    return RuleError(absl::StatusCode::kInvalidArgument, reasons::kLateDeclaration, prefix,
-                     absl::StrCat("declared ", today - event, " days after the event (limit ",
-                                  limit, "): a court judgment (authority, number, date) is "
-                                  "required"));
+    return RuleError(
+        absl::StatusCode::kInvalidArgument, reasons::kLateDeclaration, prefix,
+        absl::StrCat("declared ", today - event, " days after the event (limit ", limit,
+                     "): a court judgment (authority, number, date) is "
+                     "required"));
   }
   auto day = ToCivilDay(judgment.date());
   if (day.has_value() && *day < event) {
@@ -231,10 +231,10 @@ absl::Status ValidateDeath(const DeathDeclaration& d, absl::CivilDay today, bool
 }
 
 absl::Status CheckFamilyName(const BirthDeclaration& birth, const RegisteredPerson& father) {
-  const bool ar_ok = NormalizeName(birth.child().family_name().ar()) ==
-                     NormalizeName(father.family_name_ar);
-  const bool fr_ok = NormalizeName(birth.child().family_name().fr()) ==
-                     NormalizeName(father.family_name_fr);
+  const bool ar_ok =
+      NormalizeName(birth.child().family_name().ar()) == NormalizeName(father.family_name_ar);
+  const bool fr_ok =
+      NormalizeName(birth.child().family_name().fr()) == NormalizeName(father.family_name_fr);
   if (ar_ok && fr_ok) return absl::OkStatus();
   return RuleError(absl::StatusCode::kInvalidArgument, reasons::kFamilyNameMismatch,
                    ar_ok ? "birth.child.family_name.fr" : "birth.child.family_name.ar",
@@ -257,10 +257,18 @@ absl::Status CheckTransition(v1::DeclarationState state, Step step) {
   bool open = state == v1::NOTIFIED || state == v1::DECLARED || state == v1::VALIDATED;
   bool ok = false;
   switch (step) {
-    case Step::kValidate: ok = state == v1::NOTIFIED || state == v1::DECLARED; break;
-    case Step::kReject: ok = open; break;
-    case Step::kReviewDuplicate: ok = open; break;
-    case Step::kRegister: ok = state == v1::VALIDATED; break;
+    case Step::kValidate:
+      ok = state == v1::NOTIFIED || state == v1::DECLARED;
+      break;
+    case Step::kReject:
+      ok = open;
+      break;
+    case Step::kReviewDuplicate:
+      ok = open;
+      break;
+    case Step::kRegister:
+      ok = state == v1::VALIDATED;
+      break;
   }
   if (ok) return absl::OkStatus();
   return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kInvalidState, "",
@@ -349,8 +357,8 @@ absl::Status ApplyRectifications(const v1::Mention& mention, google::protobuf::M
       } else if (fd->type() == FieldDescriptor::TYPE_ENUM) {
         const auto* value = fd->enum_type()->FindValueByName(r.value());
         if (value == nullptr || value->number() == 0) {
-          return core::InvalidArgumentError(field + ".value",
-                                            absl::StrCat("not a value of ", fd->enum_type()->name()));
+          return core::InvalidArgumentError(
+              field + ".value", absl::StrCat("not a value of ", fd->enum_type()->name()));
         }
         refl->SetEnumValue(msg, fd, value->number());
       } else if (is_date) {

@@ -32,10 +32,10 @@ absl::StatusOr<sgec::v1::CopyEntitlement> GrpcCivilRegistry::CheckEntitlement(
 absl::StatusOr<documents::v1::Document> GrpcCivilRegistry::IssueCopy(
     const sgec::v1::IssueCopyRequest& request, absl::Time deadline) {
   // The grant names the method as SGEC checks it.
-  ASSIGN_OR_RETURN(std::string token,
-                   token_.ForRequest(absl::StrCat(sgec::v1::CivilRegistry::service_full_name(),
-                                                  ".IssueCopy"),
-                                     request));
+  ASSIGN_OR_RETURN(
+      std::string token,
+      token_.ForRequest(absl::StrCat(sgec::v1::CivilRegistry::service_full_name(), ".IssueCopy"),
+                        request));
   grpc::ClientContext ctx;
   Prepare(ctx, token, "", deadline);
   ctx.AddMetadata(rpc::kRequestIdHeader, request.request_id());

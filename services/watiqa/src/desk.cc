@@ -30,9 +30,10 @@ absl::Status NoOrder(absl::string_view reference) {
 }
 
 absl::Status InvalidState(v1::OrderState state, absl::string_view what) {
-  return core::RuleError(absl::StatusCode::kFailedPrecondition, reasons::kInvalidState, "",
-                         absl::StrCat(what, " is not possible in state ", v1::OrderState_Name(state)),
-                         {{"state", v1::OrderState_Name(state)}});
+  return core::RuleError(
+      absl::StatusCode::kFailedPrecondition, reasons::kInvalidState, "",
+      absl::StrCat(what, " is not possible in state ", v1::OrderState_Name(state)),
+      {{"state", v1::OrderState_Name(state)}});
 }
 
 bool IsOrderer(const Caller& c, const StoredOrder& o) {
@@ -40,8 +41,8 @@ bool IsOrderer(const Caller& c, const StoredOrder& o) {
 }
 
 Actor ActorOf(const Caller& c, std::string role) {
-  return Actor{!c.anonymous() ? c.principal.subject : "anonymous", std::move(role),
-               c.request_id, c.traceparent};
+  return Actor{!c.anonymous() ? c.principal.subject : "anonymous", std::move(role), c.request_id,
+               c.traceparent};
 }
 
 }  // namespace
@@ -73,9 +74,10 @@ absl::StatusOr<v1::Order> Desk::PlaceOrder(const Caller& c, const v1::PlaceOrder
   } else {
     ask.set_idcs(r.idcs());
   }
-  ASSIGN_OR_RETURN(sgec::v1::CopyEntitlement entitlement,
-                   registry_.CheckEntitlement(c.bearer_token, ask, c.traceparent,
-                                              absl::Now() + options_.sgec_timeout));  // wall time: a deadline
+  ASSIGN_OR_RETURN(
+      sgec::v1::CopyEntitlement entitlement,
+      registry_.CheckEntitlement(c.bearer_token, ask, c.traceparent,
+                                 absl::Now() + options_.sgec_timeout));  // wall time: a deadline
   return pg::RunIdempotent<v1::Order>(
       pool_, "PlaceOrder", c.principal.subject, r.request_id(), r,
       [&](pg::Transaction& tx) -> absl::StatusOr<v1::Order> {
@@ -139,10 +141,9 @@ absl::StatusOr<v1::ListOrdersResponse> Desk::ListOrders(const Caller& c,
   } else {
     return auth::ActingRole(p, {roles::kCitizen, roles::kCivilAgent, roles::kAgent}).status();
   }
-  ASSIGN_OR_RETURN(pg::Result rows,
-                   pool_.Exec(kList, {orderer, scope.codes(), scope.prefixes(),
-                                      static_cast<int>(r.state()), r.commune_code(),
-                                      after, page_size + 1}));
+  ASSIGN_OR_RETURN(pg::Result rows, pool_.Exec(kList, {orderer, scope.codes(), scope.prefixes(),
+                                                       static_cast<int>(r.state()),
+                                                       r.commune_code(), after, page_size + 1}));
   v1::ListOrdersResponse out;
   for (int i = 0; i < rows.rows() && i < page_size; ++i) {
     ASSIGN_OR_RETURN(StoredOrder o, ParseOrderRow(rows, i));
@@ -158,7 +159,8 @@ absl::StatusOr<v1::PaymentInstructions> Desk::StartPayment(const Caller& c,
                                                            const v1::StartPaymentRequest& r) {
   if (c.anonymous()) return absl::UnauthenticatedError("a bearer token is required");
   RETURN_IF_ERROR(core::CheckRequestId(r.request_id()));
-  ASSIGN_OR_RETURN(std::string reference, core::HumanReference::Normalize(r.reference(), "reference"));
+  ASSIGN_OR_RETURN(std::string reference,
+                   core::HumanReference::Normalize(r.reference(), "reference"));
   return pg::RunIdempotent<v1::PaymentInstructions>(
       pool_, "StartPayment", c.principal.subject, r.request_id(), r,
       [&](pg::Transaction& tx) -> absl::StatusOr<v1::PaymentInstructions> {
@@ -183,7 +185,8 @@ absl::StatusOr<v1::PaymentInstructions> Desk::StartPayment(const Caller& c,
 absl::StatusOr<v1::Order> Desk::CancelOrder(const Caller& c, const v1::CancelOrderRequest& r) {
   if (c.anonymous()) return absl::UnauthenticatedError("a bearer token is required");
   RETURN_IF_ERROR(core::CheckRequestId(r.request_id()));
-  ASSIGN_OR_RETURN(std::string reference, core::HumanReference::Normalize(r.reference(), "reference"));
+  ASSIGN_OR_RETURN(std::string reference,
+                   core::HumanReference::Normalize(r.reference(), "reference"));
   if (r.reason().size() > 500) return core::InvalidArgumentError("reason", "at most 500 bytes");
   return pg::RunIdempotent<v1::Order>(
       pool_, "CancelOrder", c.principal.subject, r.request_id(), r,
@@ -208,8 +211,7 @@ absl::StatusOr<v1::Order> Desk::CancelOrder(const Caller& c, const v1::CancelOrd
 }
 
 absl::StatusOr<v1::Tracking> Desk::LoadTracking(const std::string& reference,
-                                                std::vector<std::string>* name_keys,
-                                                int* version) {
+                                                std::vector<std::string>* name_keys, int* version) {
   ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByReference(pool_, reference));
   if (!o.has_value()) return NoOrder(reference);
   v1::Tracking t;
@@ -223,7 +225,8 @@ absl::StatusOr<v1::Tracking> Desk::LoadTracking(const std::string& reference,
 }
 
 absl::StatusOr<v1::Tracking> Desk::TrackOrder(const Caller&, const v1::TrackOrderRequest& r) {
-  ASSIGN_OR_RETURN(std::string reference, core::HumanReference::Normalize(r.reference(), "reference"));
+  ASSIGN_OR_RETURN(std::string reference,
+                   core::HumanReference::Normalize(r.reference(), "reference"));
   if (r.last_name().empty() || r.last_name().size() > 200) {
     return core::InvalidArgumentError("last_name", "the family name on the act, 1 to 200 bytes");
   }

@@ -36,13 +36,14 @@ class Desk {
  public:
   // `cache` may be disabled; `paid` is called after a payment commits (wakes the issuer).
   Desk(pg::Pool& pool, std::shared_ptr<const territory::Referential> referential,
-       const core::Clock& clock, OrderStore& store, CivilRegistry& registry,
-       TrackingCache& cache, DeskOptions options, std::function<void()> paid = nullptr);
+       const core::Clock& clock, OrderStore& store, CivilRegistry& registry, TrackingCache& cache,
+       DeskOptions options, std::function<void()> paid = nullptr);
 
   absl::StatusOr<v1::Tariff> GetTariff(const Caller& c, const v1::GetTariffRequest& r);
   absl::StatusOr<v1::Order> PlaceOrder(const Caller& c, const v1::PlaceOrderRequest& r);
   absl::StatusOr<v1::Order> GetOrder(const Caller& c, const v1::GetOrderRequest& r);
-  absl::StatusOr<v1::ListOrdersResponse> ListOrders(const Caller& c, const v1::ListOrdersRequest& r);
+  absl::StatusOr<v1::ListOrdersResponse> ListOrders(const Caller& c,
+                                                    const v1::ListOrdersRequest& r);
   absl::StatusOr<v1::PaymentInstructions> StartPayment(const Caller& c,
                                                        const v1::StartPaymentRequest& r);
   absl::StatusOr<v1::Order> CancelOrder(const Caller& c, const v1::CancelOrderRequest& r);

@@ -11,7 +11,6 @@
 // (FOR UPDATE SKIP LOCKED), and its outcome is written under the row lock only while it is PAID.
 // The service runs its passes as a Runtime::Every job, woken after each payment.
 
-
 #include "absl/status/statusor.h"
 #include "prometheus/counter.h"
 #include "prometheus/registry.h"
@@ -22,8 +21,8 @@
 namespace zp::watiqa {
 
 struct IssuerOptions {
-  int batch = 16;                                  // orders claimed per pass
-  absl::Duration lease = absl::Seconds(60);        // a claimed order is left alone this long
+  int batch = 16;                                   // orders claimed per pass
+  absl::Duration lease = absl::Seconds(60);         // a claimed order is left alone this long
   absl::Duration call_timeout = absl::Seconds(10);  // per IssueCopy
   absl::Duration backoff_cap = absl::Minutes(5);
 };

@@ -7,21 +7,22 @@ namespace zp::watiqa {
 
 namespace {
 
-constexpr pg::Query kByReference{"wtq_by_reference",
-                                 "SELECT " ZP_WATIQA_ORDER_COLUMNS " FROM orders WHERE reference = $1"};
-constexpr pg::Query kLockByReference{
-    "wtq_lock_by_reference",
-    "SELECT " ZP_WATIQA_ORDER_COLUMNS " FROM orders WHERE reference = $1 FOR UPDATE"};
-constexpr pg::Query kLockByTracking{
-    "wtq_lock_by_tracking",
-    "SELECT " ZP_WATIQA_ORDER_COLUMNS " FROM orders WHERE tracking_number = $1 FOR UPDATE"};
+constexpr pg::Query kByReference{
+    "wtq_by_reference", "SELECT " ZP_WATIQA_ORDER_COLUMNS " FROM orders WHERE reference = $1"};
+constexpr pg::Query kLockByReference{"wtq_lock_by_reference",
+                                     "SELECT " ZP_WATIQA_ORDER_COLUMNS
+                                     " FROM orders WHERE reference = $1 FOR UPDATE"};
+constexpr pg::Query kLockByTracking{"wtq_lock_by_tracking",
+                                    "SELECT " ZP_WATIQA_ORDER_COLUMNS
+                                    " FROM orders WHERE tracking_number = $1 FOR UPDATE"};
 
 #define ZP_MICROS(n) "to_timestamp($" #n "::numeric / 1000000)"
 
 constexpr pg::Query kInsert{"wtq_insert", R"sql(
 INSERT INTO orders (id, reference, state, version, kind, copies, act_id, bureau_code, territory,
   destination, fee_centimes, ordered_by, family_name_keys, created_at, doc)
-VALUES ($1, $2, $3, $4, $5, $6, $7::uuid, $8, $9, $10, $11, $12, $13::text[], )sql" ZP_MICROS(14) R"sql(,
+VALUES ($1, $2, $3, $4, $5, $6, $7::uuid, $8, $9, $10, $11, $12, $13::text[], )sql" ZP_MICROS(
+                                              14) R"sql(,
   $15))sql"};
 
 constexpr pg::Query kUpdate{"wtq_update", R"sql(
@@ -109,9 +110,9 @@ absl::Status OrderStore::Insert(pg::Transaction& tx, const Actor& actor, StoredO
   RETURN_IF_ERROR(
       tx.Exec(kInsert,
               {o.id, o.doc.reference(), static_cast<int>(o.doc.state()), o.version,
-               static_cast<int>(o.doc.kind()), o.doc.copies(), o.doc.act_id(),
-               o.doc.bureau_code(), o.territory, static_cast<int>(o.doc.destination()),
-               o.doc.fee().centimes(), o.ordered_by, pg::TextArray(o.family_name_keys),
+               static_cast<int>(o.doc.kind()), o.doc.copies(), o.doc.act_id(), o.doc.bureau_code(),
+               o.territory, static_cast<int>(o.doc.destination()), o.doc.fee().centimes(),
+               o.ordered_by, pg::TextArray(o.family_name_keys),
                absl::StrCat(absl::ToUnixMicros(now)), pg::Param::Bytes(o.doc.SerializeAsString())})
           .status());
   v1::OrderStateChanged e;
@@ -127,12 +128,12 @@ absl::Status OrderStore::Insert(pg::Transaction& tx, const Actor& actor, StoredO
 }
 
 absl::Status OrderStore::Save(pg::Transaction& tx, const StoredOrder& o) {
-  return tx.Exec(kUpdate, {o.id, static_cast<int>(o.doc.state()), o.version, Micros(o.paid_at),
-                           Micros(o.issued_at), Micros(o.dispatched_at), Micros(o.delivered_at),
-                           Micros(o.returned_at), OptionalText(o.doc.tracking_number()),
-                           pg::TextArray(o.issue_request_ids), o.issue_attempts,
-                           Micros(o.next_issue_at), o.last_issue_error,
-                           pg::Param::Bytes(o.doc.SerializeAsString())})
+  return tx
+      .Exec(kUpdate, {o.id, static_cast<int>(o.doc.state()), o.version, Micros(o.paid_at),
+                      Micros(o.issued_at), Micros(o.dispatched_at), Micros(o.delivered_at),
+                      Micros(o.returned_at), OptionalText(o.doc.tracking_number()),
+                      pg::TextArray(o.issue_request_ids), o.issue_attempts, Micros(o.next_issue_at),
+                      o.last_issue_error, pg::Param::Bytes(o.doc.SerializeAsString())})
       .status();
 }
 
@@ -146,12 +147,23 @@ absl::Status OrderStore::Move(pg::Transaction& tx, const Actor& actor, const std
   *h->mutable_time() = ToTimestamp(at);
   h->set_note(note);
   switch (to) {
-    case v1::PAID: o.paid_at = at; break;
-    case v1::ISSUED: o.issued_at = at; break;
-    case v1::DISPATCHED: o.dispatched_at = at; break;
-    case v1::DELIVERED: o.delivered_at = at; break;
-    case v1::RETURNED: o.returned_at = at; break;
-    default: break;
+    case v1::PAID:
+      o.paid_at = at;
+      break;
+    case v1::ISSUED:
+      o.issued_at = at;
+      break;
+    case v1::DISPATCHED:
+      o.dispatched_at = at;
+      break;
+    case v1::DELIVERED:
+      o.delivered_at = at;
+      break;
+    case v1::RETURNED:
+      o.returned_at = at;
+      break;
+    default:
+      break;
   }
   ++o.version;
   RETURN_IF_ERROR(Save(tx, o));

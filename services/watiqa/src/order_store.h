@@ -15,9 +15,9 @@
 #include "zp/core/clock.h"
 #include "zp/core/dates.h"
 #include "zp/events/outbox.h"
-#include "zp/service/record.h"
 #include "zp/pg/pool.h"
 #include "zp/pg/transaction.h"
+#include "zp/service/record.h"
 #include "zp/watiqa/v1/events.pb.h"
 #include "zp/watiqa/v1/watiqa.pb.h"
 
@@ -83,12 +83,12 @@ class OrderStore {
 };
 
 // Columns of `orders` that StoredOrder reads, in order (for queries of the other files).
-#define ZP_WATIQA_ORDER_COLUMNS                                                               \
-  "id, doc, version, territory, ordered_by, family_name_keys, "                               \
-  "(extract(epoch FROM paid_at) * 1000000)::bigint, "                                         \
-  "(extract(epoch FROM issued_at) * 1000000)::bigint, "                                       \
-  "(extract(epoch FROM dispatched_at) * 1000000)::bigint, "                                   \
-  "(extract(epoch FROM delivered_at) * 1000000)::bigint, "                                    \
+#define ZP_WATIQA_ORDER_COLUMNS                                                              \
+  "id, doc, version, territory, ordered_by, family_name_keys, "                              \
+  "(extract(epoch FROM paid_at) * 1000000)::bigint, "                                        \
+  "(extract(epoch FROM issued_at) * 1000000)::bigint, "                                      \
+  "(extract(epoch FROM dispatched_at) * 1000000)::bigint, "                                  \
+  "(extract(epoch FROM delivered_at) * 1000000)::bigint, "                                   \
   "(extract(epoch FROM returned_at) * 1000000)::bigint, issue_request_ids, issue_attempts, " \
   "(extract(epoch FROM next_issue_at) * 1000000)::bigint, last_issue_error"
 

@@ -1,8 +1,8 @@
 // The partners' side of the desk: the TGR confirms payments, Barid Al Maghrib collects, ships and
 // reports delivery. Each method is for one partner only (the one named by the client certificate).
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/watiqa/src/desk.h"
-#include "absl/strings/ascii.h"
 #include "services/watiqa/src/scope.h"
 #include "zp/core/api.h"
 #include "zp/core/reference.h"
@@ -55,7 +55,8 @@ v1::RefundDue RefundOf(const pg::Result& rows, int i) {
   d.set_reason(std::string(rows.Text(i, 3)));
   *d.mutable_since() = ToTimestamp(absl::FromUnixMicros(rows.Int(i, 4)));
   d.set_refund_reference(std::string(rows.Text(i, 5)));
-  if (!rows.IsNull(i, 6)) *d.mutable_refunded_at() = ToTimestamp(absl::FromUnixMicros(rows.Int(i, 6)));
+  if (!rows.IsNull(i, 6))
+    *d.mutable_refunded_at() = ToTimestamp(absl::FromUnixMicros(rows.Int(i, 6)));
   return d;
 }
 
@@ -77,9 +78,9 @@ FROM delivery_events WHERE tracking_number = $1)sql"};
 
 absl::Status RequirePartner(const Caller& c, absl::string_view partner) {
   if (!c.partner() || c.principal.partner != partner) {
-    return core::ErrorWithReason(
-        absl::StatusCode::kPermissionDenied,
-        absl::StrCat("this method is for the partner ", partner), reasons::kWrongPartner);
+    return core::ErrorWithReason(absl::StatusCode::kPermissionDenied,
+                                 absl::StrCat("this method is for the partner ", partner),
+                                 reasons::kWrongPartner);
   }
   return absl::OkStatus();
 }
@@ -166,9 +167,8 @@ absl::StatusOr<v1::PaymentConfirmation> Desk::ConfirmPayment(const Caller& c,
       paid = true;
     } else {
       // Money for an order that cannot take it: kept, and owed back.
-      refund_reason = o->doc.state() == v1::CANCELLED
-                          ? "the order was cancelled before the payment"
-                          : "the order was already paid";
+      refund_reason = o->doc.state() == v1::CANCELLED ? "the order was cancelled before the payment"
+                                                      : "the order was already paid";
       o->doc.set_refund_due(true);
       v1::RefundFlagged flagged;
       flagged.set_reference(*reference);
@@ -178,11 +178,10 @@ absl::StatusOr<v1::PaymentConfirmation> Desk::ConfirmPayment(const Caller& c,
       RETURN_IF_ERROR(store_.Change(tx, PartnerActor(c), "ConfirmPayment", *o, flagged));
       out.set_outcome(v1::PaymentConfirmation::REFUND_DUE);
     }
-    RETURN_IF_ERROR(tx.Exec(kInsertPayment,
-                            {r.payment_reference(), o->id, r.amount().centimes(),
-                             absl::StrCat(absl::ToUnixMicros(paid_at)),
-                             absl::StrCat(absl::ToUnixMicros(now)),
-                             static_cast<int>(out.outcome()), refund_reason})
+    RETURN_IF_ERROR(tx.Exec(kInsertPayment, {r.payment_reference(), o->id, r.amount().centimes(),
+                                             absl::StrCat(absl::ToUnixMicros(paid_at)),
+                                             absl::StrCat(absl::ToUnixMicros(now)),
+                                             static_cast<int>(out.outcome()), refund_reason})
                         .status());
     out.set_order_state(o->doc.state());
     return absl::OkStatus();
@@ -235,9 +234,8 @@ absl::StatusOr<v1::RefundDue> Desk::AcknowledgeRefund(const Caller& c,
     ASSIGN_OR_RETURN(std::optional<StoredOrder> o,
                      store_.ByReference(tx, out.order_reference(), true));
     if (!o.has_value()) return absl::DataLossError("the payment's order is missing");
-    RETURN_IF_ERROR(tx.Exec(kAcknowledgeRefund,
-                            {r.payment_reference(), r.refund_reference(),
-                             absl::StrCat(absl::ToUnixMicros(refunded_at))})
+    RETURN_IF_ERROR(tx.Exec(kAcknowledgeRefund, {r.payment_reference(), r.refund_reference(),
+                                                 absl::StrCat(absl::ToUnixMicros(refunded_at))})
                         .status());
     ASSIGN_OR_RETURN(pg::Result still, tx.Exec(kRefundsStillDue, {o->id}));
     o->doc.set_refund_due(still.Int(0, 0) > 0);
@@ -303,10 +301,10 @@ absl::StatusOr<v1::Shipment> Desk::RegisterShipment(const Caller& c,
                                    reasons::kTrackingNumberSet);
     }
     if (o->doc.state() != v1::ISSUED) {
-      return core::RuleError(absl::StatusCode::kFailedPrecondition, reasons::kInvalidState, "",
-                             absl::StrCat("the order is ", v1::OrderState_Name(o->doc.state()),
-                                          ", not ISSUED"),
-                             {{"state", v1::OrderState_Name(o->doc.state())}});
+      return core::RuleError(
+          absl::StatusCode::kFailedPrecondition, reasons::kInvalidState, "",
+          absl::StrCat("the order is ", v1::OrderState_Name(o->doc.state()), ", not ISSUED"),
+          {{"state", v1::OrderState_Name(o->doc.state())}});
     }
     ASSIGN_OR_RETURN(pg::Result taken, tx.Exec(kTrackingTaken, {r.tracking_number()}));
     if (taken.rows() > 0) {
@@ -330,9 +328,11 @@ absl::StatusOr<v1::DeliveryEventAck> Desk::ReportDeliveryEvent(
   if (!IsS10TrackingNumber(r.tracking_number())) {
     v.Add("tracking_number", "a UPU S10 identifier such as RR123456785MA");
   }
-  if (!v1::DeliveryEventKind_IsValid(r.event()) || r.event() == v1::DELIVERY_EVENT_KIND_UNSPECIFIED) {
-    v.Add("event", "EVENT_COLLECTED, EVENT_IN_TRANSIT, EVENT_DELIVERY_ATTEMPTED, EVENT_DELIVERED "
-                   "or EVENT_UNDELIVERABLE");
+  if (!v1::DeliveryEventKind_IsValid(r.event()) ||
+      r.event() == v1::DELIVERY_EVENT_KIND_UNSPECIFIED) {
+    v.Add("event",
+          "EVENT_COLLECTED, EVENT_IN_TRANSIT, EVENT_DELIVERY_ATTEMPTED, EVENT_DELIVERED "
+          "or EVENT_UNDELIVERABLE");
   }
   if (!r.has_time()) v.Add("time", "required");
   if (r.location().size() > 200) v.Add("location", "at most 200 bytes");
@@ -344,7 +344,8 @@ absl::StatusOr<v1::DeliveryEventAck> Desk::ReportDeliveryEvent(
   ASSIGN_OR_RETURN(const absl::Time at, PastTime(r.time(), clock_.Now(), "time"));
   v1::DeliveryEventAck out;
   RETURN_IF_ERROR(pg::RunInTransaction(pool_, [&](pg::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByTrackingNumber(tx, r.tracking_number()));
+    ASSIGN_OR_RETURN(std::optional<StoredOrder> o,
+                     store_.ByTrackingNumber(tx, r.tracking_number()));
     if (!o.has_value()) return NoOrder(absl::StrCat("shipment ", r.tracking_number()));
     out.set_order_reference(o->doc.reference());
     ASSIGN_OR_RETURN(pg::Result inserted,

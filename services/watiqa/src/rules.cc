@@ -33,7 +33,8 @@ bool ValidEmail(absl::string_view email) {
     return false;
   }
   const size_t at = email.find('@');
-  if (at == absl::string_view::npos || at == 0 || email.find('@', at + 1) != absl::string_view::npos) {
+  if (at == absl::string_view::npos || at == 0 ||
+      email.find('@', at + 1) != absl::string_view::npos) {
     return false;
   }
   absl::string_view domain = email.substr(at + 1);
@@ -108,8 +109,8 @@ absl::StatusOr<v1::Destination> ValidatePlaceOrder(const v1::PlaceOrderRequest& 
       if (r.act_reference().number() <= 0) v.Add("act_reference.number", "required");
       break;
     case v1::PlaceOrderRequest::kIdcs:
-      if (r.idcs().size() != 10 ||
-          !std::all_of(r.idcs().begin(), r.idcs().end(), [](char c) { return absl::ascii_isdigit(c); })) {
+      if (r.idcs().size() != 10 || !std::all_of(r.idcs().begin(), r.idcs().end(),
+                                                [](char c) { return absl::ascii_isdigit(c); })) {
         v.Add("idcs", "ten digits");
       }
       break;
@@ -125,11 +126,12 @@ absl::StatusOr<v1::Destination> ValidatePlaceOrder(const v1::PlaceOrderRequest& 
   }
   const v1::Address& a = r.address();
   const std::string& country = a.country_code();
-  const bool country_ok = country.size() == 2 && absl::ascii_isupper(country[0]) &&
-                          absl::ascii_isupper(country[1]);
+  const bool country_ok =
+      country.size() == 2 && absl::ascii_isupper(country[0]) && absl::ascii_isupper(country[1]);
   if (!country_ok) v.Add("address.country_code", "ISO 3166-1 alpha-2 code, \"MA\" for Morocco");
   const bool morocco = country == "MA";
-  if (!ValidText(a.recipient(), 100)) v.Add("address.recipient", "required, at most 100 characters");
+  if (!ValidText(a.recipient(), 100))
+    v.Add("address.recipient", "required, at most 100 characters");
   if (!ValidText(a.city(), 100)) v.Add("address.city", "required, at most 100 characters");
   if (morocco) {
     if (a.postal_code().size() != 5 ||

@@ -19,8 +19,8 @@ inline constexpr std::initializer_list<absl::string_view> kOrderers = {
     roles::kCitizen, roles::kCivilAgent, roles::kCivilOfficer};
 // Staff who read the orders of their territory's bureaus.
 inline constexpr std::initializer_list<absl::string_view> kStaff = {
-    roles::kCivilAgent, roles::kCivilOfficer, roles::kAgent,   roles::kCtAdmin,
-    roles::kProvinceCell, roles::kGovernor,   roles::kDgct,    roles::kAuditor};
+    roles::kCivilAgent,   roles::kCivilOfficer, roles::kAgent, roles::kCtAdmin,
+    roles::kProvinceCell, roles::kGovernor,     roles::kDgct,  roles::kAuditor};
 
 inline bool IsStaff(const auth::Principal& p) { return auth::HasAnyRole(p, kStaff); }
 inline bool IsOrderingStaff(const auth::Principal& p) {

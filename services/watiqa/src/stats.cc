@@ -13,7 +13,7 @@ namespace zp::watiqa {
 namespace {
 
 // $1/$2 scope (NULL: national); $3/$4 period [from, to) in microseconds.
-#define ZP_WATIQA_STATS_WHERE                                                              \
+#define ZP_WATIQA_STATS_WHERE \
   " WHERE " ZP_IN_TERRITORY_SCOPE("territory", "$1", "$2")                                  \
   " AND created_at >= to_timestamp($3::numeric / 1000000)"                                 \
   " AND created_at < to_timestamp($4::numeric / 1000000)"
@@ -36,9 +36,7 @@ constexpr pg::Query kDelays{
 
 #undef ZP_WATIQA_STATS_WHERE
 
-double Hours(const pg::Result& r, int row, int col) {
-  return r.Double(row, col) / 3600.0;
-}
+double Hours(const pg::Result& r, int row, int col) { return r.Double(row, col) / 3600.0; }
 
 }  // namespace
 

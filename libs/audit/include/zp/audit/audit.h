@@ -19,11 +19,11 @@
 namespace zp::audit {
 
 struct Record {
-  std::string actor;          // principal subject, or "system:<component>"
-  std::string role;           // the role under which the action was allowed
-  std::string action;         // e.g. "sgec.RegisterAct"
-  std::string resource;       // e.g. "acts/0190..."
-  std::string territory;      // HCP code; also the chain the row joins
+  std::string actor;      // principal subject, or "system:<component>"
+  std::string role;       // the role under which the action was allowed
+  std::string action;     // e.g. "sgec.RegisterAct"
+  std::string resource;   // e.g. "acts/0190..."
+  std::string territory;  // HCP code; also the chain the row joins
   std::string request_id;
   std::string change_digest;  // ChangeDigest() of the change
   absl::Time time;

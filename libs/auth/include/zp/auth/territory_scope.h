@@ -17,9 +17,9 @@
 
 // True when `column` is one of the scope's codes or, for a scope that reaches below them, a code
 // under one of them (HCP codes nest by dots: 01 > 01.511 > 01.511.01.01).
-#define ZP_IN_TERRITORY_SCOPE(column, codes, prefixes)                                       \
-  "(" codes "::text[] IS NULL OR " column " = ANY(" codes "::text[]) OR " column " LIKE ANY(" \
-  prefixes "::text[]))"
+#define ZP_IN_TERRITORY_SCOPE(column, codes, prefixes)                           \
+  "(" codes "::text[] IS NULL OR " column " = ANY(" codes "::text[]) OR " column \
+  " LIKE ANY(" prefixes "::text[]))"
 
 namespace zp::auth {
 

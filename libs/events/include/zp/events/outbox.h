@@ -7,10 +7,9 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-
-#include "absl/status/status.h"
 #include "zp/events/v1/event.pb.h"
 #include "zp/pg/transaction.h"
 
@@ -57,7 +56,8 @@ class Outbox {
       : topic_(std::move(topic)), notifier_(notifier) {}
   absl::Status Append(pg::Transaction& tx, const zp::events::v1::Event& event) const;
   // Many events in one statement (bulk work such as imports).
-  absl::Status AppendAll(pg::Transaction& tx, const std::vector<zp::events::v1::Event>& events) const;
+  absl::Status AppendAll(pg::Transaction& tx,
+                         const std::vector<zp::events::v1::Event>& events) const;
   const std::string& topic() const { return topic_; }
 
  private:

@@ -77,7 +77,8 @@ absl::StatusOr<Response> RunIdempotent(
         status = StoreResponse(tx, request_id, method, digest, response->SerializeAsString());
         if (status.ok()) status = tx.Commit();
         if (status.ok()) return response;
-        if (SqlStateOf(status) == "23505") {  // the request_id was stored first by a concurrent call
+        if (SqlStateOf(status) ==
+            "23505") {  // the request_id was stored first by a concurrent call
           status = absl::AbortedError("request_id stored concurrently");
         }
       }

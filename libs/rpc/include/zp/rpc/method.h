@@ -74,13 +74,12 @@ struct MethodTraits<grpc::Status (Service::*)(grpc::ServerContext*, const Req*, 
 
 // A row of a service's method table (see above). `Base` is the generated service class and
 // `verifier_` the service's `const auth::JwtVerifier*`.
-#define ZP_RPC_METHOD(Name, access, handler)                                                 \
-  ::grpc::Status Name(                                                                       \
-      ::grpc::ServerContext* ctx,                                                            \
-      const typename ::zp::rpc::MethodTraits<decltype(&Base::Name)>::Request* request,       \
-      typename ::zp::rpc::MethodTraits<decltype(&Base::Name)>::Response* response) override { \
-    return ::zp::rpc::Serve(ctx, *request, response, access, verifier_,                      \
-                            [this](const ::zp::rpc::Caller& caller, const auto& r) {        \
-                              return handler(caller, r);                                     \
-                            });                                                              \
+#define ZP_RPC_METHOD(Name, access, handler)                                                    \
+  ::grpc::Status Name(                                                                          \
+      ::grpc::ServerContext* ctx,                                                               \
+      const typename ::zp::rpc::MethodTraits<decltype(&Base::Name)>::Request* request,          \
+      typename ::zp::rpc::MethodTraits<decltype(&Base::Name)>::Response* response) override {   \
+    return ::zp::rpc::Serve(                                                                    \
+        ctx, *request, response, access, verifier_,                                             \
+        [this](const ::zp::rpc::Caller& caller, const auto& r) { return handler(caller, r); }); \
   }
