@@ -169,3 +169,45 @@ TEST_CASE("sgec e2e: errors name the field, the rule, or the missing right", "[e
 
 }  // namespace
 }  // namespace zp::testing
+
+namespace zp::testing {
+namespace {
+
+std::string Repeated(const std::string& letter, int n) {
+  std::string s;
+  for (int i = 0; i < n; ++i) s += letter;
+  return s;
+}
+
+TEST_CASE("sgec e2e: over-long input is a 400 naming the field, never a 429 or a 500",
+          "[e2e][sgec]") {
+  SgecStack s;
+  const std::string officer = s.Token({"civil_officer"}, {"01.511.01.01"});
+  const std::string agent = s.Token({"civil_agent"}, {"01.511.01.01"});
+  // Search words of 2,047 and 5,000 letters, 1,030 Arabic letters (percent-encoded by the client).
+  for (const std::string& text :
+       {Repeated("a", 2047), Repeated("a", 5000), Repeated("%D8%A8", 1030)}) {
+    auto search = s.Call("GET", "/v1/sgec/acts:search?names.text=" + text, officer);
+    INFO(search.body.substr(0, 300));
+    CHECK(search.status == 400);
+    CHECK(search.body.find("names.text") != std::string::npos);
+    CHECK(search.body.find("database") == std::string::npos);
+    CHECK(search.body.size() < 2000);  // the answer does not repeat the input
+  }
+  // An id of 9,000 letters: not found, with a short answer.
+  auto long_id = s.Call("GET", "/v1/sgec/acts/" + Repeated("x", 9000), officer);
+  CHECK(long_id.status == 404);
+  CHECK(long_id.body.size() < 2000);
+  // A given name of 101 letters is refused, as the message says, and so is 400 letters.
+  for (int n : {101, 400}) {
+    auto declared =
+        s.Call("POST", "/v1/sgec/declarations:birth", agent,
+               BirthJson("01.511.01.01", Repeated("Y", n), DateJson(MoroccoToday() - 1)));
+    CHECK(declared.status == 400);
+    CHECK(declared.body.find("birth.child.given_name.fr") != std::string::npos);
+    CHECK(declared.body.find("longer than 100 characters") != std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace zp::testing

@@ -180,6 +180,25 @@ TEST_CASE("sgec: names in the wrong script or empty name the field", "[unit][sge
   CHECK(core::FieldViolationsOf(s).front().description == "required");
 }
 
+TEST_CASE("sgec: a name part has at most 100 characters, in either script", "[unit][sgec]") {
+  auto letters = [](const std::string& letter, int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += letter;
+    return s;
+  };
+  auto b = Birth();
+  b.mutable_child()->mutable_given_name()->set_fr(letters("a", 100));
+  b.mutable_child()->mutable_given_name()->set_ar(letters("ب", 100));
+  CHECK(ValidateBirth(b, kToday, false, Ref()).ok());
+  b.mutable_child()->mutable_given_name()->set_fr(letters("a", 101));
+  auto s = ValidateBirth(b, kToday, false, Ref());
+  CHECK(Field(s) == "birth.child.given_name.fr");
+  CHECK(core::FieldViolationsOf(s).front().description == "longer than 100 characters");
+  b = Birth();
+  b.mutable_child()->mutable_family_name()->set_ar(letters("ب", 101));  // 202 bytes
+  CHECK(Field(ValidateBirth(b, kToday, false, Ref())) == "birth.child.family_name.ar");
+}
+
 TEST_CASE("sgec: place, dates, time, parents' identifiers are checked", "[unit][sgec]") {
   auto b = Birth();
   b.mutable_place()->set_commune_code("01.511");  // a province, not a commune

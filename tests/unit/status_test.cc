@@ -87,5 +87,59 @@ TEST_CASE("api: text limits count characters, not bytes", "[status]") {
   CHECK(core::CharacterCount("🚧") == 1);
 }
 
+TEST_CASE("status: an internal fault reaches the caller as its kind, never its text", "[status]") {
+  // A database failure (zp::pg) carries the server's message and its SQLSTATE: neither leaves.
+  absl::Status db = ErrorWithReason(absl::StatusCode::kInternal,
+                                    "database: ERROR: word is too long to be indexed",
+                                    kDatabaseErrorReason, {{"sqlstate", "54000"}});
+  CHECK(IsInternalFault(db));
+  grpc::Status g = ToGrpcStatus(db);
+  CHECK(g.error_code() == grpc::StatusCode::INTERNAL);
+  CHECK(g.error_message() == "internal error");
+  google::rpc::Status details;
+  REQUIRE(details.ParseFromString(g.error_details()));
+  CHECK(details.details_size() == 0);
+  CHECK(g.error_details().find("54000") == std::string::npos);
+  absl::Status conflict =
+      ErrorWithReason(absl::StatusCode::kAlreadyExists,
+                      "duplicate key value violates unique constraint \"x\"", kDatabaseErrorReason);
+  CHECK(ToGrpcStatus(conflict).error_message().find("constraint") == std::string::npos);
+  CHECK(ToGrpcStatus(absl::DataLossError("/var/lib/x: bad row")).error_message() ==
+        "internal error");
+  // The request's own errors keep their text.
+  CHECK(ToGrpcStatus(absl::NotFoundError("act 42 not found")).error_message() ==
+        "act 42 not found");
+}
+
+TEST_CASE("status: an error never grows with the input", "[status]") {
+  const std::string huge(9000, 'x');
+  grpc::Status g = ToGrpcStatus(absl::NotFoundError("act " + huge + " not found"));
+  CHECK(g.error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(g.error_message().size() <= 512 + 3);
+  // Arabic letters are two bytes each: the cut never splits one.
+  const std::string arabic = [] {
+    std::string s;
+    for (int i = 0; i < 1030; ++i) s += "ب";
+    return s;
+  }();
+  grpc::Status a = ToGrpcStatus(InvalidArgumentError(arabic, "unknown " + arabic));
+  google::rpc::Status details;
+  REQUIRE(details.ParseFromString(a.error_details()));
+  google::rpc::BadRequest bad;
+  REQUIRE(details.details(0).UnpackTo(&bad));
+  CHECK(bad.field_violations(0).field().size() <= 128 + 3);
+  CHECK(bad.field_violations(0).description().size() <= 256 + 3);
+  CHECK(a.error_message().size() <= 512 + 3);
+  for (const std::string& text : {a.error_message(), bad.field_violations(0).field(),
+                                  bad.field_violations(0).description()}) {
+    // Whole letters, then the ellipsis.
+    CHECK(text.substr(text.size() - 3) == "…");
+    const std::string body = text.substr(0, text.size() - 3);
+    CHECK(body.find("ب") != std::string::npos);
+    CHECK(body.back() == "ب"[1]);
+  }
+  CHECK(Bounded("short", 512) == "short");
+}
+
 }  // namespace
 }  // namespace zp::core

@@ -111,19 +111,80 @@ absl::Status Violations::ToStatus() const {
   return violations_.empty() ? absl::OkStatus() : InvalidArgumentError(violations_);
 }
 
+bool IsInternalFault(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kUnknown:
+    case absl::StatusCode::kDataLoss:
+      return true;
+    default:
+      return ReasonOf(status) == kDatabaseErrorReason;
+  }
+}
+
+std::string Bounded(absl::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  size_t cut = max_bytes;
+  // Never in the middle of a UTF-8 sequence (continuation bytes are 10xxxxxx).
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return absl::StrCat(text.substr(0, cut), "…");
+}
+
+namespace {
+
+constexpr size_t kMaxMessageBytes = 512;
+constexpr size_t kMaxFieldBytes = 128;
+constexpr size_t kMaxDescriptionBytes = 256;
+
+// What a caller may read of an internal fault: its kind, never its text (a database's message,
+// a file path); the service's log has the rest.
+absl::string_view InternalMessage(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kAlreadyExists:
+      return "a conflicting change was made at the same time; retry";
+    case absl::StatusCode::kAborted:
+      return "the change was interrupted by another; retry";
+    case absl::StatusCode::kUnavailable:
+      return "the service is unavailable; retry later";
+    case absl::StatusCode::kFailedPrecondition:
+      return "the change breaks a rule of the stored data";
+    default:
+      return "internal error";
+  }
+}
+
+}  // namespace
+
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) {
     return grpc::Status::OK;
   }
   google::rpc::Status rpc_status;
   rpc_status.set_code(static_cast<int>(status.code()));
-  rpc_status.set_message(std::string(status.message()));
-  status.ForEachPayload([&](absl::string_view type_url, const absl::Cord& payload) {
-    auto* any = rpc_status.add_details();
-    any->set_type_url(std::string(type_url));
-    any->set_value(std::string(payload));
-  });
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()),
+  const bool internal = IsInternalFault(status);
+  const std::string message = internal ? std::string(InternalMessage(status.code()))
+                                       : Bounded(status.message(), kMaxMessageBytes);
+  rpc_status.set_message(message);
+  if (!internal) {
+    // Details as attached, with what quotes the request bounded: an error never grows with the
+    // input (gRPC refuses trailers over its metadata limit, and the caller would see another
+    // error than its own).
+    status.ForEachPayload([&](absl::string_view type_url, const absl::Cord& payload) {
+      auto* any = rpc_status.add_details();
+      any->set_type_url(std::string(type_url));
+      google::rpc::BadRequest bad_request;
+      if (type_url == TypeUrl(bad_request) && bad_request.ParseFromString(std::string(payload))) {
+        for (auto& fv : *bad_request.mutable_field_violations()) {
+          fv.set_field(Bounded(fv.field(), kMaxFieldBytes));
+          fv.set_description(Bounded(fv.description(), kMaxDescriptionBytes));
+        }
+        any->set_value(bad_request.SerializeAsString());
+      } else {
+        any->set_value(std::string(payload));
+      }
+    });
+  }
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), message,
                       rpc_status.SerializeAsString());
 }
 

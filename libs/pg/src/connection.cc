@@ -11,7 +11,7 @@
 namespace zp::pg {
 namespace {
 
-constexpr absl::string_view kReason = "DATABASE_ERROR";
+constexpr absl::string_view kReason = core::kDatabaseErrorReason;
 
 absl::StatusCode CodeForSqlState(absl::string_view state) {
   if (state == "23505") {

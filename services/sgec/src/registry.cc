@@ -635,6 +635,9 @@ absl::StatusOr<v1::Act> Registry::AddMention(const Caller& c, const v1::AddMenti
 
 namespace {
 
+// A name search holds a given and a family name (100 characters each at most) and a few spaces.
+constexpr size_t kMaxSearchText = 210;
+
 // The words of a normalised query, at most eight, as a text[] literal.
 std::string QueryWords(const std::string& text) {
   std::vector<std::string> words = absl::StrSplit(text, ' ', absl::SkipEmpty());
@@ -678,6 +681,8 @@ absl::StatusOr<v1::SearchActsResponse> Registry::SearchActs(const Caller& c,
       const bool arabic = IsArabicScript(q.text());
       if (text.size() < 3) {
         v.Add("names.text", "at least three letters");
+      } else if (core::CharacterCount(q.text()) > kMaxSearchText) {
+        v.Add("names.text", absl::StrCat("at most ", kMaxSearchText, " characters"));
       } else if (!arabic && !IsLatinScript(q.text())) {
         v.Add("names.text", "names in Arabic or in Latin script");
       }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "services/sgec/src/idcs.h"
 #include "services/sgec/src/names.h"
+#include "zp/core/api.h"
 #include "zp/core/clock.h"
 #include "zp/core/status.h"
 
@@ -29,7 +30,7 @@ void CheckScript(Violations& v, absl::string_view value, const std::string& fiel
     if (required) v.Add(field, "required");
     return;
   }
-  if (value.size() > kMaxName * 4) {
+  if (core::CharacterCount(value) > kMaxName) {
     v.Add(field, absl::StrCat("longer than ", kMaxName, " characters"));
   } else if (arabic && !IsArabicScript(value)) {
     v.Add(field, "must be written in Arabic script");

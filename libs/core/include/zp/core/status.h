@@ -79,8 +79,20 @@ class Violations {
   std::vector<FieldViolation> violations_;
 };
 
+// The reason of a failure of the database itself (zp::pg): its message is the server's.
+inline constexpr absl::string_view kDatabaseErrorReason = "DATABASE_ERROR";
+
+// Faults of the service rather than of the request: INTERNAL, UNKNOWN, DATA_LOSS, and any
+// failure of the database (reason DATABASE_ERROR). Their text is for the service's log only.
+bool IsInternalFault(const absl::Status& status);
+
+// `text` cut to at most `max_bytes` (on a UTF-8 boundary, "…" appended when cut).
+std::string Bounded(absl::string_view text, size_t max_bytes);
+
 // The one conversion at the gRPC edge: code, message, and every detail attached above as a
-// google.rpc.Status in the binary details (sent as grpc-status-details-bin).
+// google.rpc.Status in the binary details (sent as grpc-status-details-bin). An internal fault
+// answers a generic message of its code and no details; any other message is bounded (512 bytes),
+// and so are the fields and descriptions of a BadRequest.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 // The reverse, for clients of other services: the details become payloads again.
 absl::Status FromGrpcStatus(const grpc::Status& status);

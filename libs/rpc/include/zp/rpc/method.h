@@ -56,7 +56,13 @@ grpc::Status Serve(const grpc::ServerContext* ctx, const Request& request, Respo
   absl::StatusOr<Caller> caller = CallerOf(ctx, access, verifier);
   if (!caller.ok()) return core::ToGrpcStatus(caller.status());
   absl::StatusOr<Response> result = handler(*caller, request);
-  if (!result.ok()) return core::ToGrpcStatus(result.status());
+  if (!result.ok()) {
+    // The caller reads a generic message (core::ToGrpcStatus); the log keeps the fault.
+    if (core::IsInternalFault(result.status())) {
+      spdlog::error("{}", result.status().ToString());
+    }
+    return core::ToGrpcStatus(result.status());
+  }
   *response = *std::move(result);
   return grpc::Status::OK;
 }
