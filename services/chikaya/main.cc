@@ -1,6 +1,7 @@
 // zp-chikaya: complaints, observations and suggestions. Wiring only; the rules live in src/.
 #include "services/chikaya/src/chikaya_service.h"
 #include "services/chikaya/src/desk.h"
+#include "services/chikaya/src/pg_complaint_store.h"
 #include "services/chikaya/src/scheduler.h"
 #include "services/chikaya/src/stats.h"
 #include "zp/chikaya/migrations.h"
@@ -17,7 +18,9 @@ int main(int argc, char** argv) {
       [](zp::service::Runtime& rt) -> absl::Status {
         ASSIGN_OR_RETURN(absl::Duration interval, rt.config().Duration("scheduler_interval"));
         const zp::core::Clock& clock = zp::core::SystemClock::Instance();
-        zp::chikaya::Desk desk(rt.pool(), rt.referential(), clock, &rt.notifier(), rt.topic());
+        zp::chikaya::PgComplaintStore store(rt.pool(), rt.referential(), clock, &rt.notifier(),
+                                            rt.topic());
+        zp::chikaya::Desk desk(store, rt.referential(), clock);
         zp::chikaya::Scheduler scheduler(rt.pool(), clock, &rt.notifier(), rt.topic());
         rt.Every("deadlines", interval, [&]() -> absl::Status {
           ASSIGN_OR_RETURN(zp::chikaya::SchedulerPass pass, scheduler.RunOnce());

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "catch2/catch.hpp"
 #include "services/chikaya/src/desk.h"
+#include "services/chikaya/src/pg_complaint_store.h"
 #include "services/chikaya/src/scheduler.h"
 #include "services/chikaya/src/stats.h"
 #include "tests/support/migrated_database.h"
@@ -50,8 +51,9 @@ class ChikayaFixture {
     db_ = std::move(migrated.db);
     pool_ = std::move(migrated.pool);
     clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 3, 1, 9, 0, 0), absl::UTCTimeZone()));
-    desk_ = std::make_unique<Desk>(*pool_, *territory::Referential::LoadEmbedded(), clock_, nullptr,
-                                   topic_);
+    store_ = std::make_unique<PgComplaintStore>(*pool_, *territory::Referential::LoadEmbedded(),
+                                                clock_, nullptr, topic_);
+    desk_ = std::make_unique<Desk>(*store_, *territory::Referential::LoadEmbedded(), clock_);
   }
 
   Desk& desk() { return *desk_; }
@@ -96,6 +98,7 @@ class ChikayaFixture {
   std::string topic_ = testing::UniqueName("zp.chikaya.test.");
   std::unique_ptr<pg::TestDatabase> db_;
   std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<PgComplaintStore> store_;
   std::unique_ptr<Desk> desk_;
 };
 

@@ -17,7 +17,6 @@
 #include "zp/core/status.h"
 #include "zp/core/uuid.h"
 #include "zp/events/event.h"
-#include "zp/pg/idempotency.h"
 
 namespace zp::chikaya {
 namespace {
@@ -32,47 +31,6 @@ constexpr char kNational[] = "MA";
 // Morocco, southern provinces included.
 constexpr double kMinLatitude = 20.7, kMaxLatitude = 36.0;
 constexpr double kMinLongitude = -17.3, kMaxLongitude = -0.9;
-
-constexpr pg::Query kCategories{"chk_categories", R"sql(
-SELECT kind, code, name_ar, name_fr FROM categories WHERE ($1::int = 0 OR kind = $1::int)
-ORDER BY kind, code)sql"};
-
-constexpr pg::Query kCategory{"chk_category", R"sql(
-SELECT 1 FROM categories WHERE kind = $1 AND code = $2)sql"};
-
-constexpr pg::Query kDeadlines{"chk_deadlines", R"sql(
-SELECT acknowledge_days, answer_days, business_days FROM deadlines WHERE kind = $1)sql"};
-
-constexpr pg::Query kInsert{"chk_insert", R"sql(
-INSERT INTO complaints (id, reference, kind, state, authority_code, province_code, region_code,
-  submitter_kind, submitter, tracking_hash, created_at, acknowledge_due, answer_due, doc)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11::numeric / 1000000),
-        to_timestamp($12::numeric / 1000000), to_timestamp($13::numeric / 1000000), $14))sql"};
-
-constexpr pg::Query kLock{"chk_lock", R"sql(
-SELECT doc, tracking_hash FROM complaints WHERE id = $1::uuid FOR UPDATE)sql"};
-
-constexpr pg::Query kGet{"chk_get", R"sql(
-SELECT doc, tracking_hash FROM complaints WHERE id = $1::uuid)sql"};
-
-constexpr pg::Query kByReference{"chk_by_reference", R"sql(
-SELECT doc, tracking_hash FROM complaints WHERE reference = $1)sql"};
-
-constexpr pg::Query kUpdate{"chk_update", R"sql(
-UPDATE complaints SET state = $2, assignee = $3, answer_due = to_timestamp($4::numeric / 1000000),
-  doc = $5, resolved_at = to_timestamp($6::numeric / 1000000)
-WHERE id = $1::uuid)sql"};
-
-// $2/$3 scope: authority codes and "<code>.%" prefixes (NULL: national); $4 submitter ('' = any).
-constexpr pg::Query kList{"chk_list", R"sql(
-SELECT doc FROM complaints
-WHERE ($1 = '' OR authority_code = $1)
-  AND )sql" ZP_IN_TERRITORY_SCOPE("authority_code", "$2", "$3") R"sql(
-  AND ($4 = '' OR submitter = $4)
-  AND ($5::int = 0 OR state = $5::int)
-  AND (NOT $6::bool OR overdue)
-  AND ($7::uuid IS NULL OR id > $7::uuid)
-ORDER BY id LIMIT $8)sql"};
 
 // Staff of an authority act on its complaints; the province's supervision cell on every
 // authority of the province.
@@ -92,11 +50,6 @@ int64_t Micros(const google::protobuf::Timestamp& t) {
   return TimeUtil::TimestampToMicroseconds(t);
 }
 
-// The resolved_at column: the last answer's time while RESOLVED, NULL otherwise.
-pg::Param ResolvedAt(const v1::Complaint& doc) {
-  if (doc.state() != v1::RESOLVED || !doc.has_resolve_time()) return nullptr;
-  return absl::StrCat(Micros(doc.resolve_time()));
-}
 using core::ToTimestamp;
 
 absl::Time AddDays(absl::Time from, int days, bool business_days) {
@@ -111,23 +64,6 @@ absl::Time AddDays(absl::Time from, int days, bool business_days) {
   return t;
 }
 
-struct Row {
-  v1::Complaint doc;
-  std::string tracking_hash;
-};
-
-template <typename Db>
-absl::StatusOr<std::optional<Row>> Load(Db& db, const pg::Query& q, const std::string& key) {
-  ASSIGN_OR_RETURN(pg::Result r, db.Exec(q, {key}));
-  if (r.rows() == 0) return std::optional<Row>();
-  Row row;
-  if (!row.doc.ParseFromString(r.Bytes(0, 0))) {
-    return absl::DataLossError("complaint document does not parse");
-  }
-  row.tracking_hash = std::string(r.Text(0, 1));
-  return std::optional<Row>(std::move(row));
-}
-
 absl::Status NotFound(absl::string_view id) {
   return absl::NotFoundError(absl::StrCat("complaint ", id, " not found"));
 }
@@ -140,12 +76,9 @@ absl::Status InvalidState(v1::State state) {
 
 }  // namespace
 
-Desk::Desk(pg::Pool& pool, std::shared_ptr<const territory::Referential> referential,
-           const core::Clock& clock, events::OutboxNotifier* notifier, std::string topic)
-    : pool_(pool),
-      referential_(std::move(referential)),
-      clock_(clock),
-      recorder_(kSource, std::move(topic), notifier, clock) {}
+Desk::Desk(ComplaintStore& store, std::shared_ptr<const territory::Referential> referential,
+           const core::Clock& clock)
+    : store_(store), referential_(std::move(referential)), clock_(clock) {}
 
 namespace {
 
@@ -179,15 +112,9 @@ absl::StatusOr<std::string> StaffRole(const Caller& c, const v1::Complaint& doc,
 
 absl::StatusOr<v1::ListCategoriesResponse> Desk::ListCategories(
     const Caller&, const v1::ListCategoriesRequest& r) {
-  ASSIGN_OR_RETURN(pg::Result rows, pool_.Exec(kCategories, {static_cast<int>(r.kind())}));
+  ASSIGN_OR_RETURN(std::vector<v1::Category> categories, store_.Categories(r.kind()));
   v1::ListCategoriesResponse out;
-  for (int i = 0; i < rows.rows(); ++i) {
-    v1::Category* c = out.add_categories();
-    c->set_kind(static_cast<v1::Kind>(rows.Int(i, 0)));
-    c->set_code(std::string(rows.Text(i, 1)));
-    c->mutable_name()->set_ar(std::string(rows.Text(i, 2)));
-    c->mutable_name()->set_fr(std::string(rows.Text(i, 3)));
-  }
+  for (v1::Category& c : categories) *out.add_categories() = std::move(c);
   return out;
 }
 
@@ -239,15 +166,14 @@ absl::StatusOr<v1::SubmitResponse> Desk::Submit(const Caller& c, const v1::Submi
     v.Add("contact.phone", "digits, spaces and an optional leading +");
   }
   RETURN_IF_ERROR(v.ToStatus());
-  ASSIGN_OR_RETURN(pg::Result category,
-                   pool_.Exec(kCategory, {static_cast<int>(r.kind()), r.category()}));
-  if (category.rows() == 0) {
+  ASSIGN_OR_RETURN(bool known_category, store_.HasCategory(r.kind(), r.category()));
+  if (!known_category) {
     return core::InvalidArgumentError("category", "not in the catalogue of this kind");
   }
   const std::string subject = !c.anonymous() ? c.principal.subject : "";
-  return pg::RunIdempotent<v1::SubmitResponse>(
-      pool_, "Submit", subject, r.request_id(), r,
-      [&](pg::Transaction& tx) -> absl::StatusOr<v1::SubmitResponse> {
+  return RunIdempotent<v1::SubmitResponse>(
+      store_, {"Submit", subject, r.request_id(), &r},
+      [&](ComplaintTx& tx) -> absl::StatusOr<v1::SubmitResponse> {
         v1::SubmitResponse out;
         v1::Complaint& doc = *out.mutable_complaint();
         const absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(clock_.Now()));
@@ -275,7 +201,7 @@ absl::StatusOr<v1::SubmitResponse> Desk::Submit(const Caller& c, const v1::Submi
       });
 }
 
-absl::Status Desk::Record(pg::Transaction& tx, const Caller& c, const std::string& role,
+absl::Status Desk::Record(ComplaintTx& tx, const Caller& c, const std::string& role,
                           const std::string& request_id, const std::string& method,
                           const v1::Complaint& doc, const google::protobuf::Message& event) {
   service::Change change = service::ChangeBy(c, role, method);
@@ -286,30 +212,18 @@ absl::Status Desk::Record(pg::Transaction& tx, const Caller& c, const std::strin
   change.territory = doc.authority_code();
   change.event = &event;
   change.state = &doc;
-  return recorder_.Record(tx, change);
+  return tx.Record(change);
 }
 
-absl::Status Desk::Insert(pg::Transaction& tx, const Caller& c, const std::string& role,
+absl::Status Desk::Insert(ComplaintTx& tx, const Caller& c, const std::string& role,
                           const std::string& request_id, const std::string& method,
                           v1::Complaint& doc, const std::string& tracking_hash, absl::Time now) {
-  ASSIGN_OR_RETURN(pg::Result d, tx.Exec(kDeadlines, {static_cast<int>(doc.kind())}));
-  if (d.rows() == 0) return absl::InternalError("no deadlines for this kind");
-  const bool business = d.Bool(0, 2);
+  ASSIGN_OR_RETURN(Deadlines d, tx.DeadlinesOf(doc.kind()));
   *doc.mutable_create_time() = ToTimestamp(now);
   *doc.mutable_acknowledge_due_time() =
-      ToTimestamp(AddDays(now, static_cast<int>(d.Int(0, 0)), business));
-  *doc.mutable_answer_due_time() =
-      ToTimestamp(AddDays(now, static_cast<int>(d.Int(0, 1)), business));
-  const Parents parents = ParentsOf(*referential_, doc.authority_code());
-  RETURN_IF_ERROR(
-      tx.Exec(kInsert, {doc.id(), doc.reference(), static_cast<int>(doc.kind()),
-                        static_cast<int>(doc.state()), doc.authority_code(), parents.province,
-                        parents.region, static_cast<int>(doc.submitter_kind()), doc.submitter(),
-                        tracking_hash, absl::StrCat(Micros(doc.create_time())),
-                        absl::StrCat(Micros(doc.acknowledge_due_time())),
-                        absl::StrCat(Micros(doc.answer_due_time())),
-                        pg::Param::Bytes(doc.SerializeAsString())})
-          .status());
+      ToTimestamp(AddDays(now, d.acknowledge_days, d.business_days));
+  *doc.mutable_answer_due_time() = ToTimestamp(AddDays(now, d.answer_days, d.business_days));
+  RETURN_IF_ERROR(tx.Insert(doc, tracking_hash));
   v1::ComplaintSubmitted event;
   event.set_complaint_id(doc.id());
   event.set_reference(doc.reference());
@@ -325,7 +239,7 @@ absl::Status Desk::Insert(pg::Transaction& tx, const Caller& c, const std::strin
 absl::StatusOr<v1::Complaint> Desk::GetComplaint(const Caller& c,
                                                  const v1::GetComplaintRequest& r) {
   if (!core::IsUuid(r.id())) return NotFound(r.id());
-  ASSIGN_OR_RETURN(auto row, Load(pool_, kGet, r.id()));
+  ASSIGN_OR_RETURN(auto row, store_.Get(r.id()));
   if (!row.has_value() || !CanRead(c, row->doc, *referential_)) return NotFound(r.id());
   return row->doc;
 }
@@ -334,7 +248,7 @@ absl::StatusOr<v1::Complaint> Desk::TrackComplaint(const Caller&,
                                                    const v1::TrackComplaintRequest& r) {
   ASSIGN_OR_RETURN(std::string reference,
                    core::HumanReference::Normalize(r.reference(), "reference"));
-  ASSIGN_OR_RETURN(auto row, Load(pool_, kByReference, reference));
+  ASSIGN_OR_RETURN(auto row, store_.ByReference(reference));
   if (!row.has_value() || row->tracking_hash.empty() ||
       row->tracking_hash != core::Sha256Hex(r.tracking_secret())) {
     return NotFound(reference);
@@ -349,34 +263,31 @@ absl::StatusOr<v1::ListComplaintsResponse> Desk::ListComplaints(
   }
   const auth::Principal& p = c.principal;
   ASSIGN_OR_RETURN(int size, core::PageSize(r.page_size()));
-  auth::TerritoryScope scope = auth::TerritoryScope::National();
-  std::string submitter;
+  ComplaintFilter filter;
   if (r.mine() || !(auth::HasAnyRole(p, kAgents) || auth::HasAnyRole(p, kSupervisors) ||
                     auth::HasAnyRole(p, kReaders))) {
     if (!p.HasRole(roles::kCitizen) && !p.HasRole(roles::kCompany)) {
       return absl::PermissionDeniedError("staff, citizens and companies only");
     }
-    submitter = p.subject;
+    filter.submitter = p.subject;
   } else {
     // An authority's agents see its own complaints; supervisors and readers those below them too.
-    scope = auth::TerritoryScope::Of(
+    filter.scope = auth::TerritoryScope::Of(
         p, auth::HasAnyRole(p, kSupervisors) || auth::HasAnyRole(p, kReaders)
                ? auth::TerritoryScope::Depth::kWithin
                : auth::TerritoryScope::Depth::kExact);
   }
-  ASSIGN_OR_RETURN(std::optional<std::string> after_id, core::DecodeUuidPageToken(r.page_token()));
-  pg::Param after = after_id;
-  ASSIGN_OR_RETURN(
-      pg::Result rows,
-      pool_.Exec(kList, {r.authority_code(), scope.codes(), scope.prefixes(), submitter,
-                         static_cast<int>(r.state()), r.overdue_only(), after, size + 1}));
+  ASSIGN_OR_RETURN(filter.after_id, core::DecodeUuidPageToken(r.page_token()));
+  filter.authority_code = r.authority_code();
+  filter.state = r.state();
+  filter.overdue_only = r.overdue_only();
+  filter.limit = size;
+  ASSIGN_OR_RETURN(std::vector<v1::Complaint> rows, store_.List(filter));
   v1::ListComplaintsResponse out;
-  for (int i = 0; i < rows.rows() && i < size; ++i) {
-    if (!out.add_complaints()->ParseFromString(rows.Bytes(i, 0))) {
-      return absl::DataLossError("complaint document does not parse");
-    }
+  for (int i = 0; i < static_cast<int>(rows.size()) && i < size; ++i) {
+    *out.add_complaints() = std::move(rows[i]);
   }
-  if (rows.rows() > size) {
+  if (static_cast<int>(rows.size()) > size) {
     out.set_next_page_token(core::EncodePageToken(out.complaints(size - 1).id()));
   }
   return out;
@@ -409,11 +320,11 @@ absl::StatusOr<v1::Complaint> Desk::StaffStep(const Caller& c, const std::string
   }
   RETURN_IF_ERROR(core::CheckRequestId(request_id));
   std::vector<v1::State> allowed(from);
-  return pg::RunIdempotent<v1::Complaint>(
-      pool_, method, c.principal.subject, request_id, request,
-      [&](pg::Transaction& tx) -> absl::StatusOr<v1::Complaint> {
+  return RunIdempotent<v1::Complaint>(
+      store_, {method, c.principal.subject, request_id, &request},
+      [&](ComplaintTx& tx) -> absl::StatusOr<v1::Complaint> {
         if (!core::IsUuid(id)) return NotFound(id);
-        ASSIGN_OR_RETURN(auto row, Load(tx, kLock, id));
+        ASSIGN_OR_RETURN(auto row, tx.Lock(id));
         if (!row.has_value()) return NotFound(id);
         auto role = StaffRole(c, row->doc, *referential_);
         if (!role.ok()) return NotFound(id);
@@ -425,11 +336,7 @@ absl::StatusOr<v1::Complaint> Desk::StaffStep(const Caller& c, const std::string
         after.set_state(to);
         RETURN_IF_ERROR(change(tx, after, *role, row->tracking_hash));
         const absl::Time now = clock_.Now();
-        RETURN_IF_ERROR(
-            tx.Exec(kUpdate, {id, static_cast<int>(after.state()), after.assignee(),
-                              absl::StrCat(Micros(after.answer_due_time())),
-                              pg::Param::Bytes(after.SerializeAsString()), ResolvedAt(after)})
-                .status());
+        RETURN_IF_ERROR(tx.Update(after));
         RETURN_IF_ERROR(
             Record(tx, c, *role, request_id, method, after, StateChangeEvent(before, after, now)));
         return after;
@@ -443,11 +350,11 @@ absl::StatusOr<v1::Complaint> Desk::SubmitterStep(const Caller& c, const std::st
                                                   const Change& change) {
   RETURN_IF_ERROR(core::CheckRequestId(request_id));
   const std::string caller = !c.anonymous() ? c.principal.subject : "";
-  return pg::RunIdempotent<v1::Complaint>(
-      pool_, method, caller, request_id, request,
-      [&](pg::Transaction& tx) -> absl::StatusOr<v1::Complaint> {
+  return RunIdempotent<v1::Complaint>(
+      store_, {method, caller, request_id, &request},
+      [&](ComplaintTx& tx) -> absl::StatusOr<v1::Complaint> {
         if (!core::IsUuid(id)) return NotFound(id);
-        ASSIGN_OR_RETURN(auto row, Load(tx, kLock, id));
+        ASSIGN_OR_RETURN(auto row, tx.Lock(id));
         if (!row.has_value()) return NotFound(id);
         const bool by_account = !caller.empty() && caller == row->doc.submitter();
         const bool by_secret = !secret.empty() && !row->tracking_hash.empty() &&
@@ -457,11 +364,7 @@ absl::StatusOr<v1::Complaint> Desk::SubmitterStep(const Caller& c, const std::st
         v1::Complaint after = before;
         RETURN_IF_ERROR(change(tx, after, "submitter", row->tracking_hash));
         const absl::Time now = clock_.Now();
-        RETURN_IF_ERROR(
-            tx.Exec(kUpdate, {id, static_cast<int>(after.state()), after.assignee(),
-                              absl::StrCat(Micros(after.answer_due_time())),
-                              pg::Param::Bytes(after.SerializeAsString()), ResolvedAt(after)})
-                .status());
+        RETURN_IF_ERROR(tx.Update(after));
         if (after.rating() != before.rating()) {
           v1::ComplaintRated rated;
           rated.set_complaint_id(id);
@@ -482,28 +385,27 @@ constexpr std::initializer_list<v1::State> kOpen = {v1::SUBMITTED, v1::ACKNOWLED
                                                     v1::IN_PROGRESS, v1::REOPENED};
 
 absl::StatusOr<v1::Complaint> Desk::Acknowledge(const Caller& c, const v1::TransitionRequest& r) {
-  return StaffStep(
-      c, r.request_id(), r.id(), "Acknowledge", r, {v1::SUBMITTED, v1::REOPENED}, v1::ACKNOWLEDGED,
-      [&](pg::Transaction&, v1::Complaint& doc, const std::string&, const std::string&) {
-        *doc.mutable_acknowledge_time() = ToTimestamp(clock_.Now());
-        return absl::OkStatus();
-      });
+  return StaffStep(c, r.request_id(), r.id(), "Acknowledge", r, {v1::SUBMITTED, v1::REOPENED},
+                   v1::ACKNOWLEDGED,
+                   [&](ComplaintTx&, v1::Complaint& doc, const std::string&, const std::string&) {
+                     *doc.mutable_acknowledge_time() = ToTimestamp(clock_.Now());
+                     return absl::OkStatus();
+                   });
 }
 
 absl::StatusOr<v1::Complaint> Desk::Assign(const Caller& c, const v1::AssignRequest& r) {
   if (r.assignee().empty()) return core::InvalidArgumentError("assignee", "required");
-  return StaffStep(
-      c, r.request_id(), r.id(), "Assign", r, {v1::ACKNOWLEDGED, v1::ASSIGNED, v1::IN_PROGRESS},
-      v1::ASSIGNED,
-      [&](pg::Transaction&, v1::Complaint& doc, const std::string&, const std::string&) {
-        doc.set_assignee(r.assignee());
-        return absl::OkStatus();
-      });
+  return StaffStep(c, r.request_id(), r.id(), "Assign", r,
+                   {v1::ACKNOWLEDGED, v1::ASSIGNED, v1::IN_PROGRESS}, v1::ASSIGNED,
+                   [&](ComplaintTx&, v1::Complaint& doc, const std::string&, const std::string&) {
+                     doc.set_assignee(r.assignee());
+                     return absl::OkStatus();
+                   });
 }
 
 absl::StatusOr<v1::Complaint> Desk::StartWork(const Caller& c, const v1::TransitionRequest& r) {
   return StaffStep(c, r.request_id(), r.id(), "StartWork", r, {v1::ASSIGNED}, v1::IN_PROGRESS,
-                   [](pg::Transaction&, v1::Complaint&, const std::string&, const std::string&) {
+                   [](ComplaintTx&, v1::Complaint&, const std::string&, const std::string&) {
                      return absl::OkStatus();
                    });
 }
@@ -513,27 +415,25 @@ absl::StatusOr<v1::Complaint> Desk::Resolve(const Caller& c, const v1::ResolveRe
     return core::InvalidArgumentError(
         "response", absl::StrCat("required to resolve, at most ", kMaxDescription, " characters"));
   }
-  return StaffStep(
-      c, r.request_id(), r.id(), "Resolve", r, {v1::ACKNOWLEDGED, v1::ASSIGNED, v1::IN_PROGRESS},
-      v1::RESOLVED,
-      [&](pg::Transaction&, v1::Complaint& doc, const std::string&, const std::string&) {
-        doc.set_response(r.response());
-        *doc.mutable_resolve_time() = ToTimestamp(clock_.Now());
-        return absl::OkStatus();
-      });
+  return StaffStep(c, r.request_id(), r.id(), "Resolve", r,
+                   {v1::ACKNOWLEDGED, v1::ASSIGNED, v1::IN_PROGRESS}, v1::RESOLVED,
+                   [&](ComplaintTx&, v1::Complaint& doc, const std::string&, const std::string&) {
+                     doc.set_response(r.response());
+                     *doc.mutable_resolve_time() = ToTimestamp(clock_.Now());
+                     return absl::OkStatus();
+                   });
 }
 
 absl::StatusOr<v1::Complaint> Desk::Reject(const Caller& c, const v1::RejectRequest& r) {
   if (r.reason().empty() || core::CharacterCount(r.reason()) > kMaxDescription) {
     return core::InvalidArgumentError("reason", "required to reject (outside the competence)");
   }
-  return StaffStep(
-      c, r.request_id(), r.id(), "Reject", r, kOpen, v1::REJECTED,
-      [&](pg::Transaction&, v1::Complaint& doc, const std::string&, const std::string&) {
-        doc.set_rejection_reason(r.reason());
-        *doc.mutable_resolve_time() = ToTimestamp(clock_.Now());
-        return absl::OkStatus();
-      });
+  return StaffStep(c, r.request_id(), r.id(), "Reject", r, kOpen, v1::REJECTED,
+                   [&](ComplaintTx&, v1::Complaint& doc, const std::string&, const std::string&) {
+                     doc.set_rejection_reason(r.reason());
+                     *doc.mutable_resolve_time() = ToTimestamp(clock_.Now());
+                     return absl::OkStatus();
+                   });
 }
 
 absl::StatusOr<v1::RedirectResponse> Desk::Redirect(const Caller& c, const v1::RedirectRequest& r) {
@@ -545,7 +445,7 @@ absl::StatusOr<v1::RedirectResponse> Desk::Redirect(const Caller& c, const v1::R
   v1::RedirectResponse out;
   auto original = StaffStep(
       c, r.request_id(), r.id(), "Redirect", r, kOpen, v1::REDIRECTED,
-      [&](pg::Transaction& tx, v1::Complaint& doc, const std::string& role,
+      [&](ComplaintTx& tx, v1::Complaint& doc, const std::string& role,
           const std::string& tracking_hash) -> absl::Status {
         if (doc.authority_code() == r.authority_code()) {
           return RuleError(absl::StatusCode::kInvalidArgument, reasons::kSameAuthority,
@@ -569,7 +469,7 @@ absl::StatusOr<v1::RedirectResponse> Desk::Redirect(const Caller& c, const v1::R
       });
   if (!original.ok()) return original.status();
   *out.mutable_original() = *original;
-  ASSIGN_OR_RETURN(auto redirected, Load(pool_, kGet, original->redirected_to()));
+  ASSIGN_OR_RETURN(auto redirected, store_.Get(original->redirected_to()));
   if (redirected.has_value()) *out.mutable_redirected() = redirected->doc;
   return out;
 }
@@ -589,13 +489,13 @@ absl::StatusOr<v1::StatsResponse> Desk::Stats(const Caller& c, const v1::StatsRe
     allowed = allowed || auth::CanAccessTerritory(p, r.territory_code(), *referential_);
   }
   if (!allowed) return absl::NotFoundError(absl::StrCat("territory ", r.territory_code()));
-  return ReadStats(pool_, r);
+  return store_.Stats(r);
 }
 
 absl::StatusOr<v1::Complaint> Desk::Reopen(const Caller& c, const v1::SubmitterActionRequest& r) {
   return SubmitterStep(
       c, r.request_id(), r.id(), r.tracking_secret(), "Reopen", r,
-      [&](pg::Transaction&, v1::Complaint& doc, const std::string&,
+      [&](ComplaintTx&, v1::Complaint& doc, const std::string&,
           const std::string&) -> absl::Status {
         if (doc.state() != v1::RESOLVED) return InvalidState(doc.state());
         const absl::Time resolved = absl::FromUnixMicros(Micros(doc.resolve_time()));
@@ -616,7 +516,7 @@ absl::StatusOr<v1::Complaint> Desk::Reopen(const Caller& c, const v1::SubmitterA
 
 absl::StatusOr<v1::Complaint> Desk::Close(const Caller& c, const v1::SubmitterActionRequest& r) {
   return SubmitterStep(c, r.request_id(), r.id(), r.tracking_secret(), "Close", r,
-                       [&](pg::Transaction&, v1::Complaint& doc, const std::string&,
+                       [&](ComplaintTx&, v1::Complaint& doc, const std::string&,
                            const std::string&) -> absl::Status {
                          if (doc.state() != v1::RESOLVED) return InvalidState(doc.state());
                          doc.set_state(v1::CLOSED);
@@ -627,7 +527,7 @@ absl::StatusOr<v1::Complaint> Desk::Close(const Caller& c, const v1::SubmitterAc
 absl::StatusOr<v1::Complaint> Desk::Rate(const Caller& c, const v1::RateRequest& r) {
   if (r.rating() < 1 || r.rating() > 5) return core::InvalidArgumentError("rating", "1 to 5");
   return SubmitterStep(c, r.request_id(), r.id(), r.tracking_secret(), "Rate", r,
-                       [&](pg::Transaction&, v1::Complaint& doc, const std::string&,
+                       [&](ComplaintTx&, v1::Complaint& doc, const std::string&,
                            const std::string&) -> absl::Status {
                          if (doc.state() != v1::RESOLVED && doc.state() != v1::CLOSED) {
                            return InvalidState(doc.state());

@@ -2,8 +2,9 @@
 
 // The complaints desk: submissions, the authority's answers, the submitter's follow-up. Each
 // operation checks the caller (role, territory, or submitter and tracking secret), applies the
-// rules, and writes the change, its events (outbox) and its audit record in one transaction under
-// the call's request_id.
+// rules, and writes the change with its record (event and audit row) in one unit of work of the
+// ComplaintStore under the call's request_id. No SQL here: the unit tests run the desk on a fake
+// store (tests/support/fake_complaint_store.h).
 
 #include <functional>
 #include <memory>
@@ -11,14 +12,12 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "services/chikaya/src/complaint_store.h"
 #include "zp/auth/principal.h"
 #include "zp/chikaya/v1/chikaya.pb.h"
 #include "zp/chikaya/v1/events.pb.h"
 #include "zp/core/clock.h"
-#include "zp/events/outbox.h"
-#include "zp/pg/pool.h"
 #include "zp/rpc/caller.h"
-#include "zp/service/record.h"
 #include "zp/territory/referential.h"
 
 namespace zp::chikaya {
@@ -41,10 +40,8 @@ using rpc::Caller;
 
 class Desk {
  public:
-  // `topic`: where events go (default zp.chikaya.v1; tests use their own).
-  Desk(pg::Pool& pool, std::shared_ptr<const territory::Referential> referential,
-       const core::Clock& clock, events::OutboxNotifier* notifier = nullptr,
-       std::string topic = "zp.chikaya.v1");
+  Desk(ComplaintStore& store, std::shared_ptr<const territory::Referential> referential,
+       const core::Clock& clock);
 
   absl::StatusOr<v1::ListCategoriesResponse> ListCategories(const Caller& c,
                                                             const v1::ListCategoriesRequest& r);
@@ -69,15 +66,15 @@ class Desk {
 
  private:
   // Inserts a new complaint (deadlines from now), its event and its audit record.
-  absl::Status Insert(pg::Transaction& tx, const Caller& c, const std::string& role,
+  absl::Status Insert(ComplaintTx& tx, const Caller& c, const std::string& role,
                       const std::string& request_id, const std::string& method, v1::Complaint& doc,
                       const std::string& tracking_hash, absl::Time now);
-  absl::Status Record(pg::Transaction& tx, const Caller& c, const std::string& role,
+  absl::Status Record(ComplaintTx& tx, const Caller& c, const std::string& role,
                       const std::string& request_id, const std::string& method,
                       const v1::Complaint& doc, const google::protobuf::Message& event);
   // Changes the complaint in the step's transaction; `tracking_hash` is the submitter's.
   using Change =
-      std::function<absl::Status(pg::Transaction& tx, v1::Complaint& doc, const std::string& role,
+      std::function<absl::Status(ComplaintTx& tx, v1::Complaint& doc, const std::string& role,
                                  const std::string& tracking_hash)>;
   // A transition by staff of the complaint's authority (or its supervision cell).
   absl::StatusOr<v1::Complaint> StaffStep(const Caller& c, const std::string& request_id,
@@ -92,10 +89,9 @@ class Desk {
                                               const google::protobuf::Message& request,
                                               const Change& change);
 
-  pg::Pool& pool_;
+  ComplaintStore& store_;
   std::shared_ptr<const territory::Referential> referential_;
   const core::Clock& clock_;
-  service::Recorder recorder_;
 };
 
 }  // namespace zp::chikaya

@@ -1,0 +1,104 @@
+#pragma once
+
+// What the complaints desk keeps, behind an interface: PgComplaintStore in the service (and its
+// integration tests), FakeComplaintStore (tests/support) in the unit tests of the desk's rules.
+// A change happens inside Idempotent(): the unit of work of one call, in which the complaint is
+// locked, written and its change recorded (event and audit row), all or nothing, and whose
+// response is kept under the call's request_id (a retry answers it).
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
+#include "zp/auth/territory_scope.h"
+#include "zp/chikaya/v1/chikaya.pb.h"
+#include "zp/service/record.h"
+
+namespace zp::chikaya {
+
+struct StoredComplaint {
+  v1::Complaint doc;
+  std::string tracking_hash;  // SHA-256 of the tracking secret of an anonymous submitter
+};
+
+struct Deadlines {
+  int acknowledge_days = 0;
+  int answer_days = 0;
+  bool business_days = false;
+};
+
+struct ComplaintFilter {
+  std::string authority_code;  // "" = any
+  auth::TerritoryScope scope = auth::TerritoryScope::National();
+  std::string submitter;  // "" = any
+  v1::State state = v1::STATE_UNSPECIFIED;
+  bool overdue_only = false;
+  std::optional<std::string> after_id;  // the page's cursor: ids above it
+  int limit = 20;
+};
+
+// One call's unit of work.
+class ComplaintTx {
+ public:
+  virtual ~ComplaintTx() = default;
+  // The complaint, locked until the unit ends; nullopt when there is none.
+  virtual absl::StatusOr<std::optional<StoredComplaint>> Lock(const std::string& id) = 0;
+  virtual absl::StatusOr<Deadlines> DeadlinesOf(v1::Kind kind) = 0;
+  virtual absl::Status Insert(const v1::Complaint& doc, const std::string& tracking_hash) = 0;
+  virtual absl::Status Update(const v1::Complaint& doc) = 0;
+  // The change's event and audit row (service::Recorder in PostgreSQL).
+  virtual absl::Status Record(const service::Change& change) = 0;
+};
+
+// Who makes the call, for the idempotency of its request_id.
+struct IdempotentCall {
+  std::string method;
+  std::string caller;  // the principal's subject, "" when anonymous
+  std::string request_id;
+  const google::protobuf::Message* request = nullptr;
+};
+
+class ComplaintStore {
+ public:
+  virtual ~ComplaintStore() = default;
+  // Runs `work` as one unit; its response (serialised) is stored with the change. A repeated
+  // request_id with the same request answers the stored response without running `work`; with
+  // another request, ALREADY_EXISTS. A failed `work` leaves nothing.
+  virtual absl::StatusOr<std::string> Idempotent(
+      const IdempotentCall& call,
+      const std::function<absl::StatusOr<std::string>(ComplaintTx&)>& work) = 0;
+
+  virtual absl::StatusOr<std::optional<StoredComplaint>> Get(const std::string& id) = 0;
+  virtual absl::StatusOr<std::optional<StoredComplaint>> ByReference(
+      const std::string& reference) = 0;
+  // At most filter.limit + 1 complaints (the extra one says a next page exists), by id.
+  virtual absl::StatusOr<std::vector<v1::Complaint>> List(const ComplaintFilter& filter) = 0;
+  virtual absl::StatusOr<std::vector<v1::Category>> Categories(v1::Kind kind) = 0;
+  virtual absl::StatusOr<bool> HasCategory(v1::Kind kind, const std::string& code) = 0;
+  // The figures of a territory (kept by the statistics consumer).
+  virtual absl::StatusOr<v1::StatsResponse> Stats(const v1::StatsRequest& request) = 0;
+};
+
+// Idempotent() for a typed response.
+template <typename Response>
+absl::StatusOr<Response> RunIdempotent(
+    ComplaintStore& store, const IdempotentCall& call,
+    const std::function<absl::StatusOr<Response>(ComplaintTx&)>& work) {
+  absl::StatusOr<std::string> bytes =
+      store.Idempotent(call, [&](ComplaintTx& tx) -> absl::StatusOr<std::string> {
+        absl::StatusOr<Response> response = work(tx);
+        if (!response.ok()) return response.status();
+        return response->SerializeAsString();
+      });
+  if (!bytes.ok()) return bytes.status();
+  Response response;
+  if (!response.ParseFromString(*bytes)) {
+    return absl::DataLossError("stored response does not parse");
+  }
+  return response;
+}
+
+}  // namespace zp::chikaya

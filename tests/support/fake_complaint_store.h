@@ -1,0 +1,181 @@
+#pragma once
+
+// CHIKAYA's store in memory, for unit tests of the desk's rules: units of work that commit or
+// leave nothing, request ids answered with the first response, and every recorded change kept
+// (action, actor, role, resource, territory, event) for the tests to read.
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "services/chikaya/src/complaint_store.h"
+#include "zp/chikaya/v1/events.pb.h"
+#include "zp/core/status.h"
+#include "zp/pg/connection.h"
+
+namespace zp::testing {
+
+class FakeComplaintStore final : public chikaya::ComplaintStore {
+ public:
+  struct Recorded {
+    std::string action;
+    std::string actor;
+    std::string role;
+    std::string resource;
+    std::string territory;
+    std::string event_type;  // full proto name of the event
+    std::string event;       // its bytes
+  };
+  struct State {
+    std::map<std::string, chikaya::StoredComplaint> complaints;
+    std::vector<Recorded> changes;
+  };
+
+  FakeComplaintStore() {
+    for (const char* code : {"roads", "lighting", "waste", "other"}) {
+      categories_.insert({chikaya::v1::COMPLAINT, code});
+    }
+    categories_.insert({chikaya::v1::SUGGESTION, "digital"});
+  }
+
+  const State& state() const { return committed_; }
+  // The events of `type` recorded for complaint `id`, in order.
+  template <typename Event>
+  std::vector<Event> EventsOf(const std::string& id) const {
+    std::vector<Event> out;
+    for (const Recorded& r : committed_.changes) {
+      Event e;
+      if (r.event_type == Event::descriptor()->full_name() &&
+          r.resource == absl::StrCat("complaints/", id) && e.ParseFromString(r.event)) {
+        out.push_back(e);
+      }
+    }
+    return out;
+  }
+
+  absl::StatusOr<std::string> Idempotent(
+      const chikaya::IdempotentCall& call,
+      const std::function<absl::StatusOr<std::string>(chikaya::ComplaintTx&)>& work) override {
+    const std::string digest =
+        absl::StrCat(call.method, "|", call.caller, "|", call.request->SerializeAsString());
+    if (auto it = responses_.find(call.request_id); it != responses_.end()) {
+      if (it->second.first != digest) {
+        return core::RuleError(absl::StatusCode::kAlreadyExists, "REQUEST_ID_REUSED",
+                               "request_id", "already used for a different request");
+      }
+      return it->second.second;
+    }
+    Tx tx(committed_);
+    absl::StatusOr<std::string> response = work(tx);
+    if (!response.ok()) return response.status();  // the working copy is dropped
+    committed_ = std::move(tx.working);
+    responses_[call.request_id] = {digest, *response};
+    return response;
+  }
+
+  absl::StatusOr<std::optional<chikaya::StoredComplaint>> Get(const std::string& id) override {
+    auto it = committed_.complaints.find(id);
+    if (it == committed_.complaints.end()) return std::nullopt;
+    return it->second;
+  }
+  absl::StatusOr<std::optional<chikaya::StoredComplaint>> ByReference(
+      const std::string& reference) override {
+    for (const auto& [id, c] : committed_.complaints) {
+      if (c.doc.reference() == reference) return c;
+    }
+    return std::nullopt;
+  }
+  absl::StatusOr<std::vector<chikaya::v1::Complaint>> List(
+      const chikaya::ComplaintFilter& f) override {
+    std::vector<std::string> codes, prefixes;
+    const bool national = !f.scope.codes().value().has_value();
+    if (!national) {
+      codes = pg::ParseTextArray(*f.scope.codes().value());
+      prefixes = pg::ParseTextArray(*f.scope.prefixes().value());
+    }
+    std::vector<chikaya::v1::Complaint> out;
+    for (const auto& [id, c] : committed_.complaints) {  // std::map: by id, as the index
+      const chikaya::v1::Complaint& d = c.doc;
+      bool in_scope = national;
+      for (const std::string& code : codes) in_scope = in_scope || d.authority_code() == code;
+      for (const std::string& p : prefixes) {
+        in_scope = in_scope || absl::StartsWith(d.authority_code(), p.substr(0, p.size() - 1));
+      }
+      if (!in_scope || (!f.authority_code.empty() && d.authority_code() != f.authority_code) ||
+          (!f.submitter.empty() && d.submitter() != f.submitter) ||
+          (f.state != chikaya::v1::STATE_UNSPECIFIED && d.state() != f.state) ||
+          (f.overdue_only && !d.overdue()) || (f.after_id.has_value() && id <= *f.after_id)) {
+        continue;
+      }
+      out.push_back(d);
+      if (static_cast<int>(out.size()) > f.limit) break;
+    }
+    return out;
+  }
+  absl::StatusOr<std::vector<chikaya::v1::Category>> Categories(chikaya::v1::Kind kind) override {
+    std::vector<chikaya::v1::Category> out;
+    for (const auto& [k, code] : categories_) {
+      if (kind != chikaya::v1::KIND_UNSPECIFIED && k != kind) continue;
+      chikaya::v1::Category c;
+      c.set_kind(k);
+      c.set_code(code);
+      out.push_back(c);
+    }
+    return out;
+  }
+  absl::StatusOr<bool> HasCategory(chikaya::v1::Kind kind, const std::string& code) override {
+    return categories_.count({kind, code}) > 0;
+  }
+  absl::StatusOr<chikaya::v1::StatsResponse> Stats(const chikaya::v1::StatsRequest&) override {
+    ++stats_reads;
+    return chikaya::v1::StatsResponse();
+  }
+  int stats_reads = 0;
+
+ private:
+  class Tx final : public chikaya::ComplaintTx {
+   public:
+    explicit Tx(const State& committed) : working(committed) {}
+    absl::StatusOr<std::optional<chikaya::StoredComplaint>> Lock(const std::string& id) override {
+      auto it = working.complaints.find(id);
+      if (it == working.complaints.end()) return std::nullopt;
+      return it->second;
+    }
+    absl::StatusOr<chikaya::Deadlines> DeadlinesOf(chikaya::v1::Kind) override {
+      return chikaya::Deadlines{15, 60, false};
+    }
+    absl::Status Insert(const chikaya::v1::Complaint& doc,
+                        const std::string& tracking_hash) override {
+      if (!working.complaints.emplace(doc.id(), chikaya::StoredComplaint{doc, tracking_hash})
+               .second) {
+        return absl::AlreadyExistsError("complaint id");
+      }
+      return absl::OkStatus();
+    }
+    absl::Status Update(const chikaya::v1::Complaint& doc) override {
+      auto it = working.complaints.find(doc.id());
+      if (it == working.complaints.end()) return absl::InternalError("update of no complaint");
+      it->second.doc = doc;
+      return absl::OkStatus();
+    }
+    absl::Status Record(const service::Change& c) override {
+      if (c.event == nullptr || c.actor.empty() || c.resource.empty() || c.territory.empty()) {
+        return absl::InternalError("incomplete change");
+      }
+      working.changes.push_back({c.action, c.actor, c.role, c.resource, c.territory,
+                                 c.event->GetDescriptor()->full_name(),
+                                 c.event->SerializeAsString()});
+      return absl::OkStatus();
+    }
+    State working;
+  };
+
+  State committed_;
+  std::map<std::string, std::pair<std::string, std::string>> responses_;
+  std::set<std::pair<chikaya::v1::Kind, std::string>> categories_;
+};
+
+}  // namespace zp::testing

@@ -1,0 +1,331 @@
+// CHIKAYA's rules on the fake store, no server: every transition and who may make it, the
+// submitter's steps, territory, idempotency, and the event each change records.
+#include <catch2/catch.hpp>
+
+#include "services/chikaya/src/desk.h"
+#include "tests/support/fake_complaint_store.h"
+#include "zp/chikaya/v1/events.pb.h"
+#include "zp/core/status.h"
+#include "zp/core/uuid.h"
+
+namespace zp::chikaya {
+namespace {
+
+constexpr char kAssilah[] = "01.511.01.01";    // commune, province 01.511
+constexpr char kTanger[] = "01.511.01.0";      // commune, same province
+constexpr char kCasablanca[] = "06.141.01.0";  // another region
+
+Caller As(const std::string& subject, std::vector<std::string> roles,
+          std::vector<std::string> territories = {}) {
+  auth::Principal p;
+  p.subject = subject;
+  p.roles = std::move(roles);
+  p.territories = std::move(territories);
+  return Caller::ForPrincipal(p);
+}
+
+const Caller kCitizen = As("citizen-1", {"citizen"});
+const Caller kAgent = As("agent-assilah", {"agent"}, {kAssilah});
+const Caller kOtherAgent = As("agent-tanger", {"agent"}, {kTanger});
+const Caller kCell = As("cell-tanger-assilah", {"province_cell"}, {"01.511"});
+const Caller kGovernor = As("governor-tanger", {"governor"}, {"01.511"});
+const Caller kDgct = As("dgct", {"dgct"}, {"MA"});
+
+std::string Reason(const absl::Status& s) { return core::ReasonOf(s).value_or(""); }
+std::string Field(const absl::Status& s) {
+  auto v = core::FieldViolationsOf(s);
+  return v.empty() ? "" : v.front().field;
+}
+
+struct DeskFixture {
+  testing::FakeComplaintStore store;
+  core::ManualClock clock{absl::FromCivil(absl::CivilSecond(2026, 3, 2, 9, 0, 0),
+                                          absl::UTCTimeZone())};
+  Desk desk{store, territory::Referential::LoadEmbedded().value(), clock};
+
+  v1::SubmitRequest Request(const std::string& authority = kAssilah) {
+    v1::SubmitRequest r;
+    r.set_request_id(core::NewUuidV7());
+    r.set_kind(v1::COMPLAINT);
+    r.set_category("lighting");
+    r.set_authority_code(authority);
+    r.set_subject("Éclairage en panne");
+    r.set_description("La rue Ibn Battouta est sans éclairage depuis une semaine.");
+    return r;
+  }
+  v1::SubmitResponse Submitted(const Caller& who = kCitizen,
+                               const std::string& authority = kAssilah) {
+    v1::SubmitRequest r = Request(authority);
+    if (who.anonymous()) r.mutable_contact()->set_email("fatima@example.ma");
+    auto out = desk.Submit(who, r);
+    INFO(out.status().ToString());
+    REQUIRE(out.ok());
+    return *out;
+  }
+  template <typename Request>
+  Request Step(const std::string& id) {
+    Request r;
+    r.set_request_id(core::NewUuidV7());
+    r.set_id(id);
+    return r;
+  }
+  absl::StatusOr<v1::Complaint> Acknowledge(const Caller& who, const std::string& id) {
+    return desk.Acknowledge(who, Step<v1::TransitionRequest>(id));
+  }
+  absl::StatusOr<v1::Complaint> Resolve(const Caller& who, const std::string& id) {
+    auto r = Step<v1::ResolveRequest>(id);
+    r.set_response("L'éclairage est rétabli.");
+    return desk.Resolve(who, r);
+  }
+  std::vector<std::string> Moves(const std::string& id) {
+    std::vector<std::string> out;
+    for (const auto& e : store.EventsOf<v1::ComplaintStateChanged>(id)) {
+      out.push_back(absl::StrCat(v1::State_Name(e.from()), ">", v1::State_Name(e.to())));
+    }
+    return out;
+  }
+};
+
+TEST_CASE("chikaya rules: a submission is recorded once, with its event", "[unit][chikaya]") {
+  DeskFixture f;
+  v1::SubmitRequest r = f.Request();
+  auto first = f.desk.Submit(kCitizen, r);
+  REQUIRE(first.ok());
+  const v1::Complaint& c = first->complaint();
+  CHECK(c.state() == v1::SUBMITTED);
+  CHECK(c.submitter() == "citizen-1");
+  CHECK(c.reference().rfind("CHK-", 0) == 0);
+  CHECK(first->tracking_secret().empty());  // an account follows its complaints
+  // Deadlines from the kind: 15 and 60 days.
+  CHECK(c.answer_due_time().seconds() - c.create_time().seconds() == 60 * 86400);
+  auto again = f.desk.Submit(kCitizen, r);  // a retry
+  REQUIRE(again.ok());
+  CHECK(again->complaint().id() == c.id());
+  CHECK(f.store.state().complaints.size() == 1);
+  r.set_subject("another subject");  // the same request id for another request
+  CHECK(f.desk.Submit(kCitizen, r).status().code() == absl::StatusCode::kAlreadyExists);
+  REQUIRE(f.store.EventsOf<v1::ComplaintSubmitted>(c.id()).size() == 1);
+  const auto& change = f.store.state().changes.front();
+  CHECK(change.action == "Submit");
+  CHECK(change.actor == "citizen-1");
+  CHECK(change.role == "citizen");
+  CHECK(change.territory == kAssilah);
+}
+
+TEST_CASE("chikaya rules: who may submit, and what a submission needs", "[unit][chikaya]") {
+  DeskFixture f;
+  // Anyone without an account, with a contact channel; the tracking secret is shown once.
+  v1::SubmitRequest anonymous = f.Request();
+  CHECK(Field(f.desk.Submit(Caller::Anonymous(), anonymous).status()) == "contact");
+  anonymous.mutable_contact()->set_phone("+212 612 345 678");
+  auto filed = f.desk.Submit(Caller::Anonymous(), anonymous);
+  REQUIRE(filed.ok());
+  CHECK(filed->tracking_secret().size() == 24);
+  CHECK(filed->complaint().submitter_kind() == v1::ANONYMOUS);
+  CHECK(f.store.state().changes.back().actor ==
+        absl::StrCat("anonymous:", filed->complaint().reference()));
+  // Staff do not file complaints.
+  CHECK(f.desk.Submit(kAgent, f.Request()).status().code() ==
+        absl::StatusCode::kPermissionDenied);
+  // Each broken field is named.
+  v1::SubmitRequest r = f.Request();
+  r.set_category("potholes-on-mars");
+  CHECK(Field(f.desk.Submit(kCitizen, r).status()) == "category");
+  r = f.Request("01.511.01");  // not a local authority of the referential
+  CHECK(Field(f.desk.Submit(kCitizen, r).status()) == "authority_code");
+  r = f.Request();
+  r.mutable_location()->set_latitude(48.85);
+  r.mutable_location()->set_longitude(2.35);  // Paris
+  CHECK(Field(f.desk.Submit(kCitizen, r).status()) == "location");
+  r = f.Request();
+  r.set_subject("");
+  CHECK(Field(f.desk.Submit(kCitizen, r).status()) == "subject");
+  r = f.Request();
+  r.set_request_id("not-a-uuid");
+  CHECK(f.desk.Submit(kCitizen, r).status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(f.store.state().complaints.size() == 1);  // only the anonymous one
+}
+
+TEST_CASE("chikaya rules: the authority's way from SUBMITTED to RESOLVED, each step an event",
+          "[unit][chikaya]") {
+  DeskFixture f;
+  const std::string id = f.Submitted().complaint().id();
+  // Not yet acknowledged: no work starts, no answer.
+  CHECK(Reason(f.Resolve(kAgent, id).status()) == reasons::kInvalidState);
+  REQUIRE(f.Acknowledge(kAgent, id).ok());
+  CHECK(Reason(f.Acknowledge(kAgent, id).status()) == reasons::kInvalidState);
+  auto assign = f.Step<v1::AssignRequest>(id);
+  CHECK(Field(f.desk.Assign(kAgent, assign).status()) == "assignee");
+  assign.set_assignee("technicien-12");
+  auto assigned = f.desk.Assign(kAgent, assign);
+  REQUIRE(assigned.ok());
+  CHECK(assigned->assignee() == "technicien-12");
+  REQUIRE(f.desk.StartWork(kAgent, f.Step<v1::TransitionRequest>(id)).ok());
+  auto no_answer = f.Step<v1::ResolveRequest>(id);
+  CHECK(Field(f.desk.Resolve(kAgent, no_answer).status()) == "response");
+  auto resolved = f.Resolve(kAgent, id);
+  REQUIRE(resolved.ok());
+  CHECK(resolved->state() == v1::RESOLVED);
+  CHECK(f.Moves(id) == std::vector<std::string>{"SUBMITTED>ACKNOWLEDGED", "ACKNOWLEDGED>ASSIGNED",
+                                                "ASSIGNED>IN_PROGRESS", "IN_PROGRESS>RESOLVED"});
+  // A refused step changed nothing and recorded nothing.
+  CHECK(f.store.state().complaints.at(id).doc.state() == v1::RESOLVED);
+  CHECK(f.store.state().changes.size() == 5);  // the submission and four moves
+  CHECK(Reason(f.desk.Reject(kAgent, [&] {
+                      auto r = f.Step<v1::RejectRequest>(id);
+                      r.set_reason("hors compétence");
+                      return r;
+                    }())
+                   .status()) == reasons::kInvalidState);
+}
+
+TEST_CASE("chikaya rules: only the authority's staff and its province's cell act",
+          "[unit][chikaya]") {
+  DeskFixture f;
+  const std::string id = f.Submitted().complaint().id();
+  // Another commune's agent does not see it; a citizen or a governor may not act at all.
+  CHECK(f.Acknowledge(kOtherAgent, id).status().code() == absl::StatusCode::kNotFound);
+  CHECK(f.Acknowledge(As("cell-casablanca", {"province_cell"}, {"06.141"}), id).status().code() ==
+        absl::StatusCode::kNotFound);
+  CHECK(f.Acknowledge(kCitizen, id).status().code() == absl::StatusCode::kPermissionDenied);
+  CHECK(f.Acknowledge(kGovernor, id).status().code() == absl::StatusCode::kPermissionDenied);
+  CHECK(f.Acknowledge(kDgct, id).status().code() == absl::StatusCode::kPermissionDenied);
+  CHECK(f.Acknowledge(Caller::Anonymous(), id).status().code() ==
+        absl::StatusCode::kUnauthenticated);
+  CHECK(f.Acknowledge(kAgent, core::NewUuidV7()).status().code() == absl::StatusCode::kNotFound);
+  CHECK(f.Acknowledge(kAgent, "not-an-id").status().code() == absl::StatusCode::kNotFound);
+  // The province's supervision cell acts on every authority of the province.
+  auto by_cell = f.Acknowledge(kCell, id);
+  REQUIRE(by_cell.ok());
+  CHECK(f.store.state().changes.back().role == "province_cell");
+}
+
+TEST_CASE("chikaya rules: who reads a complaint, and whose lists show it", "[unit][chikaya]") {
+  DeskFixture f;
+  const std::string assilah = f.Submitted(kCitizen, kAssilah).complaint().id();
+  const std::string tanger = f.Submitted(As("citizen-2", {"citizen"}), kTanger).complaint().id();
+  f.Submitted(As("citizen-3", {"citizen"}), kCasablanca);
+  v1::GetComplaintRequest get;
+  get.set_id(assilah);
+  CHECK(f.desk.GetComplaint(kCitizen, get).ok());
+  CHECK(f.desk.GetComplaint(kAgent, get).ok());
+  CHECK(f.desk.GetComplaint(kCell, get).ok());
+  CHECK(f.desk.GetComplaint(kGovernor, get).ok());
+  CHECK(f.desk.GetComplaint(kDgct, get).ok());
+  for (const Caller& stranger :
+       {kOtherAgent, As("citizen-2", {"citizen"}), As("aud", {"auditor"}, {"06"})}) {
+    CHECK(f.desk.GetComplaint(stranger, get).status().code() == absl::StatusCode::kNotFound);
+  }
+  auto count = [&](const Caller& who) {
+    auto list = f.desk.ListComplaints(who, {});
+    REQUIRE(list.ok());
+    return list->complaints_size();
+  };
+  CHECK(count(kAgent) == 1);     // its own authority only
+  CHECK(count(kCell) == 2);      // the province: Assilah and Tanger
+  CHECK(count(kDgct) == 3);      // the nation
+  CHECK(count(kCitizen) == 1);   // its own
+  v1::ListComplaintsRequest paged;
+  paged.set_page_size(1);
+  auto page1 = f.desk.ListComplaints(kCell, paged);
+  REQUIRE(page1.ok());
+  REQUIRE(page1->complaints_size() == 1);
+  paged.set_page_token(page1->next_page_token());
+  auto page2 = f.desk.ListComplaints(kCell, paged);
+  REQUIRE(page2.ok());
+  REQUIRE(page2->complaints_size() == 1);
+  CHECK(page2->complaints(0).id() == tanger);
+  CHECK(page2->next_page_token().empty());
+}
+
+TEST_CASE("chikaya rules: the submitter closes, reopens within 30 days, rates once",
+          "[unit][chikaya]") {
+  DeskFixture f;
+  const v1::SubmitResponse filed = f.Submitted(Caller::Anonymous());
+  const std::string id = filed.complaint().id();
+  REQUIRE(f.Acknowledge(kAgent, id).ok());
+  REQUIRE(f.Resolve(kAgent, id).ok());
+  auto by_secret = [&](auto r) {
+    r.set_tracking_secret(filed.tracking_secret());
+    return r;
+  };
+  // A wrong secret, or another account, finds nothing.
+  auto wrong = f.Step<v1::SubmitterActionRequest>(id);
+  wrong.set_tracking_secret("not-the-secret");
+  CHECK(f.desk.Reopen(Caller::Anonymous(), wrong).status().code() == absl::StatusCode::kNotFound);
+  CHECK(f.desk.Reopen(kCitizen, f.Step<v1::SubmitterActionRequest>(id)).status().code() ==
+        absl::StatusCode::kNotFound);
+  // Reopened within the window: a new answer deadline, as long as the first.
+  f.clock.Advance(absl::Hours(24) * 29);
+  auto reopened =
+      f.desk.Reopen(Caller::Anonymous(), by_secret(f.Step<v1::SubmitterActionRequest>(id)));
+  REQUIRE(reopened.ok());
+  CHECK(reopened->state() == v1::REOPENED);
+  CHECK(reopened->response().empty());
+  REQUIRE(f.Acknowledge(kAgent, id).ok());
+  REQUIRE(f.Resolve(kAgent, id).ok());
+  // Past 30 days, the answer stands: closed, then rated once.
+  f.clock.Advance(absl::Hours(24) * 31);
+  CHECK(Reason(f.desk.Reopen(Caller::Anonymous(),
+                             by_secret(f.Step<v1::SubmitterActionRequest>(id)))
+                   .status()) == reasons::kReopenWindowClosed);
+  REQUIRE(f.desk.Close(Caller::Anonymous(), by_secret(f.Step<v1::SubmitterActionRequest>(id)))
+              .ok());
+  auto rate = by_secret(f.Step<v1::RateRequest>(id));
+  rate.set_rating(6);
+  CHECK(Field(f.desk.Rate(Caller::Anonymous(), rate).status()) == "rating");
+  rate.set_rating(4);
+  REQUIRE(f.desk.Rate(Caller::Anonymous(), rate).ok());
+  auto again = by_secret(f.Step<v1::RateRequest>(id));
+  again.set_rating(1);
+  CHECK(Reason(f.desk.Rate(Caller::Anonymous(), again).status()) == reasons::kAlreadyRated);
+  CHECK(f.store.EventsOf<v1::ComplaintRated>(id).size() == 1);
+  CHECK(f.Moves(id) == std::vector<std::string>{"SUBMITTED>ACKNOWLEDGED", "ACKNOWLEDGED>RESOLVED",
+                                                "RESOLVED>REOPENED", "REOPENED>ACKNOWLEDGED",
+                                                "ACKNOWLEDGED>RESOLVED", "RESOLVED>CLOSED"});
+}
+
+TEST_CASE("chikaya rules: rejected with a reason, or redirected as a new complaint elsewhere",
+          "[unit][chikaya]") {
+  DeskFixture f;
+  const std::string id = f.Submitted().complaint().id();
+  auto reject = f.Step<v1::RejectRequest>(id);
+  CHECK(Field(f.desk.Reject(kAgent, reject).status()) == "reason");
+  auto redirect = f.Step<v1::RedirectRequest>(id);
+  redirect.set_authority_code(kAssilah);
+  redirect.set_reason("compétence de la commune voisine");
+  CHECK(Reason(f.desk.Redirect(kAgent, redirect).status()) == reasons::kSameAuthority);
+  redirect.set_request_id(core::NewUuidV7());
+  redirect.set_authority_code(kTanger);
+  auto moved = f.desk.Redirect(kAgent, redirect);
+  REQUIRE(moved.ok());
+  CHECK(moved->original().state() == v1::REDIRECTED);
+  CHECK(moved->redirected().authority_code() == kTanger);
+  CHECK(moved->redirected().state() == v1::SUBMITTED);
+  CHECK(moved->redirected().redirected_from() == id);
+  CHECK(moved->redirected().submitter() == "citizen-1");  // still the citizen's
+  CHECK(f.store.EventsOf<v1::ComplaintSubmitted>(moved->redirected().id()).size() == 1);
+  // Now Tanger's: its agent acknowledges it, Assilah's no longer sees it.
+  CHECK(f.Acknowledge(kOtherAgent, moved->redirected().id()).ok());
+  CHECK(f.Acknowledge(kAgent, moved->redirected().id()).status().code() ==
+        absl::StatusCode::kNotFound);
+}
+
+TEST_CASE("chikaya rules: statistics by territory, for those who oversee it", "[unit][chikaya]") {
+  DeskFixture f;
+  v1::StatsRequest r;
+  r.set_territory_code(kAssilah);
+  CHECK(f.desk.Stats(kAgent, r).ok());
+  CHECK(f.desk.Stats(kCell, r).ok());
+  CHECK(f.desk.Stats(kDgct, r).ok());
+  CHECK(f.desk.Stats(kOtherAgent, r).status().code() == absl::StatusCode::kNotFound);
+  r.set_territory_code("01.511");
+  CHECK(f.desk.Stats(kAgent, r).status().code() == absl::StatusCode::kNotFound);
+  CHECK(f.desk.Stats(kGovernor, r).ok());
+  r.set_territory_code("99.999");
+  CHECK(Field(f.desk.Stats(kDgct, r).status()) == "territory_code");
+  CHECK(f.store.stats_reads == 4);
+}
+
+}  // namespace
+}  // namespace zp::chikaya
