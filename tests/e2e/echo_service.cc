@@ -2,6 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "zp/core/status.h"
 #include "zp/rpc/method.h"
 
@@ -24,8 +26,17 @@ grpc::Status EchoServiceImpl::Echo(grpc::ServerContext* ctx, const v1::EchoReque
 grpc::Status EchoServiceImpl::Fail(grpc::ServerContext*, const v1::FailRequest* req,
                                    v1::EchoResponse*) {
   if (req->code() != 0) {
-    return core::ToGrpcStatus(core::ErrorWithReason(static_cast<absl::StatusCode>(req->code()),
-                                                    req->reason(), "TEST_FAILURE"));
+    // Any status with its details, as any gRPC server may send them (core::ToGrpcStatus would
+    // hide the text of internal faults): what the gateway does with each is under test.
+    google::rpc::ErrorInfo info;
+    info.set_reason("TEST_FAILURE");
+    info.set_domain(std::string(core::kErrorDomain));
+    google::rpc::Status details;
+    details.set_code(req->code());
+    details.set_message(req->reason());
+    details.add_details()->PackFrom(info);
+    return grpc::Status(static_cast<grpc::StatusCode>(req->code()), req->reason(),
+                        details.SerializeAsString());
   }
   return core::ToGrpcStatus(core::InvalidArgumentError(req->field(), req->reason()));
 }

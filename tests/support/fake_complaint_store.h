@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/chikaya/src/complaint_store.h"
+#include "tests/support/fake_idempotency.h"
 #include "zp/chikaya/v1/events.pb.h"
 #include "zp/core/status.h"
 #include "zp/pg/connection.h"
@@ -41,12 +42,12 @@ class FakeComplaintStore final : public chikaya::ComplaintStore {
     categories_.insert({chikaya::v1::SUGGESTION, "digital"});
   }
 
-  const State& state() const { return committed_; }
+  const State& state() const { return units_.state(); }
   // The events of `type` recorded for complaint `id`, in order.
   template <typename Event>
   std::vector<Event> EventsOf(const std::string& id) const {
     std::vector<Event> out;
-    for (const Recorded& r : committed_.changes) {
+    for (const Recorded& r : state().changes) {
       Event e;
       if (r.event_type == Event::descriptor()->full_name() &&
           r.resource == absl::StrCat("complaints/", id) && e.ParseFromString(r.event)) {
@@ -57,33 +58,22 @@ class FakeComplaintStore final : public chikaya::ComplaintStore {
   }
 
   absl::StatusOr<std::string> Idempotent(
-      const chikaya::IdempotentCall& call,
+      const service::IdempotentCall& call,
       const std::function<absl::StatusOr<std::string>(chikaya::ComplaintTx&)>& work) override {
-    const std::string digest =
-        absl::StrCat(call.method, "|", call.caller, "|", call.request->SerializeAsString());
-    if (auto it = responses_.find(call.request_id); it != responses_.end()) {
-      if (it->second.first != digest) {
-        return core::RuleError(absl::StatusCode::kAlreadyExists, "REQUEST_ID_REUSED",
-                               "request_id", "already used for a different request");
-      }
-      return it->second.second;
-    }
-    Tx tx(committed_);
-    absl::StatusOr<std::string> response = work(tx);
-    if (!response.ok()) return response.status();  // the working copy is dropped
-    committed_ = std::move(tx.working);
-    responses_[call.request_id] = {digest, *response};
-    return response;
+    return units_.Run(call, [&](State& working) {
+      Tx tx(working);
+      return work(tx);
+    });
   }
 
   absl::StatusOr<std::optional<chikaya::StoredComplaint>> Get(const std::string& id) override {
-    auto it = committed_.complaints.find(id);
-    if (it == committed_.complaints.end()) return std::nullopt;
+    auto it = state().complaints.find(id);
+    if (it == state().complaints.end()) return std::nullopt;
     return it->second;
   }
   absl::StatusOr<std::optional<chikaya::StoredComplaint>> ByReference(
       const std::string& reference) override {
-    for (const auto& [id, c] : committed_.complaints) {
+    for (const auto& [id, c] : state().complaints) {
       if (c.doc.reference() == reference) return c;
     }
     return std::nullopt;
@@ -97,7 +87,7 @@ class FakeComplaintStore final : public chikaya::ComplaintStore {
       prefixes = pg::ParseTextArray(*f.scope.prefixes().value());
     }
     std::vector<chikaya::v1::Complaint> out;
-    for (const auto& [id, c] : committed_.complaints) {  // std::map: by id, as the index
+    for (const auto& [id, c] : state().complaints) {  // std::map: by id, as the index
       const chikaya::v1::Complaint& d = c.doc;
       bool in_scope = national;
       for (const std::string& code : codes) in_scope = in_scope || d.authority_code() == code;
@@ -138,7 +128,7 @@ class FakeComplaintStore final : public chikaya::ComplaintStore {
  private:
   class Tx final : public chikaya::ComplaintTx {
    public:
-    explicit Tx(const State& committed) : working(committed) {}
+    explicit Tx(State& working) : working(working) {}
     absl::StatusOr<std::optional<chikaya::StoredComplaint>> Lock(const std::string& id) override {
       auto it = working.complaints.find(id);
       if (it == working.complaints.end()) return std::nullopt;
@@ -170,11 +160,10 @@ class FakeComplaintStore final : public chikaya::ComplaintStore {
                                  c.event->SerializeAsString()});
       return absl::OkStatus();
     }
-    State working;
+    State& working;
   };
 
-  State committed_;
-  std::map<std::string, std::pair<std::string, std::string>> responses_;
+  FakeIdempotency<State> units_;
   std::set<std::pair<chikaya::v1::Kind, std::string>> categories_;
 };
 

@@ -39,8 +39,8 @@ std::string Field(const absl::Status& s) {
 
 struct DeskFixture {
   testing::FakeComplaintStore store;
-  core::ManualClock clock{absl::FromCivil(absl::CivilSecond(2026, 3, 2, 9, 0, 0),
-                                          absl::UTCTimeZone())};
+  core::ManualClock clock{
+      absl::FromCivil(absl::CivilSecond(2026, 3, 2, 9, 0, 0), absl::UTCTimeZone())};
   Desk desk{store, territory::Referential::LoadEmbedded().value(), clock};
 
   v1::SubmitRequest Request(const std::string& authority = kAssilah) {
@@ -125,8 +125,7 @@ TEST_CASE("chikaya rules: who may submit, and what a submission needs", "[unit][
   CHECK(f.store.state().changes.back().actor ==
         absl::StrCat("anonymous:", filed->complaint().reference()));
   // Staff do not file complaints.
-  CHECK(f.desk.Submit(kAgent, f.Request()).status().code() ==
-        absl::StatusCode::kPermissionDenied);
+  CHECK(f.desk.Submit(kAgent, f.Request()).status().code() == absl::StatusCode::kPermissionDenied);
   // Each broken field is named.
   v1::SubmitRequest r = f.Request();
   r.set_category("potholes-on-mars");
@@ -171,11 +170,13 @@ TEST_CASE("chikaya rules: the authority's way from SUBMITTED to RESOLVED, each s
   // A refused step changed nothing and recorded nothing.
   CHECK(f.store.state().complaints.at(id).doc.state() == v1::RESOLVED);
   CHECK(f.store.state().changes.size() == 5);  // the submission and four moves
-  CHECK(Reason(f.desk.Reject(kAgent, [&] {
-                      auto r = f.Step<v1::RejectRequest>(id);
-                      r.set_reason("hors compétence");
-                      return r;
-                    }())
+  CHECK(Reason(f.desk
+                   .Reject(kAgent,
+                           [&] {
+                             auto r = f.Step<v1::RejectRequest>(id);
+                             r.set_reason("hors compétence");
+                             return r;
+                           }())
                    .status()) == reasons::kInvalidState);
 }
 
@@ -221,10 +222,10 @@ TEST_CASE("chikaya rules: who reads a complaint, and whose lists show it", "[uni
     REQUIRE(list.ok());
     return list->complaints_size();
   };
-  CHECK(count(kAgent) == 1);     // its own authority only
-  CHECK(count(kCell) == 2);      // the province: Assilah and Tanger
-  CHECK(count(kDgct) == 3);      // the nation
-  CHECK(count(kCitizen) == 1);   // its own
+  CHECK(count(kAgent) == 1);    // its own authority only
+  CHECK(count(kCell) == 2);     // the province: Assilah and Tanger
+  CHECK(count(kDgct) == 3);     // the nation
+  CHECK(count(kCitizen) == 1);  // its own
   v1::ListComplaintsRequest paged;
   paged.set_page_size(1);
   auto page1 = f.desk.ListComplaints(kCell, paged);
@@ -266,11 +267,10 @@ TEST_CASE("chikaya rules: the submitter closes, reopens within 30 days, rates on
   REQUIRE(f.Resolve(kAgent, id).ok());
   // Past 30 days, the answer stands: closed, then rated once.
   f.clock.Advance(absl::Hours(24) * 31);
-  CHECK(Reason(f.desk.Reopen(Caller::Anonymous(),
-                             by_secret(f.Step<v1::SubmitterActionRequest>(id)))
+  CHECK(Reason(f.desk.Reopen(Caller::Anonymous(), by_secret(f.Step<v1::SubmitterActionRequest>(id)))
                    .status()) == reasons::kReopenWindowClosed);
-  REQUIRE(f.desk.Close(Caller::Anonymous(), by_secret(f.Step<v1::SubmitterActionRequest>(id)))
-              .ok());
+  REQUIRE(
+      f.desk.Close(Caller::Anonymous(), by_secret(f.Step<v1::SubmitterActionRequest>(id))).ok());
   auto rate = by_secret(f.Step<v1::RateRequest>(id));
   rate.set_rating(6);
   CHECK(Field(f.desk.Rate(Caller::Anonymous(), rate).status()) == "rating");

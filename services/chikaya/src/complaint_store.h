@@ -2,9 +2,9 @@
 
 // What the complaints desk keeps, behind an interface: PgComplaintStore in the service (and its
 // integration tests), FakeComplaintStore (tests/support) in the unit tests of the desk's rules.
-// A change happens inside Idempotent(): the unit of work of one call, in which the complaint is
-// locked, written and its change recorded (event and audit row), all or nothing, and whose
-// response is kept under the call's request_id (a retry answers it).
+// A change happens inside Idempotent(): the unit of work of one call (zp/service/store.h), in
+// which the complaint is locked, written and its change recorded (event and audit row), all or
+// nothing, and whose response is kept under the call's request_id (a retry answers it).
 
 #include <functional>
 #include <optional>
@@ -16,6 +16,7 @@
 #include "zp/auth/territory_scope.h"
 #include "zp/chikaya/v1/chikaya.pb.h"
 #include "zp/service/record.h"
+#include "zp/service/store.h"
 
 namespace zp::chikaya {
 
@@ -53,14 +54,6 @@ class ComplaintTx {
   virtual absl::Status Record(const service::Change& change) = 0;
 };
 
-// Who makes the call, for the idempotency of its request_id.
-struct IdempotentCall {
-  std::string method;
-  std::string caller;  // the principal's subject, "" when anonymous
-  std::string request_id;
-  const google::protobuf::Message* request = nullptr;
-};
-
 class ComplaintStore {
  public:
   virtual ~ComplaintStore() = default;
@@ -68,7 +61,7 @@ class ComplaintStore {
   // request_id with the same request answers the stored response without running `work`; with
   // another request, ALREADY_EXISTS. A failed `work` leaves nothing.
   virtual absl::StatusOr<std::string> Idempotent(
-      const IdempotentCall& call,
+      const service::IdempotentCall& call,
       const std::function<absl::StatusOr<std::string>(ComplaintTx&)>& work) = 0;
 
   virtual absl::StatusOr<std::optional<StoredComplaint>> Get(const std::string& id) = 0;
@@ -81,24 +74,5 @@ class ComplaintStore {
   // The figures of a territory (kept by the statistics consumer).
   virtual absl::StatusOr<v1::StatsResponse> Stats(const v1::StatsRequest& request) = 0;
 };
-
-// Idempotent() for a typed response.
-template <typename Response>
-absl::StatusOr<Response> RunIdempotent(
-    ComplaintStore& store, const IdempotentCall& call,
-    const std::function<absl::StatusOr<Response>(ComplaintTx&)>& work) {
-  absl::StatusOr<std::string> bytes =
-      store.Idempotent(call, [&](ComplaintTx& tx) -> absl::StatusOr<std::string> {
-        absl::StatusOr<Response> response = work(tx);
-        if (!response.ok()) return response.status();
-        return response->SerializeAsString();
-      });
-  if (!bytes.ok()) return bytes.status();
-  Response response;
-  if (!response.ParseFromString(*bytes)) {
-    return absl::DataLossError("stored response does not parse");
-  }
-  return response;
-}
 
 }  // namespace zp::chikaya

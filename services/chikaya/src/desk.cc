@@ -171,7 +171,7 @@ absl::StatusOr<v1::SubmitResponse> Desk::Submit(const Caller& c, const v1::Submi
     return core::InvalidArgumentError("category", "not in the catalogue of this kind");
   }
   const std::string subject = !c.anonymous() ? c.principal.subject : "";
-  return RunIdempotent<v1::SubmitResponse>(
+  return service::RunIdempotent<v1::SubmitResponse>(
       store_, {"Submit", subject, r.request_id(), &r},
       [&](ComplaintTx& tx) -> absl::StatusOr<v1::SubmitResponse> {
         v1::SubmitResponse out;
@@ -320,7 +320,7 @@ absl::StatusOr<v1::Complaint> Desk::StaffStep(const Caller& c, const std::string
   }
   RETURN_IF_ERROR(core::CheckRequestId(request_id));
   std::vector<v1::State> allowed(from);
-  return RunIdempotent<v1::Complaint>(
+  return service::RunIdempotent<v1::Complaint>(
       store_, {method, c.principal.subject, request_id, &request},
       [&](ComplaintTx& tx) -> absl::StatusOr<v1::Complaint> {
         if (!core::IsUuid(id)) return NotFound(id);
@@ -350,7 +350,7 @@ absl::StatusOr<v1::Complaint> Desk::SubmitterStep(const Caller& c, const std::st
                                                   const Change& change) {
   RETURN_IF_ERROR(core::CheckRequestId(request_id));
   const std::string caller = !c.anonymous() ? c.principal.subject : "";
-  return RunIdempotent<v1::Complaint>(
+  return service::RunIdempotent<v1::Complaint>(
       store_, {method, caller, request_id, &request},
       [&](ComplaintTx& tx) -> absl::StatusOr<v1::Complaint> {
         if (!core::IsUuid(id)) return NotFound(id);

@@ -5,7 +5,6 @@
 #include "services/chikaya/src/stats.h"
 #include "zp/core/status.h"
 #include "zp/events/event.h"
-#include "zp/pg/idempotency.h"
 #include "zp/pg/transaction.h"
 
 namespace zp::chikaya {
@@ -89,8 +88,7 @@ class PgComplaintTx final : public ComplaintTx {
   absl::StatusOr<Deadlines> DeadlinesOf(v1::Kind kind) override {
     ASSIGN_OR_RETURN(pg::Result d, tx_.Exec(kDeadlines, {static_cast<int>(kind)}));
     if (d.rows() == 0) return absl::InternalError("no deadlines for this kind");
-    return Deadlines{static_cast<int>(d.Int(0, 0)), static_cast<int>(d.Int(0, 1)),
-                     d.Bool(0, 2)};
+    return Deadlines{static_cast<int>(d.Int(0, 0)), static_cast<int>(d.Int(0, 1)), d.Bool(0, 2)};
   }
   absl::Status Insert(const v1::Complaint& doc, const std::string& tracking_hash) override {
     const Parents parents = ParentsOf(referential_, doc.authority_code());
@@ -121,17 +119,6 @@ class PgComplaintTx final : public ComplaintTx {
   const service::Recorder& recorder_;
 };
 
-// The response bytes as a message, for pg::RunIdempotent.
-class Bytes {
- public:
-  bool ParseFromString(const std::string& s) {
-    value = s;
-    return true;
-  }
-  std::string SerializeAsString() const { return value; }
-  std::string value;
-};
-
 }  // namespace
 
 PgComplaintStore::PgComplaintStore(pg::Pool& pool,
@@ -143,17 +130,12 @@ PgComplaintStore::PgComplaintStore(pg::Pool& pool,
       recorder_("chikaya", std::move(topic), notifier, clock) {}
 
 absl::StatusOr<std::string> PgComplaintStore::Idempotent(
-    const IdempotentCall& call,
+    const service::IdempotentCall& call,
     const std::function<absl::StatusOr<std::string>(ComplaintTx&)>& work) {
-  absl::StatusOr<Bytes> out = pg::RunIdempotent<Bytes>(
-      pool_, call.method, call.caller, call.request_id, *call.request,
-      [&](pg::Transaction& tx) -> absl::StatusOr<Bytes> {
-        PgComplaintTx unit(tx, *referential_, recorder_);
-        ASSIGN_OR_RETURN(std::string response, work(unit));
-        return Bytes{std::move(response)};
-      });
-  if (!out.ok()) return out.status();
-  return std::move(out->value);
+  return service::PgIdempotent(pool_, call, [&](pg::Transaction& tx) {
+    PgComplaintTx unit(tx, *referential_, recorder_);
+    return work(unit);
+  });
 }
 
 absl::StatusOr<std::optional<StoredComplaint>> PgComplaintStore::Get(const std::string& id) {
@@ -167,10 +149,10 @@ absl::StatusOr<std::optional<StoredComplaint>> PgComplaintStore::ByReference(
 
 absl::StatusOr<std::vector<v1::Complaint>> PgComplaintStore::List(const ComplaintFilter& f) {
   const pg::Param after = f.after_id;
-  ASSIGN_OR_RETURN(pg::Result rows,
-                   pool_.Exec(kList, {f.authority_code, f.scope.codes(), f.scope.prefixes(),
-                                      f.submitter, static_cast<int>(f.state), f.overdue_only,
-                                      after, f.limit + 1}));
+  ASSIGN_OR_RETURN(
+      pg::Result rows,
+      pool_.Exec(kList, {f.authority_code, f.scope.codes(), f.scope.prefixes(), f.submitter,
+                         static_cast<int>(f.state), f.overdue_only, after, f.limit + 1}));
   std::vector<v1::Complaint> out(rows.rows());
   for (int i = 0; i < rows.rows(); ++i) {
     if (!out[i].ParseFromString(rows.Bytes(i, 0))) {

@@ -23,11 +23,10 @@ class PgComplaintStore final : public ComplaintStore {
                    std::string topic = "zp.chikaya.v1");
 
   absl::StatusOr<std::string> Idempotent(
-      const IdempotentCall& call,
+      const service::IdempotentCall& call,
       const std::function<absl::StatusOr<std::string>(ComplaintTx&)>& work) override;
   absl::StatusOr<std::optional<StoredComplaint>> Get(const std::string& id) override;
-  absl::StatusOr<std::optional<StoredComplaint>> ByReference(
-      const std::string& reference) override;
+  absl::StatusOr<std::optional<StoredComplaint>> ByReference(const std::string& reference) override;
   absl::StatusOr<std::vector<v1::Complaint>> List(const ComplaintFilter& filter) override;
   absl::StatusOr<std::vector<v1::Category>> Categories(v1::Kind kind) override;
   absl::StatusOr<bool> HasCategory(v1::Kind kind, const std::string& code) override;
