@@ -4,6 +4,10 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 export CCACHE_DIR ?= $(CURDIR)/.cache/ccache
+# Paths hashed relative to the checkout, so that another copy of the tree (the scratch build of
+# tools/new-service's check) finds the same cache entries.
+export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= 1
 
 .PHONY: all deps configure build test run stop status bench bench-gateway bench-sgec bench-chikaya bench-watiqa bench-import fmt fmt-check clean
 
@@ -54,7 +58,7 @@ bench-import: build
 	@tests/bench/run.sh import
 
 fmt:
-	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+	@git ls-files '*.cc' '*.h' ':!tools/service-template' | xargs clang-format -i
 
 # Fails, naming the files, when one is not as `make fmt` leaves it (make test runs it first).
 fmt-check:

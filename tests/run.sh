@@ -22,5 +22,8 @@ export ZP_TEST_PG_URL=postgresql://zp@127.0.0.1:$ZP_PG_PORT/postgres
 export ZP_TEST_REDIS_ADDRESS=127.0.0.1:$ZP_REDIS_PORT
 export ZP_TEST_KAFKA_BOOTSTRAP=$(cat "$ZP_RUN_DIR/kafka.bootstrap")
 
+# A service made by tools/new-service, in a scratch copy of the tree: it builds, its tests pass.
+"$root/tests/new_service_check.sh"
+
 cd "$ZP_BUILD_DIR"
 ctest --output-on-failure -j "${ZP_TEST_JOBS:-3}" --timeout 600 "$@"

@@ -2,7 +2,6 @@
 #include "services/watiqa/src/civil_registry.h"
 #include "services/watiqa/src/desk.h"
 #include "services/watiqa/src/issuer.h"
-#include "services/watiqa/src/tracking_cache.h"
 #include "services/watiqa/src/watiqa_service.h"
 #include "zp/redis/pool.h"
 #include "zp/rpc/channel.h"

@@ -8,6 +8,7 @@
 #include "services/chikaya/src/pg_complaint_store.h"
 #include "services/chikaya/src/scheduler.h"
 #include "services/chikaya/src/stats.h"
+#include "tests/support/chikaya_requests.h"
 #include "tests/support/migrated_database.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_env.h"
@@ -62,16 +63,7 @@ class ChikayaFixture {
   int64_t Count(const std::string& sql) { return testing::QueryCount(*pool_, sql); }
 
   v1::SubmitRequest Request(const std::string& authority = kAssilah) {
-    v1::SubmitRequest r;
-    r.set_request_id(core::NewUuidV7());
-    r.set_kind(v1::COMPLAINT);
-    r.set_category("lighting");
-    r.set_authority_code(authority);
-    r.set_subject("Éclairage en panne — الإنارة معطلة");
-    r.set_description("La rue Ibn Battouta est sans éclairage depuis une semaine.");
-    r.mutable_location()->set_latitude(35.4650);
-    r.mutable_location()->set_longitude(-6.0344);
-    return r;
+    return testing::LightingComplaint(authority);
   }
 
   v1::Complaint Submit(const Caller& who, const std::string& authority = kAssilah) {

@@ -28,8 +28,8 @@ class FakeIdempotency {
         absl::StrCat(call.method, "|", call.caller, "|", call.request->SerializeAsString());
     if (auto it = responses_.find(call.request_id); it != responses_.end()) {
       if (it->second.first != digest) {
-        return core::RuleError(absl::StatusCode::kAlreadyExists, "REQUEST_ID_REUSED",
-                               "request_id", "already used for a different request");
+        return core::RuleError(absl::StatusCode::kAlreadyExists, "REQUEST_ID_REUSED", "request_id",
+                               "already used for a different request");
       }
       return it->second.second;
     }

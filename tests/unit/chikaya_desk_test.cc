@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "services/chikaya/src/desk.h"
+#include "tests/support/chikaya_requests.h"
 #include "tests/support/fake_complaint_store.h"
 #include "zp/chikaya/v1/events.pb.h"
 #include "zp/core/status.h"
@@ -44,14 +45,7 @@ struct DeskFixture {
   Desk desk{store, territory::Referential::LoadEmbedded().value(), clock};
 
   v1::SubmitRequest Request(const std::string& authority = kAssilah) {
-    v1::SubmitRequest r;
-    r.set_request_id(core::NewUuidV7());
-    r.set_kind(v1::COMPLAINT);
-    r.set_category("lighting");
-    r.set_authority_code(authority);
-    r.set_subject("Éclairage en panne");
-    r.set_description("La rue Ibn Battouta est sans éclairage depuis une semaine.");
-    return r;
+    return testing::LightingComplaint(authority);
   }
   v1::SubmitResponse Submitted(const Caller& who = kCitizen,
                                const std::string& authority = kAssilah) {
