@@ -2,10 +2,12 @@
 // agent answers it, the province's supervision cell reads the statistics.
 #include <catch2/catch.hpp>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "tests/e2e/e2e_helpers.h"
+#include "tests/support/sample_files.h"
 #include "tests/support/service_stack.h"
 #include "tests/support/test_env.h"
 
@@ -80,6 +82,48 @@ TEST_CASE("chikaya e2e: filed by a citizen, answered by an agent, counted for th
       },
       absl::Seconds(30)));
   CHECK(s.Call("GET", stats_path, agent).status == 404);  // an agent reads its authority only
+}
+
+}  // namespace
+}  // namespace zp::testing
+
+namespace zp::testing {
+namespace {
+
+TEST_CASE("chikaya e2e: a photo uploaded, named by the complaint, downloaded by the agent",
+          "[e2e][chikaya]") {
+  ServiceStack s("chikaya", "zp.chikaya.v1.Complaints",
+                 {"--topic", UniqueName("zp.chikaya.e2e."), "--stats_group",
+                  UniqueName("chikaya-stats-e2e-")});
+  REQUIRE(s.WaitReady());
+  // Anyone uploads (JSON bytes are base64); the type is read from the content.
+  auto uploaded = s.Call(
+      "POST", "/v1/chikaya/attachments", "",
+      absl::StrCat(R"({"content":")", absl::Base64Escape(kPng), R"(","contentType":"image/png"})"));
+  INFO(uploaded.body);
+  REQUIRE(uploaded.status == 200);
+  const std::string sha256 = Str(Json(uploaded.body), "sha256");
+  CHECK(Str(Json(uploaded.body), "contentType") == "image/png");
+  auto lying = s.Call("POST", "/v1/chikaya/attachments", "",
+                      absl::StrCat(R"({"content":")", absl::Base64Escape(kPdf),
+                                   R"(","contentType":"image/jpeg"})"));
+  CHECK(lying.status == 400);
+  CHECK(lying.body.find("content") != std::string::npos);
+
+  const std::string citizen = s.Token({"citizen"}, {}, "", "citizen-photo-e2e");
+  auto filed = s.Call("POST", "/v1/chikaya/complaints", citizen,
+                      absl::StrCat(R"({"kind":"COMPLAINT","category":"lighting",
+    "authorityCode":"01.511.01.01","subject":"Lampadaire tombé","description":"Photo jointe.",
+    "attachmentRefs":[")",
+                                   sha256, R"("]})"));
+  REQUIRE(filed.status == 200);
+  const std::string id = Str(Json(filed.body), "complaint.id");
+  const std::string path = "/v1/chikaya/complaints/" + id + "/attachments/" + sha256;
+  auto photo = s.Call("GET", path, s.Token({"agent"}, {"01.511.01.01"}));
+  REQUIRE(photo.status == 200);
+  CHECK(photo.header("content-type") == "image/png");
+  CHECK(photo.body == kPng);
+  CHECK(s.Call("GET", path, s.Token({"agent"}, {"06.141.01.0"})).status == 404);
 }
 
 }  // namespace

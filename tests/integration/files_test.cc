@@ -5,17 +5,16 @@
 #include <catch2/catch.hpp>
 
 #include "tests/support/migrated_database.h"
+#include "tests/support/sample_files.h"
 #include "zp/core/status.h"
 #include "zp/service/runtime.h"
 
 namespace zp::files {
 namespace {
 
-// The smallest files of each type that libmagic recognises from their first bytes.
-const std::string kPng =
-    std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\x08\x06\0\0\0\x1f\x15\xc4\x89", 33);
-const std::string kPdf = "%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
-const std::string kJpeg = std::string("\xff\xd8\xff\xe0\0\x10JFIF\0\1\1\0\0\1\0\1\0\0", 20);
+using testing::kJpeg;
+using testing::kPdf;
+using testing::kPng;
 
 struct FilesFixture {
   testing::MigratedDatabase migrated = testing::NewMigratedDatabase(Migrations(), 2);

@@ -119,6 +119,25 @@ class FakeComplaintStore final : public chikaya::ComplaintStore {
   absl::StatusOr<bool> HasCategory(chikaya::v1::Kind kind, const std::string& code) override {
     return categories_.count({kind, code}) > 0;
   }
+  absl::StatusOr<chikaya::v1::Attachment> PutAttachment(const std::string& content,
+                                                        const std::string& declared) override {
+    ASSIGN_OR_RETURN(files::StoredFile f,
+                     files::Describe(chikaya::AttachmentKind(), content, declared, "content"));
+    api::v1::HttpBody& body = attachments_[f.sha256];
+    body.set_content_type(f.mime_type);
+    body.set_data(content);
+    chikaya::v1::Attachment a;
+    a.set_sha256(f.sha256);
+    a.set_content_type(f.mime_type);
+    a.set_size(f.size);
+    return a;
+  }
+  absl::StatusOr<std::optional<api::v1::HttpBody>> GetAttachment(
+      const std::string& sha256) override {
+    auto it = attachments_.find(sha256);
+    if (it == attachments_.end()) return std::nullopt;
+    return it->second;
+  }
   absl::StatusOr<chikaya::v1::StatsResponse> Stats(const chikaya::v1::StatsRequest&) override {
     ++stats_reads;
     return chikaya::v1::StatsResponse();
@@ -164,6 +183,7 @@ class FakeComplaintStore final : public chikaya::ComplaintStore {
   };
 
   FakeIdempotency<State> units_;
+  std::map<std::string, api::v1::HttpBody> attachments_;
   std::set<std::pair<chikaya::v1::Kind, std::string>> categories_;
 };
 

@@ -5,6 +5,7 @@
 #include "services/chikaya/src/desk.h"
 #include "tests/support/chikaya_requests.h"
 #include "tests/support/fake_complaint_store.h"
+#include "tests/support/sample_files.h"
 #include "zp/chikaya/v1/events.pb.h"
 #include "zp/core/status.h"
 #include "zp/core/uuid.h"
@@ -319,6 +320,45 @@ TEST_CASE("chikaya rules: statistics by territory, for those who oversee it", "[
   r.set_territory_code("99.999");
   CHECK(Field(f.desk.Stats(kDgct, r).status()) == "territory_code");
   CHECK(f.store.stats_reads == 4);
+}
+
+TEST_CASE("chikaya rules: attachments uploaded first, then named by their sha256",
+          "[unit][chikaya]") {
+  DeskFixture f;
+  v1::UploadAttachmentRequest upload;
+  CHECK(Field(f.desk.UploadAttachment(Caller::Anonymous(), upload).status()) == "content");
+  upload.set_content(testing::kPdf);
+  upload.set_content_type("image/png");  // contradicted by the content
+  CHECK(Field(f.desk.UploadAttachment(Caller::Anonymous(), upload).status()) == "content");
+  upload.set_content(testing::kPng);
+  auto photo = f.desk.UploadAttachment(Caller::Anonymous(), upload);
+  REQUIRE(photo.ok());
+  CHECK(photo->content_type() == "image/png");
+  // A submission names only uploaded attachments.
+  v1::SubmitRequest r = f.Request();
+  r.add_attachment_refs(std::string(64, 'a'));
+  CHECK(Field(f.desk.Submit(kCitizen, r).status()) == "attachment_refs[0]");
+  r.set_attachment_refs(0, "photo.jpg");
+  CHECK(Field(f.desk.Submit(kCitizen, r).status()) == "attachment_refs[0]");
+  r.set_attachment_refs(0, photo->sha256());
+  auto filed = f.desk.Submit(kCitizen, r);
+  REQUIRE(filed.ok());
+  const std::string id = filed->complaint().id();
+  // Read back as the file it is, by those who read the complaint, and only its own.
+  v1::GetAttachmentRequest get;
+  get.set_complaint_id(id);
+  get.set_sha256(photo->sha256());
+  auto body = f.desk.GetAttachment(kAgent, get);
+  REQUIRE(body.ok());
+  CHECK(body->content_type() == "image/png");
+  CHECK(body->data() == testing::kPng);
+  CHECK(f.desk.GetAttachment(kOtherAgent, get).status().code() == absl::StatusCode::kNotFound);
+  upload.set_content(testing::kJpeg);
+  upload.clear_content_type();
+  auto other = f.desk.UploadAttachment(Caller::Anonymous(), upload);
+  REQUIRE(other.ok());
+  get.set_sha256(other->sha256());  // uploaded, but not this complaint's
+  CHECK(f.desk.GetAttachment(kAgent, get).status().code() == absl::StatusCode::kNotFound);
 }
 
 }  // namespace

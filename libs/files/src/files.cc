@@ -106,21 +106,18 @@ const FileKind* Files::KindNamed(absl::string_view name) const {
   return nullptr;
 }
 
-absl::StatusOr<StoredFile> Files::Store(pg::Transaction& tx, absl::string_view kind_name,
-                                        absl::string_view content, absl::string_view declared_type,
-                                        absl::string_view field) {
-  const FileKind* kind = KindNamed(kind_name);
-  if (kind == nullptr) return absl::InternalError(absl::StrCat("no file kind ", kind_name));
+absl::StatusOr<StoredFile> Describe(const FileKind& kind, absl::string_view content,
+                                    absl::string_view declared_type, absl::string_view field) {
   const std::string f(field);
   if (content.empty()) return core::InvalidArgumentError(f, "empty file");
-  if (static_cast<int64_t>(content.size()) > kind->max_bytes) {
+  if (static_cast<int64_t>(content.size()) > kind.max_bytes) {
     return core::InvalidArgumentError(
-        f, absl::StrCat("larger than ", kind->max_bytes, " bytes (", content.size(), ")"));
+        f, absl::StrCat("larger than ", kind.max_bytes, " bytes (", content.size(), ")"));
   }
   ASSIGN_OR_RETURN(std::string type, DetectMimeType(content));
-  if (std::find(kind->mime_types.begin(), kind->mime_types.end(), type) == kind->mime_types.end()) {
+  if (std::find(kind.mime_types.begin(), kind.mime_types.end(), type) == kind.mime_types.end()) {
     return core::InvalidArgumentError(f, absl::StrCat("a file of type ", type, " (accepted: ",
-                                                      absl::StrJoin(kind->mime_types, ", "), ")"));
+                                                      absl::StrJoin(kind.mime_types, ", "), ")"));
   }
   if (!declared_type.empty() && BareType(declared_type) != type) {
     return core::InvalidArgumentError(
@@ -131,7 +128,16 @@ absl::StatusOr<StoredFile> Files::Store(pg::Transaction& tx, absl::string_view k
   file.sha256 = Sha256Hex(content);
   file.mime_type = type;
   file.size = static_cast<int64_t>(content.size());
-  file.kind = kind->name;
+  file.kind = kind.name;
+  return file;
+}
+
+absl::StatusOr<StoredFile> Files::Store(pg::Transaction& tx, absl::string_view kind_name,
+                                        absl::string_view content, absl::string_view declared_type,
+                                        absl::string_view field) {
+  const FileKind* kind = KindNamed(kind_name);
+  if (kind == nullptr) return absl::InternalError(absl::StrCat("no file kind ", kind_name));
+  ASSIGN_OR_RETURN(StoredFile file, Describe(*kind, content, declared_type, field));
   file.created = clock_.Now();
   RETURN_IF_ERROR(tx.Exec(kInsertFile, {file.sha256, file.mime_type, file.size, file.kind,
                                         absl::StrCat(absl::ToUnixMicros(file.created))})

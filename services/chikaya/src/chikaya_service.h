@@ -32,6 +32,8 @@ class ComplaintsService final : public v1::Complaints::Service {
   ZP_RPC_METHOD(Close, kPublic, desk_.Close)
   ZP_RPC_METHOD(Rate, kPublic, desk_.Rate)
   ZP_RPC_METHOD(Stats, kToken, desk_.Stats)
+  ZP_RPC_METHOD(UploadAttachment, kPublic, desk_.UploadAttachment)
+  ZP_RPC_METHOD(GetAttachment, kToken, desk_.GetAttachment)
 
  private:
   Desk& desk_;

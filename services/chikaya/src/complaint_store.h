@@ -13,12 +13,22 @@
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
+#include "zp/api/v1/httpbody.pb.h"
 #include "zp/auth/territory_scope.h"
 #include "zp/chikaya/v1/chikaya.pb.h"
+#include "zp/files/files.h"
 #include "zp/service/record.h"
 #include "zp/service/store.h"
 
 namespace zp::chikaya {
+
+// The files a complaint may carry (zp::files): photos and scanned documents, 700 KB at most, so
+// that their base64 upload stays within the gateway's body limit (1 MiB).
+inline constexpr char kAttachmentKind[] = "complaint_attachment";
+inline files::FileKind AttachmentKind() {
+  return {
+      kAttachmentKind, 700 * 1000, {"image/jpeg", "image/png", "image/webp", "application/pdf"}};
+}
 
 struct StoredComplaint {
   v1::Complaint doc;
@@ -73,6 +83,14 @@ class ComplaintStore {
   virtual absl::StatusOr<bool> HasCategory(v1::Kind kind, const std::string& code) = 0;
   // The figures of a territory (kept by the statistics consumer).
   virtual absl::StatusOr<v1::StatsResponse> Stats(const v1::StatsRequest& request) = 0;
+
+  // Attachments (zp::files): kept under their SHA-256, the type read from the content;
+  // INVALID_ARGUMENT naming `content` for a file the kind refuses.
+  virtual absl::StatusOr<v1::Attachment> PutAttachment(const std::string& content,
+                                                       const std::string& declared_type) = 0;
+  // The attachment's type and bytes; nullopt when no attachment has that digest.
+  virtual absl::StatusOr<std::optional<api::v1::HttpBody>> GetAttachment(
+      const std::string& sha256) = 0;
 };
 
 }  // namespace zp::chikaya

@@ -1,5 +1,6 @@
 #include "services/chikaya/src/desk.h"
 
+#include <algorithm>
 #include <functional>
 #include <vector>
 
@@ -147,9 +148,10 @@ absl::StatusOr<v1::SubmitResponse> Desk::Submit(const Caller& c, const v1::Submi
     }
   }
   if (r.attachment_refs_size() > 10) v.Add("attachment_refs", "at most 10");
-  for (int i = 0; i < r.attachment_refs_size(); ++i) {
-    if (r.attachment_refs(i).empty() || r.attachment_refs(i).size() > 200) {
-      v.Add(absl::StrCat("attachment_refs[", i, "]"), "1 to 200 characters");
+  for (int i = 0; i < r.attachment_refs_size() && i < 10; ++i) {
+    if (!files::IsSha256(r.attachment_refs(i))) {
+      v.Add(absl::StrCat("attachment_refs[", i, "]"),
+            "the sha256 of an uploaded attachment (UploadAttachment)");
     }
   }
   if (submitter_kind == v1::ANONYMOUS && r.contact().email().empty() &&
@@ -166,6 +168,13 @@ absl::StatusOr<v1::SubmitResponse> Desk::Submit(const Caller& c, const v1::Submi
     v.Add("contact.phone", "digits, spaces and an optional leading +");
   }
   RETURN_IF_ERROR(v.ToStatus());
+  for (int i = 0; i < r.attachment_refs_size(); ++i) {
+    ASSIGN_OR_RETURN(auto attachment, store_.GetAttachment(r.attachment_refs(i)));
+    if (!attachment.has_value()) {
+      return core::InvalidArgumentError(absl::StrCat("attachment_refs[", i, "]"),
+                                        "no attachment was uploaded with this sha256");
+    }
+  }
   ASSIGN_OR_RETURN(bool known_category, store_.HasCategory(r.kind(), r.category()));
   if (!known_category) {
     return core::InvalidArgumentError("category", "not in the catalogue of this kind");
@@ -490,6 +499,32 @@ absl::StatusOr<v1::StatsResponse> Desk::Stats(const Caller& c, const v1::StatsRe
   }
   if (!allowed) return absl::NotFoundError(absl::StrCat("territory ", r.territory_code()));
   return store_.Stats(r);
+}
+
+absl::StatusOr<v1::Attachment> Desk::UploadAttachment(const Caller&,
+                                                      const v1::UploadAttachmentRequest& r) {
+  if (r.content().empty()) return core::InvalidArgumentError("content", "required");
+  return store_.PutAttachment(r.content(), r.content_type());
+}
+
+absl::StatusOr<api::v1::HttpBody> Desk::GetAttachment(const Caller& c,
+                                                      const v1::GetAttachmentRequest& r) {
+  auto none = [&] {
+    return absl::NotFoundError(
+        absl::StrCat("attachment ", core::Bounded(r.sha256(), 64), " not found"));
+  };
+  if (!core::IsUuid(r.complaint_id())) return none();
+  ASSIGN_OR_RETURN(auto row, store_.Get(r.complaint_id()));
+  // Only a complaint's own attachments, to those who read the complaint.
+  if (!row.has_value() || !CanRead(c, row->doc, *referential_) ||
+      std::find(row->doc.attachment_refs().begin(), row->doc.attachment_refs().end(), r.sha256()) ==
+          row->doc.attachment_refs().end()) {
+    return none();
+  }
+  ASSIGN_OR_RETURN(std::optional<api::v1::HttpBody> body, store_.GetAttachment(r.sha256()));
+  if (!body.has_value()) return none();
+  body->set_file_name(r.sha256().substr(0, 16));
+  return *std::move(body);
 }
 
 absl::StatusOr<v1::Complaint> Desk::Reopen(const Caller& c, const v1::SubmitterActionRequest& r) {

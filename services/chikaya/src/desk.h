@@ -64,6 +64,11 @@ class Desk {
 
   absl::StatusOr<v1::StatsResponse> Stats(const Caller& c, const v1::StatsRequest& r);
 
+  absl::StatusOr<v1::Attachment> UploadAttachment(const Caller& c,
+                                                  const v1::UploadAttachmentRequest& r);
+  absl::StatusOr<api::v1::HttpBody> GetAttachment(const Caller& c,
+                                                  const v1::GetAttachmentRequest& r);
+
  private:
   // Inserts a new complaint (deadlines from now), its event and its audit record.
   absl::Status Insert(ComplaintTx& tx, const Caller& c, const std::string& role,

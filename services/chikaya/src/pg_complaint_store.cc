@@ -126,6 +126,7 @@ PgComplaintStore::PgComplaintStore(pg::Pool& pool,
                                    const core::Clock& clock, events::OutboxNotifier* notifier,
                                    std::string topic)
     : pool_(pool),
+      files_(content_, {AttachmentKind()}, clock),
       referential_(std::move(referential)),
       recorder_("chikaya", std::move(topic), notifier, clock) {}
 
@@ -181,6 +182,31 @@ absl::StatusOr<bool> PgComplaintStore::HasCategory(v1::Kind kind, const std::str
 
 absl::StatusOr<v1::StatsResponse> PgComplaintStore::Stats(const v1::StatsRequest& request) {
   return ReadStats(pool_, request);
+}
+
+absl::StatusOr<v1::Attachment> PgComplaintStore::PutAttachment(const std::string& content,
+                                                               const std::string& declared_type) {
+  files::StoredFile stored;
+  RETURN_IF_ERROR(pg::RunInTransaction(pool_, [&](pg::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(stored, files_.Store(tx, kAttachmentKind, content, declared_type, "content"));
+    return absl::OkStatus();
+  }));
+  v1::Attachment a;
+  a.set_sha256(stored.sha256);
+  a.set_content_type(stored.mime_type);
+  a.set_size(stored.size);
+  return a;
+}
+
+absl::StatusOr<std::optional<api::v1::HttpBody>> PgComplaintStore::GetAttachment(
+    const std::string& sha256) {
+  ASSIGN_OR_RETURN(pg::PooledConnection conn, pool_.Acquire());
+  ASSIGN_OR_RETURN(std::optional<files::StoredFile> file, files_.Find(*conn, sha256));
+  if (!file.has_value()) return std::optional<api::v1::HttpBody>();
+  api::v1::HttpBody body;
+  body.set_content_type(file->mime_type);
+  ASSIGN_OR_RETURN(*body.mutable_data(), files_.Content(*conn, sha256));
+  return std::optional<api::v1::HttpBody>(std::move(body));
 }
 
 }  // namespace zp::chikaya

@@ -9,6 +9,7 @@
 #include "services/chikaya/src/complaint_store.h"
 #include "zp/core/clock.h"
 #include "zp/events/outbox.h"
+#include "zp/files/files.h"
 #include "zp/pg/pool.h"
 #include "zp/service/record.h"
 #include "zp/territory/referential.h"
@@ -31,9 +32,15 @@ class PgComplaintStore final : public ComplaintStore {
   absl::StatusOr<std::vector<v1::Category>> Categories(v1::Kind kind) override;
   absl::StatusOr<bool> HasCategory(v1::Kind kind, const std::string& code) override;
   absl::StatusOr<v1::StatsResponse> Stats(const v1::StatsRequest& request) override;
+  absl::StatusOr<v1::Attachment> PutAttachment(const std::string& content,
+                                               const std::string& declared_type) override;
+  absl::StatusOr<std::optional<api::v1::HttpBody>> GetAttachment(
+      const std::string& sha256) override;
 
  private:
   pg::Pool& pool_;
+  files::PgContentStore content_;
+  files::Files files_;
   std::shared_ptr<const territory::Referential> referential_;
   service::Recorder recorder_;
 };

@@ -42,6 +42,12 @@ struct StoredFile {
 // The MIME type of `content` as libmagic reads it ("application/pdf", "image/png", "text/plain").
 absl::StatusOr<std::string> DetectMimeType(absl::string_view content);
 
+// What `content` would be as a file of `kind` (digest, detected type, size), without keeping it:
+// INVALID_ARGUMENT naming `field` when it is empty, too large, of a type the kind does not take,
+// or not of the declared type. Files::Store keeps what this accepts.
+absl::StatusOr<StoredFile> Describe(const FileKind& kind, absl::string_view content,
+                                    absl::string_view declared_type, absl::string_view field);
+
 // Where the bytes are kept, by digest. Put is idempotent (one copy per content).
 class ContentStore {
  public:
