@@ -132,6 +132,9 @@ class FakeComplaintStore final : public chikaya::ComplaintStore {
     a.set_size(f.size);
     return a;
   }
+  absl::StatusOr<bool> HasAttachment(const std::string& sha256) override {
+    return attachments_.count(sha256) > 0;
+  }
   absl::StatusOr<std::optional<api::v1::HttpBody>> GetAttachment(
       const std::string& sha256) override {
     auto it = attachments_.find(sha256);

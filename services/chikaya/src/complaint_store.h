@@ -88,6 +88,8 @@ class ComplaintStore {
   // INVALID_ARGUMENT naming `content` for a file the kind refuses.
   virtual absl::StatusOr<v1::Attachment> PutAttachment(const std::string& content,
                                                        const std::string& declared_type) = 0;
+  // Whether an attachment has that digest (its bytes are not read).
+  virtual absl::StatusOr<bool> HasAttachment(const std::string& sha256) = 0;
   // The attachment's type and bytes; nullopt when no attachment has that digest.
   virtual absl::StatusOr<std::optional<api::v1::HttpBody>> GetAttachment(
       const std::string& sha256) = 0;

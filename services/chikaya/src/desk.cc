@@ -169,8 +169,8 @@ absl::StatusOr<v1::SubmitResponse> Desk::Submit(const Caller& c, const v1::Submi
   }
   RETURN_IF_ERROR(v.ToStatus());
   for (int i = 0; i < r.attachment_refs_size(); ++i) {
-    ASSIGN_OR_RETURN(auto attachment, store_.GetAttachment(r.attachment_refs(i)));
-    if (!attachment.has_value()) {
+    ASSIGN_OR_RETURN(bool uploaded, store_.HasAttachment(r.attachment_refs(i)));
+    if (!uploaded) {
       return core::InvalidArgumentError(absl::StrCat("attachment_refs[", i, "]"),
                                         "no attachment was uploaded with this sha256");
     }

@@ -198,6 +198,12 @@ absl::StatusOr<v1::Attachment> PgComplaintStore::PutAttachment(const std::string
   return a;
 }
 
+absl::StatusOr<bool> PgComplaintStore::HasAttachment(const std::string& sha256) {
+  ASSIGN_OR_RETURN(pg::PooledConnection conn, pool_.Acquire());
+  ASSIGN_OR_RETURN(std::optional<files::StoredFile> file, files_.Find(*conn, sha256));
+  return file.has_value();
+}
+
 absl::StatusOr<std::optional<api::v1::HttpBody>> PgComplaintStore::GetAttachment(
     const std::string& sha256) {
   ASSIGN_OR_RETURN(pg::PooledConnection conn, pool_.Acquire());

@@ -34,6 +34,7 @@ class PgComplaintStore final : public ComplaintStore {
   absl::StatusOr<v1::StatsResponse> Stats(const v1::StatsRequest& request) override;
   absl::StatusOr<v1::Attachment> PutAttachment(const std::string& content,
                                                const std::string& declared_type) override;
+  absl::StatusOr<bool> HasAttachment(const std::string& sha256) override;
   absl::StatusOr<std::optional<api::v1::HttpBody>> GetAttachment(
       const std::string& sha256) override;
 
