@@ -669,6 +669,26 @@ TEST_CASE("sgec: bureaus: principal bureaus for every commune, others and consul
   CHECK(d->bureau_code() == "C-FR-LYON");
 }
 
+TEST_CASE("sgec: a missing bureau_code is a 400 naming it, an unknown one a 404",
+          "[integration][sgec]") {
+  SgecFixture f;
+  auto req = f.BirthOf(61);
+  req.set_bureau_code("");
+  auto missing = f.registry().DeclareBirth(f.Agent(), req);
+  CHECK(missing.status().code() == absl::StatusCode::kInvalidArgument);
+  auto fields = core::FieldViolationsOf(missing.status());
+  REQUIRE(fields.size() == 1);
+  CHECK(fields[0].field == "bureau_code");
+  v1::ListDeclarationsRequest list;
+  auto listed = f.registry().ListDeclarations(f.Agent(), list);
+  CHECK(listed.status().code() == absl::StatusCode::kInvalidArgument);
+  v1::ListPossibleDuplicatesRequest duplicates;
+  CHECK(f.registry().ListPossibleDuplicates(f.Agent(), duplicates).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+  req.set_bureau_code("NO-SUCH-BUREAU");
+  CHECK(f.registry().DeclareBirth(f.Agent(), req).status().code() == absl::StatusCode::kNotFound);
+}
+
 // The DeclarationStateChanged events in the outbox, oldest first, as "<previous>><state>".
 std::vector<std::string> StateChanges(SgecFixture& f, const std::string& declaration_id) {
   auto conn = f.pool().Acquire();

@@ -2,9 +2,9 @@
 #include <set>
 
 #include "catch2/catch.hpp"
+#include "services/sgec/src/act_rows.h"
 #include "services/sgec/src/idcs.h"
 #include "services/sgec/src/names.h"
-#include "services/sgec/src/registry_internal.h"
 #include "services/sgec/src/rules.h"
 #include "zp/core/status.h"
 

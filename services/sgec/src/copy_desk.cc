@@ -1,11 +1,14 @@
 // Signed copies of acts (libs/documents): issue, read, render, revoke, verify.
+#include "services/sgec/src/copy_desk.h"
+
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/sgec/src/act_rows.h"
 #include "services/sgec/src/copies.h"
 #include "services/sgec/src/idcs.h"
-#include "services/sgec/src/registry.h"
-#include "services/sgec/src/registry_internal.h"
+#include "services/sgec/src/queries.h"
 #include "zp/auth/grants.h"
+#include "zp/pg/idempotency.h"
 #include "zp/sgec/v1/sgec.grpc.pb.h"
 
 namespace zp::sgec {
@@ -51,17 +54,17 @@ absl::StatusOr<v1::CopyContent> ContentOf(const documents::v1::Document& d) {
 
 }  // namespace
 
-void Registry::EnableDocuments(const documents::Signer& signer, std::string verification_base_url) {
+void CopyDesk::EnableDocuments(const documents::Signer& signer, std::string verification_base_url) {
   documents_ = std::make_unique<documents::Documents>(signer);
   verification_base_url_ = std::move(verification_base_url);
 }
 
-absl::Status Registry::DocumentsEnabled() const {
+absl::Status CopyDesk::DocumentsEnabled() const {
   if (documents_ == nullptr) return absl::UnavailableError("this instance issues no documents");
   return absl::OkStatus();
 }
 
-absl::StatusOr<documents::v1::Document> Registry::IssueCopy(const Caller& c,
+absl::StatusOr<documents::v1::Document> CopyDesk::IssueCopy(const Caller& c,
                                                             const v1::IssueCopyRequest& r) {
   RETURN_IF_ERROR(DocumentsEnabled());
   ASSIGN_OR_RETURN(std::string role,
@@ -75,16 +78,17 @@ absl::StatusOr<documents::v1::Document> Registry::IssueCopy(const Caller& c,
   if (!core::IsUuid(r.act_id())) return NotFound("act", r.act_id());
   Context ctx{c, role, r.request_id(), "IssueCopy"};
   return pg::RunIdempotent<documents::v1::Document>(
-      pool_, ctx.method, c.principal.subject, r.request_id(), r,
+      core_.pool, ctx.method, c.principal.subject, r.request_id(), r,
       [&](pg::Transaction& tx) -> absl::StatusOr<documents::v1::Document> {
         ASSIGN_OR_RETURN(auto row, LoadAct(tx, sql::kGetAct, r.act_id()));
         // Death acts are copied by staff only; birth acts by whoever may order them.
         const bool allowed =
             row.has_value() &&
             (row->act.kind() == v1::BIRTH
-                 ? CopyBasis(c.principal, *row, *referential_, MoroccoDay(clock_.Now())).has_value()
+                 ? CopyBasis(c.principal, *row, *core_.referential, MoroccoDay(core_.clock.Now()))
+                       .has_value()
                  : role != roles::kCitizen && role != roles::kService &&
-                       auth::CanAccessTerritory(c.principal, row->territory, *referential_));
+                       auth::CanAccessTerritory(c.principal, row->territory, *core_.referential));
         if (!allowed) return NotFound("act", r.act_id());
         const v1::Act& act = row->act;
         ASSIGN_OR_RETURN(pg::Result b, tx.Exec(kGetBureauOfAct, {act.bureau_code()}));
@@ -100,7 +104,7 @@ absl::StatusOr<documents::v1::Document> Registry::IssueCopy(const Caller& c,
         issue.summary = CopySummary(content);
         issue.content = &content;
         issue.issued_by = c.principal.subject;
-        issue.time = clock_.Now();
+        issue.time = core_.clock.Now();
         issue.verification_base_url = verification_base_url_;
         ASSIGN_OR_RETURN(documents::v1::Document d, documents_->Issue(tx, issue));
         v1::DocumentIssued issued;
@@ -110,18 +114,18 @@ absl::StatusOr<documents::v1::Document> Registry::IssueCopy(const Caller& c,
         issued.set_bureau_code(bureau.code());
         issued.set_commune_code(act.commune_code());
         issued.set_order_reference(r.order_reference());
-        RETURN_IF_ERROR(recorder_.Record(
+        RETURN_IF_ERROR(core_.recorder.Record(
             tx, ChangeOf(ctx, DocumentName(d.id()), row->territory, d.id(), issued, issued)));
         return d;
       });
 }
 
-absl::StatusOr<v1::CopyEntitlement> Registry::CheckCopyEntitlement(
+absl::StatusOr<v1::CopyEntitlement> CopyDesk::CheckCopyEntitlement(
     const Caller& c, const v1::CheckCopyEntitlementRequest& r) {
   RETURN_IF_ERROR(
       ActingRole(c.principal, {roles::kCitizen, roles::kCivilAgent, roles::kCivilOfficer})
           .status());
-  ASSIGN_OR_RETURN(pg::PooledConnection conn, pool_.Acquire());
+  ASSIGN_OR_RETURN(pg::PooledConnection conn, core_.pool.Acquire());
   std::optional<ActRow> row;
   std::string asked;
   switch (r.act_case()) {
@@ -148,7 +152,7 @@ absl::StatusOr<v1::CopyEntitlement> Registry::CheckCopyEntitlement(
   }
   std::optional<v1::CopyEntitlement::Basis> basis;
   if (row.has_value())
-    basis = CopyBasis(c.principal, *row, *referential_, MoroccoDay(clock_.Now()));
+    basis = CopyBasis(c.principal, *row, *core_.referential, MoroccoDay(core_.clock.Now()));
   if (!basis.has_value()) return NotFound("birth act", asked);
   v1::CopyEntitlement e;
   e.set_act_id(row->act.id());
@@ -161,22 +165,22 @@ absl::StatusOr<v1::CopyEntitlement> Registry::CheckCopyEntitlement(
   return e;
 }
 
-absl::StatusOr<std::pair<documents::v1::Document, std::string>> Registry::ReadableDocument(
+absl::StatusOr<std::pair<documents::v1::Document, std::string>> CopyDesk::ReadableDocument(
     const Caller& c, const std::string& id) {
   RETURN_IF_ERROR(DocumentsEnabled());
-  ASSIGN_OR_RETURN(pg::PooledConnection conn, pool_.Acquire());
+  ASSIGN_OR_RETURN(pg::PooledConnection conn, core_.pool.Acquire());
   std::string territory;
   ASSIGN_OR_RETURN(auto d, documents_->Get(*conn, id, &territory));
   if (!d.has_value()) return NotFound("document", id);
   const std::string act_id(absl::StripPrefix(d->subject(), "acts/"));
   ASSIGN_OR_RETURN(auto row, LoadAct(*conn, sql::kGetAct, act_id));
-  if (!row.has_value() || !CanRead(c.principal, *row, *referential_)) {
+  if (!row.has_value() || !CanRead(c.principal, *row, *core_.referential)) {
     return NotFound("document", id);
   }
   return std::make_pair(*std::move(d), row->territory);
 }
 
-absl::StatusOr<documents::v1::Document> Registry::GetDocument(const Caller& c,
+absl::StatusOr<documents::v1::Document> CopyDesk::GetDocument(const Caller& c,
                                                               const v1::GetDocumentRequest& r) {
   ASSIGN_OR_RETURN(auto found, ReadableDocument(c, r.id()));
   found.first.set_verification_url(
@@ -184,13 +188,14 @@ absl::StatusOr<documents::v1::Document> Registry::GetDocument(const Caller& c,
   return std::move(found.first);
 }
 
-absl::StatusOr<api::v1::HttpBody> Registry::GetDocumentPdf(const Caller& c,
+absl::StatusOr<api::v1::HttpBody> CopyDesk::GetDocumentPdf(const Caller& c,
                                                            const v1::GetDocumentRequest& r) {
   ASSIGN_OR_RETURN(auto found, ReadableDocument(c, r.id()));
   documents::v1::Document& d = found.first;
   d.set_verification_url(absl::StrCat(verification_base_url_, d.verification_code()));
   ASSIGN_OR_RETURN(v1::CopyContent content, ContentOf(d));
-  ASSIGN_OR_RETURN(std::string pdf, documents::RenderPdf(CopyLayout(d, content, *referential_)));
+  ASSIGN_OR_RETURN(std::string pdf,
+                   documents::RenderPdf(CopyLayout(d, content, *core_.referential)));
   api::v1::HttpBody body;
   body.set_content_type("application/pdf");
   body.set_data(std::move(pdf));
@@ -198,7 +203,7 @@ absl::StatusOr<api::v1::HttpBody> Registry::GetDocumentPdf(const Caller& c,
   return body;
 }
 
-absl::StatusOr<documents::v1::Document> Registry::RevokeDocument(
+absl::StatusOr<documents::v1::Document> CopyDesk::RevokeDocument(
     const Caller& c, const v1::RevokeDocumentRequest& r) {
   RETURN_IF_ERROR(DocumentsEnabled());
   ASSIGN_OR_RETURN(std::string role, ActingRole(c.principal, {roles::kCivilOfficer}));
@@ -206,14 +211,15 @@ absl::StatusOr<documents::v1::Document> Registry::RevokeDocument(
   if (r.reason().empty()) return core::InvalidArgumentError("reason", "required");
   Context ctx{c, role, r.request_id(), "RevokeDocument"};
   return pg::RunIdempotent<documents::v1::Document>(
-      pool_, ctx.method, c.principal.subject, r.request_id(), r,
+      core_.pool, ctx.method, c.principal.subject, r.request_id(), r,
       [&](pg::Transaction& tx) -> absl::StatusOr<documents::v1::Document> {
         std::string territory;
         ASSIGN_OR_RETURN(auto d, documents_->Get(tx.connection(), r.id(), &territory));
-        if (!d.has_value() || !auth::CanAccessTerritory(c.principal, territory, *referential_)) {
+        if (!d.has_value() ||
+            !auth::CanAccessTerritory(c.principal, territory, *core_.referential)) {
           return NotFound("document", r.id());
         }
-        const absl::Time now = clock_.Now();
+        const absl::Time now = core_.clock.Now();
         RETURN_IF_ERROR(documents_->Revoke(tx, d->id(), r.reason(), c.principal.subject, now));
         d->set_status(documents::v1::REVOKED);
         d->set_revocation_reason(r.reason());
@@ -223,23 +229,23 @@ absl::StatusOr<documents::v1::Document> Registry::RevokeDocument(
         revoked.set_document_id(d->id());
         revoked.set_act_id(std::string(absl::StripPrefix(d->subject(), "acts/")));
         revoked.set_commune_code(territory == kNational ? "" : territory);
-        RETURN_IF_ERROR(recorder_.Record(
+        RETURN_IF_ERROR(core_.recorder.Record(
             tx, ChangeOf(ctx, DocumentName(d->id()), territory, d->id(), revoked, revoked)));
         return *std::move(d);
       });
 }
 
-absl::StatusOr<documents::v1::Verification> Registry::VerifyDocument(
+absl::StatusOr<documents::v1::Verification> CopyDesk::VerifyDocument(
     const Caller& c, const v1::VerifyDocumentRequest& r) {
   RETURN_IF_ERROR(DocumentsEnabled());
-  ASSIGN_OR_RETURN(pg::PooledConnection conn, pool_.Acquire());
+  ASSIGN_OR_RETURN(pg::PooledConnection conn, core_.pool.Acquire());
   return documents_->Verify(*conn, r.code());
 }
 
-absl::StatusOr<auth::v1::JsonWebKeySet> Registry::ListDocumentKeys(
+absl::StatusOr<auth::v1::JsonWebKeySet> CopyDesk::ListDocumentKeys(
     const Caller& c, const v1::ListDocumentKeysRequest& r) {
   RETURN_IF_ERROR(DocumentsEnabled());
-  ASSIGN_OR_RETURN(pg::PooledConnection conn, pool_.Acquire());
+  ASSIGN_OR_RETURN(pg::PooledConnection conn, core_.pool.Acquire());
   return documents_->PublishedKeys(*conn);
 }
 
