@@ -660,7 +660,10 @@ TEST_CASE("watiqa: Barid's events out of order and repeated", "[integration][wat
   WatiqaFixture f;
   const sgec::v1::Act act = f.Person(40);
   const Caller citizen = f.Citizen(act.idcs());
+  const absl::Time t0 = f.clock_.Now();
+  // Issued at t0; the events below come 48 hours later, about the hours after t0.
   auto issued_order = [&](int serial) {
+    f.clock_.Set(t0);
     v1::Order o = f.Place(citizen, f.OrderOf(act.idcs()));
     REQUIRE(f.Pay(o).ok());
     REQUIRE(f.issuer_->RunOnce()->issued == 1);
@@ -669,10 +672,9 @@ TEST_CASE("watiqa: Barid's events out of order and repeated", "[integration][wat
     ship.set_tracking_number(S10(serial));
     REQUIRE(f.desk_->RegisterShipment(f.Partner("barid"), ship).ok());
     REQUIRE(f.desk_->RegisterShipment(f.Partner("barid"), ship).ok());  // again: same answer
+    f.clock_.Set(t0 + absl::Hours(48));
     return o;
   };
-  const absl::Time t0 = f.clock_.Now();
-  f.clock_.Advance(absl::Hours(48));  // the events below are in the past
 
   SECTION("delivered reported before collected") {
     v1::Order o = issued_order(100);
@@ -705,6 +707,43 @@ TEST_CASE("watiqa: Barid's events out of order and repeated", "[integration][wat
     v1::Order now = f.Get(citizen, o);
     CHECK(now.state() == v1::RETURNED);
     CHECK(now.history().rbegin()->note() == "adresse inconnue");
+  }
+  SECTION("an event dated before the documents were issued, or ahead of now, is refused") {
+    v1::Order o = issued_order(106);
+    const absl::Time y1999 = absl::FromCivil(absl::CivilDay(1999, 1, 1), absl::UTCTimeZone());
+    for (absl::Time at : {y1999, t0 - absl::Minutes(10)}) {
+      auto early = f.Deliver(S10(106), v1::EVENT_COLLECTED, at);
+      CHECK(early.status().code() == absl::StatusCode::kInvalidArgument);
+      CHECK(Field(early.status()) == "time");
+      CHECK(Reason(early.status()) == "TIME_BEFORE_PREVIOUS_STEP");
+    }
+    auto ahead = f.Deliver(S10(106), v1::EVENT_COLLECTED, f.clock_.Now() + absl::Minutes(10));
+    CHECK(Reason(ahead.status()) == "TIME_IN_FUTURE");
+    // Nothing of them was kept: the order is still ISSUED, not dispatched, and has no events.
+    CHECK(f.Get(citizen, o).state() == v1::ISSUED);
+    CHECK(f.Count(absl::StrCat("SELECT count(*) FROM delivery_events WHERE tracking_number = '",
+                               S10(106), "'")) == 0);
+    CHECK(f.Count(absl::StrCat("SELECT count(*) FROM orders WHERE dispatched_at IS NOT NULL "
+                               "AND reference = '",
+                               o.reference(), "'")) == 0);
+    REQUIRE(f.Deliver(S10(106), v1::EVENT_COLLECTED, t0 + absl::Minutes(1)).ok());
+    CHECK(f.Get(citizen, o).state() == v1::DISPATCHED);
+  }
+  SECTION("a payment dated before the order was placed is refused") {
+    v1::Order o = f.Place(citizen, f.OrderOf(act.idcs()));
+    v1::ConfirmPaymentRequest r;
+    r.set_order_reference(o.reference());
+    r.mutable_amount()->set_centimes(o.fee().centimes());
+    r.set_payment_reference(testing::UniqueName("TGR-"));
+    *r.mutable_paid_at() = ToTimestamp(ToTime(o.create_time()) - absl::Minutes(10));
+    auto early = f.desk_->ConfirmPayment(f.Partner("tgr"), r);
+    CHECK(Field(early.status()) == "paid_at");
+    CHECK(Reason(early.status()) == "TIME_BEFORE_PREVIOUS_STEP");
+    CHECK(f.Get(citizen, o).state() == v1::PLACED);
+    // A partner clock a little behind ours, or whole seconds: the payment counts as made then.
+    *r.mutable_paid_at() = ToTimestamp(ToTime(o.create_time()) - absl::Seconds(1));
+    REQUIRE(f.desk_->ConfirmPayment(f.Partner("tgr"), r).ok());
+    CHECK(f.Get(citizen, o).state() == v1::PAID);
   }
   SECTION("a shipment is registered once, for an issued order") {
     v1::Order o = issued_order(102);

@@ -155,12 +155,12 @@ absl::StatusOr<v1::Act> Acts::RegisterAct(const Caller& c, const v1::RegisterAct
           *death.mutable_death_date() = d.death().death_date();
           death.set_commune_code(act.commune_code());
           if (birth_act.has_value()) {
-            RETURN_IF_ERROR(
-                AddDeathMention(tx, core_.recorder, ctx, *birth_act, act, d.death().death_date(), now));
+            RETURN_IF_ERROR(AddDeathMention(tx, core_.recorder, ctx, *birth_act, act,
+                                            d.death().death_date(), now));
             death.set_birth_act_id(birth_act->act.id());
           }
-          RETURN_IF_ERROR(
-              core_.recorder.RecordBatch(tx, change, {core_.recorder.EventOf(change, act.id(), death)}));
+          RETURN_IF_ERROR(core_.recorder.RecordBatch(
+              tx, change, {core_.recorder.EventOf(change, act.id(), death)}));
           return act;
         }
         RETURN_IF_ERROR(core_.recorder.Record(tx, change));
@@ -257,7 +257,7 @@ std::string QueryWords(const std::string& text) {
 }  // namespace
 
 absl::StatusOr<v1::SearchActsResponse> Acts::SearchActs(const Caller& c,
-                                                            const v1::SearchActsRequest& r) {
+                                                        const v1::SearchActsRequest& r) {
   ASSIGN_OR_RETURN(Scope scope, ScopeOf(c.principal, true));
   ASSIGN_OR_RETURN(int size, PageSize(r.page_size()));
   const int kind = static_cast<int>(r.kind());
@@ -269,7 +269,7 @@ absl::StatusOr<v1::SearchActsResponse> Acts::SearchActs(const Caller& c,
         return core::InvalidArgumentError("idcs", "not a valid IDCS");
       }
       rows = core_.pool.Exec(sql::kSearchByIdcs,
-                        {r.idcs(), scope.codes, scope.prefixes, scope.citizen_idcs, kind});
+                             {r.idcs(), scope.codes, scope.prefixes, scope.citizen_idcs, kind});
       break;
     case v1::SearchActsRequest::kReference: {
       const auto& ref = r.reference();
@@ -278,9 +278,9 @@ absl::StatusOr<v1::SearchActsResponse> Acts::SearchActs(const Caller& c,
       if (ref.year() <= 0) v.Add("reference.year", "required");
       if (ref.number() <= 0) v.Add("reference.number", "required");
       RETURN_IF_ERROR(v.ToStatus());
-      rows =
-          core_.pool.Exec(sql::kSearchByReference, {ref.bureau_code(), scope.codes, scope.prefixes,
-                                               scope.citizen_idcs, kind, ref.year(), ref.number()});
+      rows = core_.pool.Exec(sql::kSearchByReference,
+                             {ref.bureau_code(), scope.codes, scope.prefixes, scope.citizen_idcs,
+                              kind, ref.year(), ref.number()});
       break;
     }
     case v1::SearchActsRequest::kNames: {
@@ -316,9 +316,9 @@ absl::StatusOr<v1::SearchActsResponse> Acts::SearchActs(const Caller& c,
       }
       by_name = true;
       rows = core_.pool.Exec(arabic ? sql::kSearchByNameAr : sql::kSearchByNameLat,
-                        {text, scope.codes, scope.prefixes, scope.citizen_idcs, kind,
-                         DateParam(q.birth_date_from()), DateParam(q.birth_date_to()),
-                         q.commune_code(), after_score, after_id, size + 1, QueryWords(text)});
+                             {text, scope.codes, scope.prefixes, scope.citizen_idcs, kind,
+                              DateParam(q.birth_date_from()), DateParam(q.birth_date_to()),
+                              q.commune_code(), after_score, after_id, size + 1, QueryWords(text)});
       break;
     }
     default:

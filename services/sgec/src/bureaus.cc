@@ -30,7 +30,7 @@ absl::Status Bureaus::SeedBureaus() {
 }
 
 absl::StatusOr<v1::Bureau> Bureaus::CreateBureau(const Caller& c,
-                                                  const v1::CreateBureauRequest& r) {
+                                                 const v1::CreateBureauRequest& r) {
   ASSIGN_OR_RETURN(std::string role, ActingRole(c.principal, {roles::kDgct}));
   RETURN_IF_ERROR(CheckRequestId(r.request_id()));
   const v1::Bureau& b = r.bureau();
@@ -78,13 +78,13 @@ absl::StatusOr<v1::Bureau> Bureaus::CreateBureau(const Caller& c,
         created.set_country_code(b.country_code());
         created.set_territory(territory);
         RETURN_IF_ERROR(core_.recorder.Record(tx, ChangeOf(ctx, absl::StrCat("bureaus/", b.code()),
-                                                      territory, b.code(), created, b)));
+                                                           territory, b.code(), created, b)));
         return b;
       });
 }
 
 absl::StatusOr<v1::ListBureausResponse> Bureaus::ListBureaus(const Caller& c,
-                                                              const v1::ListBureausRequest& r) {
+                                                             const v1::ListBureausRequest& r) {
   ASSIGN_OR_RETURN(int size, PageSize(r.page_size()));
   if (!IsReader(c.principal) && !c.principal.HasRole(roles::kHealthFacility)) {
     return absl::PermissionDeniedError("staff only");
@@ -99,8 +99,8 @@ absl::StatusOr<v1::ListBureausResponse> Bureaus::ListBureaus(const Caller& c,
   }
   ASSIGN_OR_RETURN(std::string after, core::DecodePageToken(r.page_token()));
   ASSIGN_OR_RETURN(pg::Result rows,
-                   core_.pool.Exec(sql::kListBureaus,
-                              {r.commune_code(), scope.codes, scope.prefixes, after, size + 1}));
+                   core_.pool.Exec(sql::kListBureaus, {r.commune_code(), scope.codes,
+                                                       scope.prefixes, after, size + 1}));
   v1::ListBureausResponse out;
   for (int i = 0; i < rows.rows() && i < size; ++i) *out.add_bureaus() = BureauFromRow(rows, i);
   if (rows.rows() > size)

@@ -15,8 +15,7 @@ absl::Status SaveDeclaration(pg::Transaction& tx, const DeclarationRow& row, int
       .status();
 }
 
-v1::DeclarationStateChanged StateChangeOf(const v1::Declaration& d,
-                                          v1::DeclarationState previous) {
+v1::DeclarationStateChanged StateChangeOf(const v1::Declaration& d, v1::DeclarationState previous) {
   v1::DeclarationStateChanged e;
   e.set_declaration_id(d.id());
   e.set_kind(d.kind());

@@ -39,8 +39,7 @@ absl::StatusOr<std::optional<DeclarationRow>> LoadDeclaration(Db& db, const pg::
 absl::Status SaveDeclaration(pg::Transaction& tx, const DeclarationRow& row, int64_t now);
 
 // A declaration's move that makes no act (validated, rejected, flagged, decided).
-v1::DeclarationStateChanged StateChangeOf(const v1::Declaration& d,
-                                          v1::DeclarationState previous);
+v1::DeclarationStateChanged StateChangeOf(const v1::Declaration& d, v1::DeclarationState previous);
 
 // Candidates for a declaration (excluding those already reviewed as NOT_DUPLICATE).
 absl::StatusOr<std::vector<v1::DuplicateCandidate>> FindDuplicates(

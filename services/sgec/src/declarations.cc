@@ -15,7 +15,7 @@ namespace zp::sgec {
 using namespace internal;  // NOLINT: the registry's own helpers
 
 absl::StatusOr<v1::Declaration> Declarations::DeclareBirth(const Caller& c,
-                                                       const v1::DeclareBirthRequest& r) {
+                                                           const v1::DeclareBirthRequest& r) {
   v1::Declaration d;
   d.set_kind(v1::BIRTH);
   *d.mutable_birth() = r.birth();
@@ -23,7 +23,7 @@ absl::StatusOr<v1::Declaration> Declarations::DeclareBirth(const Caller& c,
 }
 
 absl::StatusOr<v1::Declaration> Declarations::DeclareDeath(const Caller& c,
-                                                       const v1::DeclareDeathRequest& r) {
+                                                           const v1::DeclareDeathRequest& r) {
   v1::Declaration d;
   d.set_kind(v1::DEATH);
   *d.mutable_death() = r.death();
@@ -32,11 +32,9 @@ absl::StatusOr<v1::Declaration> Declarations::DeclareDeath(const Caller& c,
 
 // A health facility's declaration is a notification (NOTIFIED, the declarant may follow); a civil
 // agent's is DECLARED.
-absl::StatusOr<v1::Declaration> Declarations::Declare(const Caller& c, const std::string& request_id,
-                                                  const std::string& bureau_code,
-                                                  const std::string& method,
-                                                  const google::protobuf::Message& request,
-                                                  v1::Declaration d) {
+absl::StatusOr<v1::Declaration> Declarations::Declare(
+    const Caller& c, const std::string& request_id, const std::string& bureau_code,
+    const std::string& method, const google::protobuf::Message& request, v1::Declaration d) {
   ASSIGN_OR_RETURN(std::string role,
                    ActingRole(c.principal, {roles::kCivilAgent, roles::kHealthFacility}));
   RETURN_IF_ERROR(CheckRequestId(request_id));
@@ -129,12 +127,13 @@ absl::StatusOr<v1::Declaration> Declarations::Declare(const Caller& c, const std
 }
 
 absl::StatusOr<v1::Declaration> Declarations::GetDeclaration(const Caller& c,
-                                                         const v1::GetDeclarationRequest& r) {
+                                                             const v1::GetDeclarationRequest& r) {
   if (!IsReader(c.principal) && !c.principal.HasRole(roles::kHealthFacility)) {
     return absl::PermissionDeniedError("staff only");
   }
   ASSIGN_OR_RETURN(auto row, LoadDeclaration(core_.pool, sql::kGetDeclaration, r.id()));
-  if (!row.has_value() || !auth::CanAccessTerritory(c.principal, row->territory, *core_.referential)) {
+  if (!row.has_value() ||
+      !auth::CanAccessTerritory(c.principal, row->territory, *core_.referential)) {
     return NotFound("declaration", r.id());
   }
   return row->doc;
@@ -150,9 +149,9 @@ absl::StatusOr<v1::ListDeclarationsResponse> Declarations::ListDeclarations(
       BureauTerritory(core_.pool, c.principal, *core_.referential, r.bureau_code()).status());
   ASSIGN_OR_RETURN(std::optional<std::string> after_id, core::DecodeUuidPageToken(r.page_token()));
   pg::Param after = after_id;
-  ASSIGN_OR_RETURN(pg::Result rows,
-                   core_.pool.Exec(sql::kListDeclarations,
-                              {r.bureau_code(), static_cast<int>(r.state()), after, size + 1}));
+  ASSIGN_OR_RETURN(pg::Result rows, core_.pool.Exec(sql::kListDeclarations,
+                                                    {r.bureau_code(), static_cast<int>(r.state()),
+                                                     after, size + 1}));
   v1::ListDeclarationsResponse out;
   for (int i = 0; i < rows.rows() && i < size; ++i) {
     if (!out.add_declarations()->ParseFromString(rows.Bytes(i, 0))) {
@@ -202,8 +201,8 @@ absl::StatusOr<v1::Declaration> Declarations::ValidateDeclaration(
   if (r.has_declarant()) {
     RETURN_IF_ERROR(CheckDeclarant(r.declarant(), "declarant", true));
   }
-  return RunStep(core_, c, r, r.id(), "ValidateDeclaration",
-                 {roles::kCivilAgent}, [&](pg::Transaction&, DeclarationRow& row, Context&) {
+  return RunStep(core_, c, r, r.id(), "ValidateDeclaration", {roles::kCivilAgent},
+                 [&](pg::Transaction&, DeclarationRow& row, Context&) {
                    RETURN_IF_ERROR(CheckTransition(row.doc.state(), Step::kValidate));
                    v1::Declarant* declarant = row.doc.has_birth()
                                                   ? row.doc.mutable_birth()->mutable_declarant()
@@ -218,8 +217,8 @@ absl::StatusOr<v1::Declaration> Declarations::ValidateDeclaration(
                  });
 }
 
-absl::StatusOr<v1::Declaration> Declarations::RejectDeclaration(const Caller& c,
-                                                            const v1::RejectDeclarationRequest& r) {
+absl::StatusOr<v1::Declaration> Declarations::RejectDeclaration(
+    const Caller& c, const v1::RejectDeclarationRequest& r) {
   if (r.reason().empty() || r.reason().size() > 2000) {
     return core::InvalidArgumentError("reason", "required, at most 2000 bytes");
   }
@@ -234,14 +233,14 @@ absl::StatusOr<v1::Declaration> Declarations::RejectDeclaration(const Caller& c,
 }
 
 absl::StatusOr<v1::Declaration> Declarations::ReviewDuplicate(const Caller& c,
-                                                          const v1::ReviewDuplicateRequest& r) {
+                                                              const v1::ReviewDuplicateRequest& r) {
   if (r.decision() != v1::NOT_DUPLICATE && r.decision() != v1::DUPLICATE) {
     return core::InvalidArgumentError("decision", "NOT_DUPLICATE or DUPLICATE");
   }
   if (r.note().size() > 2000) return core::InvalidArgumentError("note", "at most 2000 bytes");
   return RunStep(
-      core_, c, r, r.id(), "ReviewDuplicate",
-      {roles::kCivilOfficer}, [&](pg::Transaction&, DeclarationRow& row, Context&) {
+      core_, c, r, r.id(), "ReviewDuplicate", {roles::kCivilOfficer},
+      [&](pg::Transaction&, DeclarationRow& row, Context&) {
         RETURN_IF_ERROR(CheckTransition(row.doc.state(), Step::kReviewDuplicate));
         if (row.doc.duplicate_status() != v1::POTENTIAL_DUPLICATE) {
           return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kNotFlagged, "",

@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "google/protobuf/message.h"
 #include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
 #include "services/sgec/src/registry_core.h"
 #include "zp/sgec/v1/sgec.pb.h"
 

@@ -94,8 +94,8 @@ absl::StatusOr<v1::ImportSummary> HistoricalImport::ImportHistoricalActs(const C
   return run.Run();
 }
 
-absl::StatusOr<v1::ImportReport> HistoricalImport::GetImportReport(const Caller& c,
-                                                           const v1::GetImportReportRequest& r) {
+absl::StatusOr<v1::ImportReport> HistoricalImport::GetImportReport(
+    const Caller& c, const v1::GetImportReportRequest& r) {
   ASSIGN_OR_RETURN(int size, PageSize(r.page_size()));
   if (!core::IsUuid(r.import_id())) return NotFound("import", r.import_id());
   ASSIGN_OR_RETURN(pg::Result row, core_.pool.Exec(kGetImport, {r.import_id()}));
@@ -149,7 +149,7 @@ absl::StatusOr<v1::ImportReport> HistoricalImport::GetImportReport(const Caller&
   if (!by_ordinal.empty()) {
     ASSIGN_OR_RETURN(pg::Result cands,
                      core_.pool.Exec(kImportDuplicatesPage,
-                                {r.import_id(), after_ordinal, by_ordinal.rbegin()->first}));
+                                     {r.import_id(), after_ordinal, by_ordinal.rbegin()->first}));
     for (int i = 0; i < cands.rows(); ++i) {
       auto it = by_ordinal.find(cands.Int(i, 0));
       if (it == by_ordinal.end()) continue;
@@ -182,9 +182,9 @@ absl::StatusOr<v1::ListPossibleDuplicatesResponse> HistoricalImport::ListPossibl
     after_act = ids[0];
     after_candidate = ids[1];
   }
-  ASSIGN_OR_RETURN(pg::Result rows,
-                   core_.pool.Exec(kListPossibleDuplicates, {r.bureau_code(), r.reviewed(), after_act,
-                                                        after_candidate, size + 1}));
+  ASSIGN_OR_RETURN(pg::Result rows, core_.pool.Exec(kListPossibleDuplicates,
+                                                    {r.bureau_code(), r.reviewed(), after_act,
+                                                     after_candidate, size + 1}));
   v1::ListPossibleDuplicatesResponse out;
   for (int i = 0; i < rows.rows() && i < size; ++i) {
     *out.add_duplicates() = PossibleDuplicateOf(rows, i);

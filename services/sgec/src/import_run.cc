@@ -364,9 +364,8 @@ absl::StatusOr<ImportRun::Counts> ImportRun::WriteOnce(Batch& batch) {
   }
   // The batch is one change of the import: its acts' events and its progress, one audit record
   // in the importer's first territory's chain; the events carry the import's id.
-  const std::string chain = caller_.principal.territories.empty()
-                                ? kNational
-                                : caller_.principal.territories.front();
+  const std::string chain =
+      caller_.principal.territories.empty() ? kNational : caller_.principal.territories.front();
   const std::string resource = absl::StrCat("imports/", import_id_);
   v1::HistoricalImportProgressed progressed;
   const service::Change batch_change =
@@ -381,10 +380,10 @@ absl::StatusOr<ImportRun::Counts> ImportRun::WriteOnce(Batch& batch) {
   progressed.set_rejected(n.rejected);
   progressed.set_possible_duplicates(n.possible_duplicates);
   RETURN_IF_ERROR(core_.recorder.RecordBatch(tx, batch_change, std::move(events)));
-  RETURN_IF_ERROR(tx.Exec(kCountImport, {import_id_, n.received, n.accepted, n.already_present,
-                                         n.conflicting, n.rejected, absl::StrCat(w.now), false,
-                                         n.possible_duplicates})
-                      .status());
+  RETURN_IF_ERROR(
+      tx.Exec(kCountImport, {import_id_, n.received, n.accepted, n.already_present, n.conflicting,
+                             n.rejected, absl::StrCat(w.now), false, n.possible_duplicates})
+          .status());
   RETURN_IF_ERROR(tx.Commit());
   // Words are never removed from name_words: once committed, later batches skip them.
   if (known_words_.size() > kMaxKnownWords) known_words_.clear();
@@ -547,9 +546,34 @@ absl::Status ImportRun::ClaimIdcs(Writing& w) {
 absl::Status ImportRun::InsertActs(Writing& w) {
   // The columns of kInsertActs ($1-$25, $27-$29) and of kInsertMentions.
   enum {
-    kId, kKind, kBureau, kYear, kNumber, kTerritory, kIdcs, kSubject, kFather, kMother, kEvent,
-    kGivenAr, kFamilyAr, kGivenFr, kFamilyFr, kNameAr, kNameLat, kMotherAr, kMotherLat,
-    kOriginal, kAt, kWords, kKeyAr, kKeyLat, kDeceased, kScan, kDigest, kColumns
+    kId,
+    kKind,
+    kBureau,
+    kYear,
+    kNumber,
+    kTerritory,
+    kIdcs,
+    kSubject,
+    kFather,
+    kMother,
+    kEvent,
+    kGivenAr,
+    kFamilyAr,
+    kGivenFr,
+    kFamilyFr,
+    kNameAr,
+    kNameLat,
+    kMotherAr,
+    kMotherLat,
+    kOriginal,
+    kAt,
+    kWords,
+    kKeyAr,
+    kKeyLat,
+    kDeceased,
+    kScan,
+    kDigest,
+    kColumns
   };
   Columns c(kColumns);
   std::vector<std::optional<std::string>> birth_dates;
@@ -619,19 +643,22 @@ absl::Status ImportRun::InsertActs(Writing& w) {
       m[5].push_back(TimestampText(absl::FromUnixMicros(w.now)));
     }
   }
-  ASSIGN_OR_RETURN(
-      pg::Result inserted,
-      w.tx.Exec(kInsertActs,
-                {c.Array(kId),       c.Array(kKind),      c.Array(kBureau),
-                 c.Array(kYear),     c.Array(kNumber),    c.Array(kTerritory),
-                 c.Array(kIdcs),     c.Array(kSubject),   c.Array(kFather),
-                 c.Array(kMother),   c.Array(kEvent),     pg::TextArray(birth_dates),
-                 c.Array(kGivenAr),  c.Array(kFamilyAr),  c.Array(kGivenFr),
-                 c.Array(kFamilyFr), c.Array(kNameAr),    c.Array(kNameLat),
-                 c.Array(kMotherAr), c.Array(kMotherLat), c.Array(kOriginal),
-                 c.Array(kAt),       c.Array(kWords),     c.Array(kKeyAr),
-                 c.Array(kKeyLat),   caller_.principal.subject, c.Array(kDeceased),
-                 c.Array(kScan),     c.Array(kDigest)}));
+  ASSIGN_OR_RETURN(pg::Result inserted,
+                   w.tx.Exec(kInsertActs, {c.Array(kId),       c.Array(kKind),
+                                           c.Array(kBureau),   c.Array(kYear),
+                                           c.Array(kNumber),   c.Array(kTerritory),
+                                           c.Array(kIdcs),     c.Array(kSubject),
+                                           c.Array(kFather),   c.Array(kMother),
+                                           c.Array(kEvent),    pg::TextArray(birth_dates),
+                                           c.Array(kGivenAr),  c.Array(kFamilyAr),
+                                           c.Array(kGivenFr),  c.Array(kFamilyFr),
+                                           c.Array(kNameAr),   c.Array(kNameLat),
+                                           c.Array(kMotherAr), c.Array(kMotherLat),
+                                           c.Array(kOriginal), c.Array(kAt),
+                                           c.Array(kWords),    c.Array(kKeyAr),
+                                           c.Array(kKeyLat),   caller_.principal.subject,
+                                           c.Array(kDeceased), c.Array(kScan),
+                                           c.Array(kDigest)}));
   if (inserted.rows() != static_cast<int>(w.fresh.size())) {
     return absl::AbortedError("a key of the batch was registered meanwhile");
   }
@@ -774,11 +801,11 @@ absl::StatusOr<ImportRun::Counts> ImportRun::RecordOutcomes(Writing& w, const Ba
             .status());
   }
   if (!conflicts.empty()) {
-    RETURN_IF_ERROR(w.tx.Exec(kInsertConflicts,
-                              {import_id_, absl::StrCat(w.now), conflicts.Array(0),
-                               conflicts.Array(1), conflicts.Array(2), conflicts.Array(3),
-                               conflicts.Array(4), conflicts.Array(5), conflicts.Array(6)})
-                        .status());
+    RETURN_IF_ERROR(
+        w.tx.Exec(kInsertConflicts, {import_id_, absl::StrCat(w.now), conflicts.Array(0),
+                                     conflicts.Array(1), conflicts.Array(2), conflicts.Array(3),
+                                     conflicts.Array(4), conflicts.Array(5), conflicts.Array(6)})
+            .status());
   }
   if (!duplicates.empty()) {
     RETURN_IF_ERROR(w.tx.Exec(kInsertDuplicates,

@@ -87,7 +87,7 @@ class ImportRun {
   struct Writing {
     pg::Transaction& tx;
     int64_t now;
-    std::vector<Item*> fresh;           // the records that make new acts
+    std::vector<Item*> fresh;            // the records that make new acts
     std::vector<std::string> new_words;  // name words not yet known to be in name_words
   };
 

@@ -91,6 +91,7 @@ inline constexpr char kTrackingNumberSet[] = "TRACKING_NUMBER_ALREADY_SET";
 inline constexpr char kTrackingNumberTaken[] = "TRACKING_NUMBER_TAKEN";
 inline constexpr char kWrongPartner[] = "WRONG_PARTNER";
 inline constexpr char kTimeInFuture[] = "TIME_IN_FUTURE";
+inline constexpr char kTimeBeforePreviousStep[] = "TIME_BEFORE_PREVIOUS_STEP";
 inline constexpr char kNoRefundDue[] = "NO_REFUND_DUE";
 inline constexpr char kRefundAlreadyAcknowledged[] = "REFUND_ALREADY_ACKNOWLEDGED";
 }  // namespace reasons

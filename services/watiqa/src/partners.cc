@@ -113,6 +113,19 @@ absl::StatusOr<absl::Time> PastTime(const google::protobuf::Timestamp& t, absl::
   return at;
 }
 
+// A time a partner reports about an order: not before the order's previous step (`since`), so
+// that its history stays in order and its delays are never negative. Within the clock skew (and
+// partners that send whole seconds), it counts as `since`.
+absl::StatusOr<absl::Time> NotBefore(absl::Time at, absl::Time since, const char* field,
+                                     absl::string_view step) {
+  if (at >= since) return at;
+  if (at >= since - kClockSkew) return since;
+  return core::RuleError(
+      absl::StatusCode::kInvalidArgument, reasons::kTimeBeforePreviousStep, field,
+      absl::StrCat("before the order was ", step, " (",
+                   absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", since, absl::UTCTimeZone()), ")"));
+}
+
 }  // namespace
 
 absl::StatusOr<v1::PaymentConfirmation> Desk::ConfirmPayment(const Caller& c,
@@ -126,7 +139,8 @@ absl::StatusOr<v1::PaymentConfirmation> Desk::ConfirmPayment(const Caller& c,
   CheckPartnerReference(v, "payment_reference", r.payment_reference());
   if (!r.has_paid_at()) v.Add("paid_at", "required");
   RETURN_IF_ERROR(v.ToStatus());
-  ASSIGN_OR_RETURN(const absl::Time paid_at, PastTime(r.paid_at(), clock_.Now(), "paid_at"));
+  ASSIGN_OR_RETURN(const absl::Time reported_paid_at,
+                   PastTime(r.paid_at(), clock_.Now(), "paid_at"));
   v1::PaymentConfirmation out;
   out.set_order_reference(*reference);
   out.set_payment_reference(r.payment_reference());
@@ -135,6 +149,9 @@ absl::StatusOr<v1::PaymentConfirmation> Desk::ConfirmPayment(const Caller& c,
     paid = false;
     ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByReference(tx, *reference, true));
     if (!o.has_value()) return NoOrder(absl::StrCat("order ", *reference));
+    ASSIGN_OR_RETURN(
+        const absl::Time paid_at,
+        NotBefore(reported_paid_at, ToTime(o->doc.create_time()), "paid_at", "placed"));
     // The same confirmation again: the same answer.
     ASSIGN_OR_RETURN(pg::Result known, tx.Exec(kPayment, {r.payment_reference()}));
     if (known.rows() > 0) {
@@ -341,12 +358,16 @@ absl::StatusOr<v1::DeliveryEventAck> Desk::ReportDeliveryEvent(
   }
   if (r.reason().size() > 500) v.Add("reason", "at most 500 bytes");
   RETURN_IF_ERROR(v.ToStatus());
-  ASSIGN_OR_RETURN(const absl::Time at, PastTime(r.time(), clock_.Now(), "time"));
+  ASSIGN_OR_RETURN(const absl::Time reported_at, PastTime(r.time(), clock_.Now(), "time"));
   v1::DeliveryEventAck out;
   RETURN_IF_ERROR(pg::RunInTransaction(pool_, [&](pg::Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(std::optional<StoredOrder> o,
                      store_.ByTrackingNumber(tx, r.tracking_number()));
     if (!o.has_value()) return NoOrder(absl::StrCat("shipment ", r.tracking_number()));
+    absl::Time at = reported_at;
+    if (o->issued_at.has_value()) {
+      ASSIGN_OR_RETURN(at, NotBefore(reported_at, *o->issued_at, "time", "issued"));
+    }
     out.set_order_reference(o->doc.reference());
     ASSIGN_OR_RETURN(pg::Result inserted,
                      tx.Exec(kInsertDeliveryEvent,
