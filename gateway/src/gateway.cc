@@ -183,8 +183,9 @@ Response Gateway::ErrorResponse(int http_status, const std::string& message,
                                 const Request* request) {
   absl::Status status =
       core::ErrorWithReason(CodeForHttp(http_status), message, ReasonForHttp(http_status));
-  if (http_status == 413) {
-    status = core::InvalidArgumentError("body", message);
+  if (http_status == 413) {  // the reason and the field: the body
+    status = core::RuleError(absl::StatusCode::kInvalidArgument, ReasonForHttp(http_status), "body",
+                             message);
   }
   Response res{static_cast<http::status>(http_status),
                request != nullptr ? request->version() : 11};

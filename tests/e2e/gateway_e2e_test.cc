@@ -239,6 +239,9 @@ TEST_CASE("gateway e2e: a 2 MiB body is refused with 413", "[e2e][gateway]") {
   auto r = s.Send("POST", "/v1/echo", big);
   CHECK(r.status == 413);
   CHECK(Json(r.body).fields().at("code").number_value() == 3);
+  // The stable reason the README promises, and the field.
+  CHECK(absl::StrContains(r.body, R"("reason":"BODY_TOO_LARGE")"));
+  CHECK(absl::StrContains(r.body, R"("field":"body")"));
 }
 
 TEST_CASE("gateway e2e: a slow client cannot hold a connection", "[e2e][gateway]") {

@@ -322,6 +322,11 @@ TEST_CASE("sgec: staff see their territory, citizens their own acts, the rest is
   CHECK(f.registry().GetAct(C(P("me", {"citizen"}, {}, assilah.idcs())), get).ok());
   CHECK(f.registry().GetAct(C(P("you", {"citizen"}, {}, casa.idcs())), get).status().code() ==
         absl::StatusCode::kNotFound);
+  // A role that never reads the registry (CHIKAYA's agent, a health facility): 403, not 404.
+  CHECK(f.registry().GetAct(C(P("agent", {"agent"}, {kAssilah})), get).status().code() ==
+        absl::StatusCode::kPermissionDenied);
+  CHECK(f.registry().GetAct(C(P("clinic", {"health_facility"}, {kAssilah})), get).status().code() ==
+        absl::StatusCode::kPermissionDenied);
 
   // Search: the name of Casablanca's act is invisible from Assilah.
   v1::SearchActsRequest search;

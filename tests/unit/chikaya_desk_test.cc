@@ -278,6 +278,12 @@ TEST_CASE("chikaya rules: the submitter closes, reopens within 30 days, rates on
   CHECK(f.Moves(id) == std::vector<std::string>{"SUBMITTED>ACKNOWLEDGED", "ACKNOWLEDGED>RESOLVED",
                                                 "RESOLVED>REOPENED", "REOPENED>ACKNOWLEDGED",
                                                 "ACKNOWLEDGED>RESOLVED", "RESOLVED>CLOSED"});
+  // first_answer (events.proto): on the first RESOLVED only, never on the other moves.
+  std::vector<bool> first;
+  for (const auto& e : f.store.EventsOf<v1::ComplaintStateChanged>(id)) {
+    first.push_back(e.first_answer());
+  }
+  CHECK(first == std::vector<bool>{false, true, false, false, false, false});
 }
 
 TEST_CASE("chikaya rules: rejected with a reason, or redirected as a new complaint elsewhere",
@@ -310,6 +316,8 @@ TEST_CASE("chikaya rules: statistics by territory, for those who oversee it", "[
   DeskFixture f;
   v1::StatsRequest r;
   r.set_territory_code(kAssilah);
+  r.set_period_from("2026-01");
+  r.set_period_to("2026-06");
   CHECK(f.desk.Stats(kAgent, r).ok());
   CHECK(f.desk.Stats(kCell, r).ok());
   CHECK(f.desk.Stats(kDgct, r).ok());
@@ -320,6 +328,25 @@ TEST_CASE("chikaya rules: statistics by territory, for those who oversee it", "[
   r.set_territory_code("99.999");
   CHECK(Field(f.desk.Stats(kDgct, r).status()) == "territory_code");
   CHECK(f.store.stats_reads == 4);
+}
+
+TEST_CASE("chikaya rules: statistics refuse citizens (403) and a reversed period (400)",
+          "[unit][chikaya]") {
+  DeskFixture f;
+  v1::StatsRequest r;
+  r.set_territory_code(kAssilah);
+  r.set_period_from("2026-06");
+  r.set_period_to("2026-01");
+  // A role that may never read statistics: 403, whatever the territory.
+  CHECK(f.desk.Stats(kCitizen, r).status().code() == absl::StatusCode::kPermissionDenied);
+  auto reversed = f.desk.Stats(kAgent, r);
+  CHECK(reversed.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(Field(reversed.status()) == "period_to");
+  r.set_period_to("2026-13");
+  CHECK(Field(f.desk.Stats(kAgent, r).status()) == "period_to");
+  r.set_period_to("2026-06");  // one month
+  CHECK(f.desk.Stats(kAgent, r).ok());
+  CHECK(f.store.stats_reads == 1);
 }
 
 TEST_CASE("chikaya rules: attachments uploaded first, then named by their sha256",

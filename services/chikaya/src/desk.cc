@@ -314,7 +314,9 @@ v1::ComplaintStateChanged StateChangeEvent(const v1::Complaint& before, const v1
   *e.mutable_create_time() = after.create_time();
   e.set_within_deadline(absl::ToUnixMicros(now) <= Micros(after.answer_due_time()));
   e.set_was_overdue(before.overdue());
-  e.set_first_answer(!before.has_resolve_time());
+  // Only the first RESOLVED or REJECTED (a reopened complaint answered again is not).
+  const bool answer = after.state() == v1::RESOLVED || after.state() == v1::REJECTED;
+  e.set_first_answer(answer && !before.has_resolve_time());
   return e;
 }
 
@@ -486,12 +488,23 @@ absl::StatusOr<v1::RedirectResponse> Desk::Redirect(const Caller& c, const v1::R
 absl::StatusOr<v1::StatsResponse> Desk::Stats(const Caller& c, const v1::StatsRequest& r) {
   if (c.anonymous()) return absl::UnauthenticatedError("a bearer token is required");
   const auth::Principal& p = c.principal;
+  if (!auth::HasAnyRole(p, kAgents) && !auth::HasAnyRole(p, kSupervisors) &&
+      !auth::HasAnyRole(p, kReaders)) {
+    return absl::PermissionDeniedError("statistics are for the staff who oversee complaints");
+  }
   const bool national = r.territory_code() == kNational;
   const territory::Territory* t = referential_->Find(r.territory_code());
+  core::Violations v;
   if (t == nullptr || (!national && !t->IsLocalAuthority())) {
-    return core::InvalidArgumentError("territory_code",
-                                      "a local authority, province, region, or MA");
+    v.Add("territory_code", "a local authority, province, region, or MA");
   }
+  if (!IsPeriod(r.period_from())) v.Add("period_from", "a month, YYYY-MM");
+  if (!IsPeriod(r.period_to())) {
+    v.Add("period_to", "a month, YYYY-MM");
+  } else if (IsPeriod(r.period_from()) && r.period_to() < r.period_from()) {
+    v.Add("period_to", "not before period_from");
+  }
+  RETURN_IF_ERROR(v.ToStatus());
   bool allowed = false;
   if (auth::HasAnyRole(p, kAgents)) allowed = Holds(p, r.territory_code());
   if (auth::HasAnyRole(p, kSupervisors) || auth::HasAnyRole(p, kReaders)) {

@@ -26,6 +26,10 @@ Parents ParentsOf(const territory::Referential& ref, const std::string& code);
 absl::Status ApplyToStats(pg::Transaction& tx, const events::v1::Event& event,
                           const territory::Referential& ref);
 
+// A month of submission as Stats takes it: YYYY-MM.
+bool IsPeriod(absl::string_view period);
+
+// The figures of a request the desk validated (Desk::Stats).
 absl::StatusOr<v1::StatsResponse> ReadStats(pg::Pool& pool, const v1::StatsRequest& request);
 
 }  // namespace zp::chikaya

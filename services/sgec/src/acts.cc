@@ -172,6 +172,8 @@ absl::StatusOr<v1::Act> Acts::RegisterAct(const Caller& c, const v1::RegisterAct
 // Acts.
 
 absl::StatusOr<v1::Act> Acts::GetAct(const Caller& c, const v1::GetActRequest& r) {
+  // A role that never reads acts is told so; a reader is told only what it may see.
+  RETURN_IF_ERROR(ScopeOf(c.principal, true).status());
   if (!core::IsUuid(r.id())) return NotFound("act", r.id());
   ASSIGN_OR_RETURN(pg::Transaction tx, pg::Transaction::Begin(core_.pool));
   ASSIGN_OR_RETURN(auto row, LoadAct(tx, sql::kGetAct, r.id()));
