@@ -253,6 +253,9 @@ TEST_CASE("sgec: late declarations need a court judgment (30 days, one year abro
   CHECK(ValidateBirth(abroad, kToday, false, Ref()).ok());
   SetDate(abroad.mutable_birth_date(), 2025, 6, 14);  // 366 days
   CHECK(Reason(ValidateBirth(abroad, kToday, false, Ref())) == reasons::kLateDeclaration);
+  abroad.mutable_place()->set_country_code("XX");  // no such country
+  CHECK(core::FieldViolationsOf(ValidateBirth(abroad, kToday, false, Ref())).at(0).field ==
+        "birth.place.country_code");
 
   auto death = Death();
   SetDate(death.mutable_death_date(), 2026, 4, 1);

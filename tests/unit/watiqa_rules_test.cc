@@ -58,7 +58,16 @@ TEST_CASE("watiqa orders: a valid request and its destination", "[unit][watiqa]"
   abroad.mutable_address()->set_postal_code("1000");
   CHECK(*ValidatePlaceOrder(abroad) == v1::ABROAD);
   abroad.mutable_address()->clear_postal_code();  // not every country has them
-  CHECK(ValidatePlaceOrder(abroad).ok());
+  CHECK(ValidatePlaceOrder(abroad).ok());  // Codes of no country (reserved ones, lower case) are
+                                           // refused, not charged the ABROAD fee.
+  for (const char* code : {"XX", "EU", "UK", "ma"}) {
+    abroad.mutable_address()->set_country_code(code);
+    auto refused = ValidatePlaceOrder(abroad);
+    CHECK(refused.status().code() == absl::StatusCode::kInvalidArgument);
+    CHECK(core::FieldViolationsOf(refused.status()).at(0).field == "address.country_code");
+  }
+  abroad.mutable_address()->set_country_code("GB");
+  CHECK(*ValidatePlaceOrder(abroad) == v1::ABROAD);
 }
 
 TEST_CASE("watiqa orders: every broken field is named at once", "[unit][watiqa]") {

@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/sgec/src/queries.h"
+#include "zp/core/countries.h"
 #include "zp/pg/idempotency.h"
 #include "zp/sgec/v1/events.pb.h"
 
@@ -43,8 +44,7 @@ absl::StatusOr<v1::Bureau> Bureaus::CreateBureau(const Caller& c,
   if (!code_ok) v.Add("bureau.code", "1 to 32 of A-Z, 0-9, '.', '-'");
   const bool consulate = !b.country_code().empty();
   if (consulate) {
-    if (b.country_code().size() != 2 || b.country_code() == kNational ||
-        !absl::ascii_isupper(b.country_code()[0]) || !absl::ascii_isupper(b.country_code()[1])) {
+    if (b.country_code() == kNational || !core::IsCountryCode(b.country_code())) {
       v.Add("bureau.country_code", "ISO 3166 alpha-2 code of a foreign country");
     }
     if (!b.commune_code().empty()) v.Add("bureau.commune_code", "empty for a consulate");

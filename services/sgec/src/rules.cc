@@ -10,6 +10,7 @@
 #include "services/sgec/src/names.h"
 #include "zp/core/api.h"
 #include "zp/core/clock.h"
+#include "zp/core/countries.h"
 #include "zp/core/status.h"
 
 namespace zp::sgec {
@@ -87,10 +88,7 @@ void CheckCin(Violations& v, absl::string_view cin, const std::string& field) {
 }
 
 void CheckCountry(Violations& v, absl::string_view code, const std::string& field) {
-  if (!code.empty() &&
-      (code.size() != 2 || !absl::ascii_isupper(code[0]) || !absl::ascii_isupper(code[1]))) {
-    v.Add(field, "an ISO 3166 alpha-2 country code");
-  }
+  if (!code.empty() && !core::IsCountryCode(code)) v.Add(field, "an ISO 3166-1 alpha-2 code");
 }
 
 // Returns true when the place is abroad.

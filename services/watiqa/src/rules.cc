@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "zp/core/api.h"
+#include "zp/core/countries.h"
 #include "zp/core/status.h"
 #include "zp/names/names.h"
 
@@ -126,9 +127,8 @@ absl::StatusOr<v1::Destination> ValidatePlaceOrder(const v1::PlaceOrderRequest& 
   }
   const v1::Address& a = r.address();
   const std::string& country = a.country_code();
-  const bool country_ok =
-      country.size() == 2 && absl::ascii_isupper(country[0]) && absl::ascii_isupper(country[1]);
-  if (!country_ok) v.Add("address.country_code", "ISO 3166-1 alpha-2 code, \"MA\" for Morocco");
+  if (!core::IsCountryCode(country))
+    v.Add("address.country_code", "ISO 3166-1 alpha-2 code, \"MA\" for Morocco");
   const bool morocco = country == "MA";
   if (!ValidText(a.recipient(), 100))
     v.Add("address.recipient", "required, at most 100 characters");
