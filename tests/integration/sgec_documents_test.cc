@@ -33,7 +33,7 @@ v1::CopyContent ContentOf(const documents::v1::Document& d) {
 
 // A registered birth with a marriage mention.
 v1::Act MarriedPerson(SgecFixture& f, int n) {
-  v1::Act act = f.Registered(f.BirthOf(n));
+  v1::Act act = f.Registered(f.AdultBirthOf(n));
   v1::AddMentionRequest marriage;
   marriage.set_request_id(core::NewUuidV7());
   marriage.set_act_id(act.id());

@@ -104,6 +104,18 @@ class SgecFixture {
     return r;
   }
 
+  // Person `n` born in 1995 and declared late on a judgment: an adult, whom marriages and
+  // divorces may concern.
+  v1::DeclareBirthRequest AdultBirthOf(int n, const std::string& commune = kAssilah) {
+    v1::DeclareBirthRequest r = BirthOf(n, commune);
+    SetDate(r.mutable_birth()->mutable_birth_date(), absl::CivilDay(1995, 3, 1));
+    auto* judgment = r.mutable_birth()->mutable_judgment();
+    judgment->set_authority("Tribunal de première instance de Tanger");
+    judgment->set_number(absl::StrCat(n, "/2026"));
+    SetDate(judgment->mutable_date(), absl::CivilDay(2026, 6, 1));
+    return r;
+  }
+
   Caller Agent(const char* commune = kAssilah) {
     return C(P(absl::StrCat("agent-", commune), {"civil_agent"}, {commune}));
   }

@@ -452,7 +452,7 @@ TEST_CASE("sgec: registering a death mentions it on the birth act", "[integratio
 TEST_CASE("sgec: mentions, rectifications change the current view, never the original",
           "[integration][sgec]") {
   SgecFixture f;
-  v1::Act act = f.Registered(f.BirthOf(15));
+  v1::Act act = f.Registered(f.AdultBirthOf(15));
 
   v1::AddMentionRequest divorce;
   divorce.set_request_id(core::NewUuidV7());

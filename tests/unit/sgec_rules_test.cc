@@ -320,6 +320,63 @@ TEST_CASE("sgec: workflow transitions", "[unit][sgec]") {
   CHECK(Reason(CheckTransition(v1::REGISTERED, Step::kReject)) == reasons::kInvalidState);
 }
 
+// A mention of `kind` taking effect on y-m-d.
+v1::Mention MentionOn(v1::MentionKind kind, int y, int m, int d) {
+  v1::Mention out;
+  out.set_kind(kind);
+  out.set_contract_reference("ADL-2026-77");
+  SetDate(out.mutable_effective_date(), y, m, d);
+  SetDate(out.mutable_contract_date(), y, m, d);
+  return out;
+}
+
+TEST_CASE("sgec: mentions follow the person's status history", "[unit][sgec]") {
+  v1::Act act;
+  act.set_kind(v1::BIRTH);
+  SetDate(act.mutable_current_birth()->mutable_birth_date(), 2000, 4, 10);
+  auto field = [](const absl::Status& s) { return Field(s); };
+
+  // Nothing before the birth: the marriage printed two days after it is refused.
+  const v1::Mention early = MentionOn(v1::MENTION_MARRIAGE, 2000, 4, 12);
+  CHECK(Reason(CheckMentionInHistory(early, act)) == reasons::kMinorMarriage);
+  const v1::Mention before_birth = MentionOn(v1::MENTION_MARRIAGE, 1999, 1, 1);
+  CHECK(Reason(CheckMentionInHistory(before_birth, act)) == reasons::kMentionBeforeBirth);
+  CHECK(field(CheckMentionInHistory(before_birth, act)) == "mention.effective_date");
+
+  // Under 18 on the marriage date: only with the judge's authorisation, granted before.
+  v1::Mention minor = MentionOn(v1::MENTION_MARRIAGE, 2017, 9, 1);
+  CHECK(field(CheckMentionInHistory(minor, act)) == "mention.minor_marriage_authorisation");
+  auto* granted = minor.mutable_minor_marriage_authorisation();
+  granted->set_authority("Juge de la famille, Tanger");
+  granted->set_number("12/2017");
+  SetDate(granted->mutable_date(), 2017, 9, 2);  // after the marriage: not an authorisation
+  CHECK(Reason(CheckMentionInHistory(minor, act)) == reasons::kMinorMarriage);
+  SetDate(granted->mutable_date(), 2017, 8, 20);
+  CHECK(CheckMentionInHistory(minor, act).ok());
+  CHECK(CheckMentionInHistory(MentionOn(v1::MENTION_MARRIAGE, 2018, 4, 10), act).ok());  // 18
+
+  // Marriage and divorce alternate, in order.
+  CHECK(Reason(CheckMentionInHistory(MentionOn(v1::MENTION_DIVORCE, 2021, 1, 1), act)) ==
+        reasons::kNoMarriage);
+  *act.add_mentions() = MentionOn(v1::MENTION_MARRIAGE, 2020, 6, 1);
+  CHECK(Reason(CheckMentionInHistory(MentionOn(v1::MENTION_MARRIAGE, 2022, 1, 1), act)) ==
+        reasons::kAlreadyMarried);
+  CHECK(Reason(CheckMentionInHistory(MentionOn(v1::MENTION_DIVORCE, 2019, 1, 1), act)) ==
+        reasons::kMentionOutOfOrder);
+  CHECK(CheckMentionInHistory(MentionOn(v1::MENTION_DIVORCE, 2021, 1, 1), act).ok());
+  *act.add_mentions() = MentionOn(v1::MENTION_DIVORCE, 2021, 1, 1);
+  CHECK(CheckMentionInHistory(MentionOn(v1::MENTION_MARRIAGE, 2022, 1, 1), act).ok());
+
+  // Nothing after the death, and no marriage of the deceased.
+  v1::Mention death = MentionOn(v1::MENTION_DEATH, 2024, 5, 5);
+  *act.add_mentions() = death;
+  CHECK(Reason(CheckMentionInHistory(MentionOn(v1::MENTION_DIVORCE, 2024, 6, 1), act)) ==
+        reasons::kMentionAfterDeath);
+  act.set_deceased(true);
+  CHECK(Reason(CheckMentionInHistory(MentionOn(v1::MENTION_MARRIAGE, 2024, 1, 1), act)) ==
+        reasons::kSubjectDeceased);
+}
+
 TEST_CASE("sgec: mentions are checked by kind", "[unit][sgec]") {
   v1::Mention m;
   m.set_kind(v1::MENTION_DEATH);

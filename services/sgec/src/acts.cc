@@ -203,22 +203,7 @@ absl::StatusOr<v1::Act> Acts::AddMention(const Caller& c, const v1::AddMentionRe
           return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kWrongActKind, "act_id",
                            "mentions of marriage, divorce and rectification go on birth acts");
         }
-        if (in.kind() == v1::MENTION_MARRIAGE && act.deceased()) {
-          return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kSubjectDeceased,
-                           "mention.kind", "the act's subject is deceased");
-        }
-        if (in.kind() == v1::MENTION_DIVORCE) {
-          int balance = 0;
-          for (const auto& m : act.mentions()) {
-            balance += m.kind() == v1::MENTION_MARRIAGE  ? 1
-                       : m.kind() == v1::MENTION_DIVORCE ? -1
-                                                         : 0;
-          }
-          if (balance <= 0) {
-            return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kNoMarriage,
-                             "mention.kind", "no marriage mentioned on this act to dissolve");
-          }
-        }
+        RETURN_IF_ERROR(CheckMentionInHistory(in, act));
         if (in.kind() == v1::MENTION_RECTIFICATION) {
           RETURN_IF_ERROR(ApplyRectifications(in, *act.mutable_current_birth()));
         }

@@ -321,12 +321,17 @@ absl::Status ImportRun::Check(Item& item) const {
   // The declaration's rules, with the registration date for "today".
   RETURN_IF_ERROR(r.has_birth() ? ValidateBirth(r.birth(), *registered, true, *core_.referential)
                                 : ValidateDeath(r.death(), *registered, true, *core_.referential));
+  // Each mention alone, then against the person's history as the mentions before it tell it.
+  v1::Act history;
+  if (r.has_birth()) *history.mutable_current_birth() = r.birth();
   for (int i = 0; i < r.mentions_size(); ++i) {
     if (r.kind() != v1::BIRTH) {
       return core::InvalidArgumentError(absl::StrCat("mentions[", i, "]"),
                                         "mentions go on birth acts");
     }
     RETURN_IF_ERROR(ValidateMention(r.mentions(i), today_));
+    RETURN_IF_ERROR(CheckMentionInHistory(r.mentions(i), history));
+    *history.add_mentions() = r.mentions(i);
   }
   return absl::OkStatus();
 }

@@ -320,6 +320,79 @@ absl::Status ValidateMention(const v1::Mention& m, absl::CivilDay today) {
   return absl::OkStatus();
 }
 
+namespace {
+
+// The day a mention takes effect: its effective date, else its contract's.
+std::optional<absl::CivilDay> EffectiveDay(const v1::Mention& m) {
+  std::optional<absl::CivilDay> day = ToCivilDay(m.effective_date());
+  return day.has_value() ? day : ToCivilDay(m.contract_date());
+}
+
+}  // namespace
+
+absl::Status CheckMentionInHistory(const v1::Mention& m, const v1::Act& act) {
+  const std::optional<absl::CivilDay> effective = EffectiveDay(m);
+  const std::optional<absl::CivilDay> born = ToCivilDay(act.current_birth().birth_date());
+  if (!effective.has_value()) return absl::OkStatus();  // a rectification may carry no date
+  if (born.has_value() && *effective < *born) {
+    return RuleError(absl::StatusCode::kInvalidArgument, reasons::kMentionBeforeBirth,
+                     "mention.effective_date",
+                     absl::StrCat("before the person's birth (", DateText(ToDate(*born)), ")"));
+  }
+  if (m.kind() != v1::MENTION_MARRIAGE && m.kind() != v1::MENTION_DIVORCE) {
+    return absl::OkStatus();
+  }
+  int married = 0;  // marriages less divorces so far
+  std::optional<absl::CivilDay> last, died;
+  for (const v1::Mention& before : act.mentions()) {
+    const std::optional<absl::CivilDay> at = EffectiveDay(before);
+    if (before.kind() == v1::MENTION_DEATH) died = at;
+    if (before.kind() != v1::MENTION_MARRIAGE && before.kind() != v1::MENTION_DIVORCE) continue;
+    married += before.kind() == v1::MENTION_MARRIAGE ? 1 : -1;
+    if (at.has_value() && (!last.has_value() || *at > *last)) last = at;
+  }
+  if (act.deceased() && m.kind() == v1::MENTION_MARRIAGE) {
+    return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kSubjectDeceased,
+                     "mention.kind", "the act's subject is deceased");
+  }
+  if (died.has_value() && *effective > *died) {
+    return RuleError(absl::StatusCode::kInvalidArgument, reasons::kMentionAfterDeath,
+                     "mention.effective_date",
+                     absl::StrCat("after the person's death (", DateText(ToDate(*died)), ")"));
+  }
+  if (last.has_value() && *effective < *last) {
+    return RuleError(
+        absl::StatusCode::kInvalidArgument, reasons::kMentionOutOfOrder, "mention.effective_date",
+        absl::StrCat("before the act's last marriage or divorce (", DateText(ToDate(*last)), ")"));
+  }
+  if (m.kind() == v1::MENTION_DIVORCE) {
+    if (married <= 0) {
+      return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kNoMarriage, "mention.kind",
+                       "no marriage mentioned on this act to dissolve");
+    }
+    return absl::OkStatus();
+  }
+  if (married > 0) {
+    return RuleError(absl::StatusCode::kFailedPrecondition, reasons::kAlreadyMarried,
+                     "mention.kind",
+                     "the act mentions a marriage not dissolved since: a divorce comes first");
+  }
+  if (born.has_value() &&
+      *effective < absl::CivilDay(born->year() + kMarriageAge, born->month(), born->day())) {
+    const v1::LegalReference& a = m.minor_marriage_authorisation();
+    const std::optional<absl::CivilDay> granted = ToCivilDay(a.date());
+    if (a.authority().empty() || a.number().empty() || !granted.has_value() ||
+        *granted > *effective) {
+      return RuleError(absl::StatusCode::kInvalidArgument, reasons::kMinorMarriage,
+                       "mention.minor_marriage_authorisation",
+                       absl::StrCat("the person is under ", kMarriageAge,
+                                    " on the marriage date: the judge's authorisation (authority, "
+                                    "number, date on or before the marriage) is required"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ApplyRectifications(const v1::Mention& mention, google::protobuf::Message& content) {
   using google::protobuf::FieldDescriptor;
   for (int i = 0; i < mention.rectifications_size(); ++i) {

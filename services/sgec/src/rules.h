@@ -31,6 +31,11 @@ inline constexpr char kAlreadyReviewed[] = "ALREADY_REVIEWED";
 inline constexpr char kRectificationBasis[] = "RECTIFICATION_REQUIRES_LEGAL_BASIS";
 inline constexpr char kNoMarriage[] = "NO_MARRIAGE_TO_DISSOLVE";
 inline constexpr char kSubjectDeceased[] = "SUBJECT_DECEASED";
+inline constexpr char kMentionBeforeBirth[] = "MENTION_BEFORE_BIRTH";
+inline constexpr char kMentionAfterDeath[] = "MENTION_AFTER_DEATH";
+inline constexpr char kMentionOutOfOrder[] = "MENTION_OUT_OF_ORDER";
+inline constexpr char kAlreadyMarried[] = "ALREADY_MARRIED";
+inline constexpr char kMinorMarriage[] = "MINOR_MARRIAGE_REQUIRES_AUTHORISATION";
 inline constexpr char kWrongActKind[] = "WRONG_ACT_KIND";
 inline constexpr char kBureauExists[] = "BUREAU_EXISTS";
 }  // namespace reasons
@@ -82,6 +87,16 @@ absl::Status CheckTransition(v1::DeclarationState state, Step step);
 
 // Checks a mention's own fields (not the act it goes on).
 absl::Status ValidateMention(const v1::Mention& mention, absl::CivilDay today);
+
+// The legal age of marriage (Family Code, article 19); younger only with the judge's
+// authorisation recorded in the mention.
+inline constexpr int kMarriageAge = 18;
+
+// Checks a mention against the person's status history, the birth act `act` with its mentions
+// so far: dated on or after the birth, marriage and divorce on or before the death and after the
+// previous marriage or divorce, marriage and divorce alternating (no marriage while married, no
+// divorce without one), a marriage before 18 only with its authorisation.
+absl::Status CheckMentionInHistory(const v1::Mention& mention, const v1::Act& act);
 
 // Applies rectifications to a copy of the content (BirthDeclaration or DeathDeclaration), by
 // field path; names keep their script rules. INVALID_ARGUMENT naming the rectification otherwise.
