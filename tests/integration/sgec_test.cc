@@ -413,6 +413,7 @@ TEST_CASE("sgec: registering a death mentions it on the birth act", "[integratio
 
   SetDate(x->mutable_death_date(), absl::CivilDay(2026, 6, 14));
   r.set_request_id(core::NewUuidV7());
+  const v1::Act tanger_birth = f.Registered(f.BirthOf(30, kTanger));
   auto d = f.registry().DeclareDeath(f.Agent(kTanger), r);
   REQUIRE(d.ok());
   f.Validate(d->id(), kTanger);
@@ -421,6 +422,10 @@ TEST_CASE("sgec: registering a death mentions it on the birth act", "[integratio
   REQUIRE(death.ok());
   CHECK(death->kind() == v1::DEATH);
   CHECK(death->idcs() == birth.idcs());
+  // Deaths are numbered in their own register: Tanger's first death of the year is number 1,
+  // as its first birth.
+  CHECK(tanger_birth.number() == 1);
+  CHECK(death->number() == 1);
 
   v1::GetActRequest get;
   get.set_id(birth.id());
@@ -433,6 +438,21 @@ TEST_CASE("sgec: registering a death mentions it on the birth act", "[integratio
   CHECK(f.Count("SELECT count(*) FROM outbox WHERE event_type = 'zp.sgec.v1.DeathRegistered'") ==
         1);
   CHECK(f.Count("SELECT count(*) FROM outbox WHERE event_type = 'zp.sgec.v1.MentionAdded'") == 1);
+
+  // Searched by birth date, the death act answers for the deceased's birth date (taken from the
+  // birth act), never for its date of death.
+  auto by_birth_date = [&](absl::CivilDay day) {
+    v1::SearchActsRequest search;
+    search.set_kind(v1::DEATH);
+    search.mutable_names()->set_text(Word(14, false) + " " + Word(14 + 5000, false));
+    SetDate(search.mutable_names()->mutable_birth_date_from(), day);
+    SetDate(search.mutable_names()->mutable_birth_date_to(), day);
+    auto found = f.registry().SearchActs(f.Officer(kTanger), search);
+    REQUIRE(found.ok());
+    return found->results_size();
+  };
+  CHECK(by_birth_date(absl::CivilDay(2026, 6, 14)) == 0);       // the date of death
+  CHECK(by_birth_date(absl::CivilDay(2026, 6, 15) - 20) == 1);  // the deceased's birth
 
   // A second declaration of the same death is a potential duplicate.
   r.set_request_id(core::NewUuidV7());

@@ -97,6 +97,10 @@ absl::StatusOr<v1::Act> Acts::RegisterAct(const Caller& c, const v1::RegisterAct
           if (!subject_idcs.empty()) {
             ASSIGN_OR_RETURN(birth_act, LoadAct(tx, sql::kLockBirthActByIdcs, subject_idcs));
           }
+          // The deceased's birth date, for search by birth date: as declared, else registered.
+          if (!ToCivilDay(x.deceased_birth_date()).has_value() && birth_act.has_value()) {
+            birth_date = DateText(birth_act->act.current_birth().birth_date());
+          }
         }
         names = NormalizedNames(*name);
         d.set_state(v1::REGISTERED);

@@ -62,10 +62,11 @@ ON CONFLICT DO NOTHING)sql"};
 // Live numbering of the current year ($4) continues after the numbers taken in from its paper
 // register (live registrations number acts of the current year only).
 constexpr pg::Query kBumpCounters{"sgec_import_counters", R"sql(
-INSERT INTO act_counters (bureau_code, year, last_number)
-SELECT b, y, max(n) FROM unnest($1::text[], $2::int[], $3::int[]) AS u(b, y, n)
-WHERE y = $4 GROUP BY b, y
-ON CONFLICT (bureau_code, year)
+INSERT INTO act_counters (bureau_code, year, kind, last_number)
+SELECT b, y, t, max(n) FROM unnest($1::text[], $2::int[], $3::int[], $5::smallint[])
+  AS u(b, y, n, t)
+WHERE y = $4 GROUP BY b, y, t
+ON CONFLICT (bureau_code, year, kind)
 DO UPDATE SET last_number = greatest(act_counters.last_number, excluded.last_number))sql"};
 
 constexpr pg::Query kInsertMentions{"sgec_import_mentions", R"sql(
@@ -596,6 +597,8 @@ absl::Status ImportRun::InsertActs(Writing& w) {
       birth_date = DateText(r.birth().birth_date());
     } else if (ToCivilDay(r.death().deceased_birth_date()).has_value()) {
       birth_date = DateText(r.death().deceased_birth_date());
+    } else if (item->deceased_birth_act.has_value()) {  // as registered
+      birth_date = DateText(item->deceased_birth_act->act.current_birth().birth_date());
     }
     c[kId].push_back(a.id());
     c[kKind].push_back(absl::StrCat(static_cast<int>(a.kind())));
@@ -673,7 +676,7 @@ absl::Status ImportRun::InsertActs(Writing& w) {
   const std::vector<std::string>& years = c[kYear];
   if (std::find(years.begin(), years.end(), absl::StrCat(today_.year())) != years.end()) {
     RETURN_IF_ERROR(w.tx.Exec(kBumpCounters, {c.Array(kBureau), c.Array(kYear), c.Array(kNumber),
-                                              static_cast<int>(today_.year())})
+                                              static_cast<int>(today_.year()), c.Array(kKind)})
                         .status());
   }
   if (!m.empty()) {

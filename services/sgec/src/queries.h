@@ -124,7 +124,8 @@ SELECT doc, territory, cleared::text[],
        pg_advisory_xact_lock(hashtextextended('sgec_bureau:' || bureau_code, 0))::text
 FROM declarations WHERE id = $1::uuid FOR UPDATE)sql"};
 
-// One statement: the next number of (bureau, year) (the counter row stays locked until commit, and
+// One statement: the next number of (bureau, year, kind): births and deaths are numbered apart,
+// as in their paper registers (the counter row stays locked until commit, and
 // a rollback gives the number back), the name words ($25), the declaration marked REGISTERED
 // ($24 its document), and the act; returns the number. A birth first claims its new IDCS ($6;
 // NULL for a death): when that IDCS was ever assigned before, `i` is empty and the statement
@@ -134,9 +135,9 @@ WITH i AS (
   INSERT INTO idcs_registry (idcs) SELECT $6::text WHERE $6::text IS NOT NULL
   ON CONFLICT DO NOTHING RETURNING idcs
 ), n AS (
-  INSERT INTO act_counters (bureau_code, year, last_number)
-  SELECT $3, $4, 1 WHERE $6::text IS NULL OR EXISTS (SELECT 1 FROM i)
-  ON CONFLICT (bureau_code, year) DO UPDATE SET last_number = act_counters.last_number + 1
+  INSERT INTO act_counters (bureau_code, year, kind, last_number)
+  SELECT $3, $4, $2, 1 WHERE $6::text IS NULL OR EXISTS (SELECT 1 FROM i)
+  ON CONFLICT (bureau_code, year, kind) DO UPDATE SET last_number = act_counters.last_number + 1
   RETURNING last_number
 ), w AS (
   INSERT INTO name_words (word)
@@ -228,7 +229,8 @@ inline constexpr pg::Query kSearchByReference{
 // their alternatives (acts.name_words holds every ordered pair of a name's words), so that
 // "mohamed alaoui" reads one short posting list; a one-word query uses its alternatives alone.
 // Results are ranked by the similarity of the whole name to the query ($1).
-// $5 kind; $6/$7 birth-date range; $8 commune; $9/$10 cursor (score, id); $11 limit.
+// $5 kind; $6/$7 birth-date range (of the child, or of the deceased: never a date of death);
+// $8 commune; $9/$10 cursor (score, id); $11 limit.
 // COLUMN is name_ar_norm or name_lat_norm.
 #define ZP_SGEC_NAME_SEARCH(COLUMN)                                                          \
   "WITH words AS (SELECT w, ord FROM unnest($12::text[]) WITH ORDINALITY AS u(w, ord)),"     \
@@ -247,8 +249,8 @@ inline constexpr pg::Query kSearchByReference{
   ", $1)::float8 AS score FROM acts "                                                        \
   "WHERE name_words @@ (SELECT string_agg('(' || q || ')', ' & ')::tsquery FROM terms)"      \
   " AND ($5::int = 0 OR kind = $5::int)" ZP_SGEC_SCOPE                                       \
-  " AND ($6::date IS NULL OR event_date >= $6::date)"                                        \
-  " AND ($7::date IS NULL OR event_date <= $7::date)"                                        \
+  " AND ($6::date IS NULL OR birth_date >= $6::date)"                                        \
+  " AND ($7::date IS NULL OR birth_date <= $7::date)"                                        \
   " AND ($8 = '' OR territory = $8)"                                                         \
   " AND ($9::float8 IS NULL OR similarity(" COLUMN                                           \
   ", $1)::float8 < $9::float8"                                                               \
