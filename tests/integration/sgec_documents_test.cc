@@ -316,6 +316,23 @@ TEST_CASE("sgec documents: the PDF copy reads in Arabic and French, with its cod
     CHECK(text.Contains(words));
   }
   CHECK_FALSE(zp::testing::KeepPdfPage(pdf->data(), "sgec-full-copy").empty());
+  CHECK_FALSE(text.Contains("ANNULÉ"));
+
+  // Revoked, it still downloads (the office keeps what it issued), marked so on every page.
+  v1::RevokeDocumentRequest revoke;
+  revoke.set_request_id(core::NewUuidV7());
+  revoke.set_id(doc->id());
+  revoke.set_reason("issued on a wrong request");
+  REQUIRE(f.registry().RevokeDocument(f.Officer(), revoke).ok());
+  auto revoked = f.registry().GetDocumentPdf(f.Officer(), get);
+  REQUIRE(revoked.ok());
+  zp::testing::PdfText marked = zp::testing::ExtractPdfText(revoked->data());
+  INFO(marked.layout);
+  CHECK(marked.Contains("ANNULÉ"));
+  CHECK(marked.Contains("ANNULÉE le"));
+  CHECK(marked.Contains("wrong request"));  // the reason
+  CHECK(marked.Contains("ملغاة"));
+  CHECK_FALSE(zp::testing::KeepPdfPage(revoked->data(), "sgec-revoked-copy").empty());
 }
 
 }  // namespace

@@ -128,12 +128,27 @@ absl::StatusOr<std::string> RenderPdf(const PdfLayout& layout) {
     return absl::InternalError("PDF: cannot create the surface");
   }
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE,
-                                 absl::StrCat(layout.title.fr, " / ", layout.title.ar).c_str());
+                                 absl::StrCat(layout.revoked.fr.empty() ? "" : "ANNULÉ - ",
+                                              layout.title.fr, " / ", layout.title.ar)
+                                     .c_str());
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "zeropapier");
   std::unique_ptr<cairo_t, CairoDeleter> holder(cairo_create(surface.get()));
   cairo_t* cr = holder.get();
   cairo_set_source_rgb(cr, 0, 0, 0);
   Page page(cr);
+  const bool revoked = !layout.revoked.fr.empty() || !layout.revoked.ar.empty();
+  // Across the page, under the text: ANNULÉ / ملغى in red.
+  auto watermark = [&]() {
+    if (!revoked) return;
+    cairo_save(cr);
+    cairo_set_source_rgba(cr, 0.8, 0, 0, 0.22);
+    cairo_translate(cr, kWidth / 2, kHeight / 2);
+    cairo_rotate(cr, -0.9);
+    page.Text("ANNULÉ", Side::kLatin, 90, true, -kWidth / 2, kWidth, PANGO_ALIGN_CENTER, -110);
+    page.Text("ملغى", Side::kArabic, 90, true, -kWidth / 2, kWidth, PANGO_ALIGN_CENTER, 0);
+    cairo_restore(cr);
+  };
+  watermark();
 
   double y = kMargin;
   for (const Bilingual& line : layout.header) y += page.Row(line.fr, line.ar, 9, true, y) + 1;
@@ -146,10 +161,19 @@ absl::StatusOr<std::string> RenderPdf(const PdfLayout& layout) {
   y += page.Text(layout.title.fr, Side::kLatin, 15, true, kMargin, kWidth - 2 * kMargin,
                  PANGO_ALIGN_CENTER, y) +
        14;
+  if (revoked) {
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, 0.75, 0, 0);
+    y += page.Row(layout.revoked.fr, layout.revoked.ar, 11, true, y) + 4;
+    page.Rule(y, 1.2);
+    cairo_restore(cr);
+    y += 10;
+  }
 
   auto ensure_room = [&](double needed) {
     if (y + needed <= kHeight - kMargin - kFooterHeight) return;
     cairo_show_page(cr);
+    watermark();
     y = kMargin;
   };
   for (const PdfSection& section : layout.sections) {

@@ -5,6 +5,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/sgec/src/rules.h"
+#include "zp/core/dates.h"
 #include "zp/documents/codes.h"
 
 namespace zp::sgec {
@@ -207,6 +208,14 @@ documents::PdfLayout CopyLayout(const documents::v1::Document& document, const v
                    {"وزارة الداخلية", "Ministère de l'Intérieur"},
                    {c.bureau().name().ar(), c.bureau().name().fr()}};
   layout.title = TitleOf(c);
+  if (document.has_revoke_time()) {
+    const std::string day =
+        absl::FormatTime("%d/%m/%Y", core::ToTime(document.revoke_time()), MoroccoZone());
+    layout.revoked = {absl::StrCat("ملغاة بتاريخ ", day, ": ", document.revocation_reason(),
+                                   " — هذه النسخة لا قيمة لها"),
+                      absl::StrCat("ANNULÉE le ", day, " : ", document.revocation_reason(),
+                                   " — cette copie ne vaut pas acte")};
+  }
 
   PdfSection act{{"الرسم", "Acte"}, {}, {}};
   act.lines.push_back({{"رقم الرسم", "Acte n°"}, Same(c.act_reference())});

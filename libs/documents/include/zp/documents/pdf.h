@@ -36,6 +36,9 @@ struct PdfLayout {
   std::string verification_url;   // in the QR code and in clear
   Bilingual issued;               // "Délivré le ... par ..."
   std::string footnote;           // document id, kid, digest
+  // A revoked document: when and why, printed in a banner under the title and across every page
+  // ("ANNULÉ / ملغى"), so that a printed revoked copy cannot pass for a valid one.
+  Bilingual revoked;
 };
 
 absl::StatusOr<std::string> RenderPdf(const PdfLayout& layout);
