@@ -20,7 +20,6 @@ namespace zp::gateway {
 namespace {
 
 constexpr char kJson[] = "application/json";
-constexpr char kHex[] = "0123456789abcdef";
 
 bool ValidRequestId(absl::string_view id) {
   if (id.empty() || id.size() > 128) {
@@ -32,16 +31,6 @@ bool ValidRequestId(absl::string_view id) {
     }
   }
   return true;
-}
-
-// A traceparent for the hop to the service: the caller's trace id when it sent a valid one, a new
-// trace otherwise; always a new span id for this hop.
-std::string NextTraceparent(absl::string_view incoming) {
-  std::string trace_id = log::TraceIdFromTraceparent(incoming);
-  if (trace_id.empty()) {
-    trace_id = core::SecureRandomString(32, kHex);
-  }
-  return absl::StrCat("00-", trace_id, "-", core::SecureRandomString(16, kHex), "-01");
 }
 
 std::string Header(const Request& r, http::field f) {
@@ -260,7 +249,7 @@ void Gateway::Handle(IncomingRequest in, std::shared_ptr<Exchange> exchange) {
   const Request& req = ctx->in.message;
   std::string incoming_id = Header(req, "X-Request-Id");
   ctx->request_id = ValidRequestId(incoming_id) ? incoming_id : core::NewUuidV7();
-  ctx->traceparent = NextTraceparent(Header(req, "traceparent"));
+  ctx->traceparent = log::NextTraceparent(Header(req, "traceparent"));
   std::string target(req.target());
   size_t q = target.find('?');
   ctx->path = target.substr(0, q);

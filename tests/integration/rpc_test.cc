@@ -175,6 +175,18 @@ TEST_CASE("rpc: calls carry the principal, request id and trace id, and metrics 
     CHECK(resp.trace_id() == "4bf92f3577b34da6a3ce929d0e0e4736");
   }
   {
+    // A call that brings neither (a partner's, straight to the service) starts them here, so
+    // that its events and audit rows lead back to it.
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + h.Token());
+    ctx.AddMetadata("traceparent", "not-a-traceparent");
+    EchoResponse resp;
+    REQUIRE(stub->Echo(&ctx, EchoRequest(), &resp).ok());
+    CHECK(resp.request_id().size() == 36);
+    CHECK(resp.trace_id().size() == 32);
+    CHECK(resp.trace_id() != std::string(32, '0'));
+  }
+  {
     grpc::ClientContext ctx;  // no token
     EchoResponse resp;
     grpc::Status s = stub->Echo(&ctx, EchoRequest(), &resp);
@@ -194,7 +206,7 @@ TEST_CASE("rpc: calls carry the principal, request id and trace id, and metrics 
   }
   std::string text = metrics::Render(h.metrics);
   CHECK(text.find("zp_grpc_server_handled_total{code=\"OK\",method=\"/zp.testing.v1.EchoService/"
-                  "Echo\",service=\"echo\"} 1") != std::string::npos);
+                  "Echo\",service=\"echo\"} 2") != std::string::npos);
   CHECK(text.find("code=\"UNAUTHENTICATED\"") != std::string::npos);
   CHECK(text.find("code=\"INVALID_ARGUMENT\"") != std::string::npos);
   CHECK(text.find("zp_grpc_server_handling_seconds_count") != std::string::npos);

@@ -656,6 +656,27 @@ TEST_CASE("watiqa: when SGEC can never issue, the order is refunded", "[integrat
   CHECK(f.issuer_->RunOnce()->refunded == 0);  // once
 }
 
+TEST_CASE("watiqa: the issuance saga's events carry the paying call's request id and trace",
+          "[integration][watiqa]") {
+  WatiqaFixture f;
+  const sgec::v1::Act act = f.Person(41);
+  v1::Order o = f.Place(f.Citizen(act.idcs()), f.OrderOf(act.idcs()));
+  Caller tgr = f.Partner("tgr");
+  tgr.request_id = "tgr-call-0001";
+  tgr.traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  v1::ConfirmPaymentRequest r;
+  r.set_order_reference(o.reference());
+  r.mutable_amount()->set_centimes(o.fee().centimes());
+  r.set_payment_reference(testing::UniqueName("TGR-"));
+  *r.mutable_paid_at() = ToTimestamp(f.clock_.Now());
+  REQUIRE(f.desk_->ConfirmPayment(tgr, r).ok());
+  REQUIRE(f.issuer_->RunOnce()->issued == 1);
+  const events::v1::Event issued = f.LastEvent(o);
+  CHECK(issued.type() == "zp.watiqa.v1.OrderStateChanged");
+  CHECK(issued.traceparent() == tgr.traceparent);
+  CHECK(issued.request_id() == "tgr-call-0001");
+}
+
 TEST_CASE("watiqa: Barid's events out of order and repeated", "[integration][watiqa]") {
   WatiqaFixture f;
   const sgec::v1::Act act = f.Person(40);

@@ -6,6 +6,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "spdlog/sinks/stdout_sinks.h"
+#include "zp/core/random.h"
 
 namespace zp::log {
 namespace {
@@ -106,6 +107,13 @@ std::string TraceIdFromTraceparent(absl::string_view traceparent) {
     return "";
   }
   return std::string(parts[1]);
+}
+
+std::string NextTraceparent(absl::string_view incoming) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string trace_id = TraceIdFromTraceparent(incoming);
+  if (trace_id.empty()) trace_id = core::SecureRandomString(32, kHex);
+  return absl::StrCat("00-", trace_id, "-", core::SecureRandomString(16, kHex), "-01");
 }
 
 }  // namespace zp::log

@@ -4,6 +4,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "zp/core/uuid.h"
+#include "zp/log/log.h"
 
 namespace zp::rpc {
 
@@ -20,7 +22,14 @@ std::string Metadata(const grpc::ServerContext* ctx, absl::string_view key) {
 Caller CallOf(const grpc::ServerContext* ctx, absl::Duration default_deadline) {
   Caller c = Caller::Anonymous(Metadata(ctx, kTraceparentHeader));
   c.request_id = Metadata(ctx, kRequestIdHeader);
+  // A call that starts here (a partner's, not through the gateway) starts its trace and takes a
+  // request id here, so that what it causes (events, audit rows, peer calls) leads back to it.
   c.trace_id = log::TraceIdFromTraceparent(c.traceparent);
+  if (c.trace_id.empty()) {
+    c.traceparent = log::NextTraceparent("");
+    c.trace_id = log::TraceIdFromTraceparent(c.traceparent);
+  }
+  if (c.request_id.empty()) c.request_id = core::NewUuidV7();
   c.deadline = std::min(absl::FromChrono(ctx->deadline()), absl::Now() + default_deadline);
   return c;
 }

@@ -20,7 +20,11 @@ RETURNING reference)sql"};
 constexpr pg::Query kRefundPayment{"wtq_refund_payment", R"sql(
 UPDATE payments SET outcome = 2, refund_reason = $2 WHERE payment_reference = $1)sql"};
 
-const Actor kIssuerActor{"system:issuer", "system", "", ""};
+// The saga acts on behalf of the call that paid the order: its events carry that call's request
+// id and trace.
+Actor IssuerActor(const StoredOrder& o) {
+  return Actor{"system:issuer", "system", o.paid_request_id, o.paid_traceparent};
+}
 
 }  // namespace
 
@@ -97,7 +101,7 @@ absl::Status Issuer::IssueOne(const std::string& reference, Pass& pass) {
       o->next_issue_at.reset();
       o->last_issue_error.clear();
       ++pass.issued;
-      return store_.Move(tx, kIssuerActor, "IssueDocuments", *o, v1::ISSUED, now, "");
+      return store_.Move(tx, IssuerActor(*o), "IssueDocuments", *o, v1::ISSUED, now, "");
     }
     ++o->issue_attempts;
     o->last_issue_error = std::string(failure.message()).substr(0, 500);
@@ -109,7 +113,7 @@ absl::Status Issuer::IssueOne(const std::string& reference, Pass& pass) {
       RETURN_IF_ERROR(tx.Exec(kRefundPayment, {o->doc.payment_reference(), note}).status());
       ++pass.refunded;
       spdlog::warn("order {} refunded: {}", reference, failure.message());
-      return store_.Move(tx, kIssuerActor, "IssueDocuments", *o, v1::REFUNDED, now, note);
+      return store_.Move(tx, IssuerActor(*o), "IssueDocuments", *o, v1::REFUNDED, now, note);
     }
     o->next_issue_at = now + IssueBackoff(o->issue_attempts, options_.backoff_cap);
     ++pass.retried;

@@ -30,7 +30,8 @@ UPDATE orders SET state = $2, version = $3, paid_at = )sql" ZP_MICROS(4) R"sql(,
   issued_at = )sql" ZP_MICROS(5) R"sql(, dispatched_at = )sql" ZP_MICROS(6) R"sql(,
   delivered_at = )sql" ZP_MICROS(7) R"sql(, returned_at = )sql" ZP_MICROS(8) R"sql(,
   tracking_number = $9, issue_request_ids = $10::text[], issue_attempts = $11,
-  next_issue_at = )sql" ZP_MICROS(12) R"sql(, last_issue_error = $13, doc = $14
+  next_issue_at = )sql" ZP_MICROS(12) R"sql(, last_issue_error = $13, doc = $14,
+  paid_request_id = $15, paid_traceparent = $16
 WHERE id = $1::uuid)sql"};
 
 #undef ZP_MICROS
@@ -70,6 +71,8 @@ absl::StatusOr<StoredOrder> ParseOrderRow(const pg::Result& r, int i) {
   o.issue_attempts = static_cast<int>(r.Int(i, 12));
   o.next_issue_at = OptionalTime(r, i, 13);
   o.last_issue_error = std::string(r.Text(i, 14));
+  o.paid_request_id = std::string(r.Text(i, 15));
+  o.paid_traceparent = std::string(r.Text(i, 16));
   return o;
 }
 
@@ -133,7 +136,8 @@ absl::Status OrderStore::Save(pg::Transaction& tx, const StoredOrder& o) {
                       Micros(o.issued_at), Micros(o.dispatched_at), Micros(o.delivered_at),
                       Micros(o.returned_at), OptionalText(o.doc.tracking_number()),
                       pg::TextArray(o.issue_request_ids), o.issue_attempts, Micros(o.next_issue_at),
-                      o.last_issue_error, pg::Param::Bytes(o.doc.SerializeAsString())})
+                      o.last_issue_error, pg::Param::Bytes(o.doc.SerializeAsString()),
+                      o.paid_request_id, o.paid_traceparent})
       .status();
 }
 
@@ -149,6 +153,8 @@ absl::Status OrderStore::Move(pg::Transaction& tx, const Actor& actor, const std
   switch (to) {
     case v1::PAID:
       o.paid_at = at;
+      o.paid_request_id = actor.request_id;
+      o.paid_traceparent = actor.traceparent;
       break;
     case v1::ISSUED:
       o.issued_at = at;

@@ -45,6 +45,9 @@ struct StoredOrder {
   int issue_attempts = 0;
   std::optional<absl::Time> next_issue_at;
   std::string last_issue_error;
+  // The call that moved the order to PAID (set by Move): the saga acts on its behalf.
+  std::string paid_request_id;
+  std::string paid_traceparent;
 };
 
 class OrderStore {
@@ -83,14 +86,15 @@ class OrderStore {
 };
 
 // Columns of `orders` that StoredOrder reads, in order (for queries of the other files).
-#define ZP_WATIQA_ORDER_COLUMNS                                                              \
-  "id, doc, version, territory, ordered_by, family_name_keys, "                              \
-  "(extract(epoch FROM paid_at) * 1000000)::bigint, "                                        \
-  "(extract(epoch FROM issued_at) * 1000000)::bigint, "                                      \
-  "(extract(epoch FROM dispatched_at) * 1000000)::bigint, "                                  \
-  "(extract(epoch FROM delivered_at) * 1000000)::bigint, "                                   \
-  "(extract(epoch FROM returned_at) * 1000000)::bigint, issue_request_ids, issue_attempts, " \
-  "(extract(epoch FROM next_issue_at) * 1000000)::bigint, last_issue_error"
+#define ZP_WATIQA_ORDER_COLUMNS                                                                \
+  "id, doc, version, territory, ordered_by, family_name_keys, "                                \
+  "(extract(epoch FROM paid_at) * 1000000)::bigint, "                                          \
+  "(extract(epoch FROM issued_at) * 1000000)::bigint, "                                        \
+  "(extract(epoch FROM dispatched_at) * 1000000)::bigint, "                                    \
+  "(extract(epoch FROM delivered_at) * 1000000)::bigint, "                                     \
+  "(extract(epoch FROM returned_at) * 1000000)::bigint, issue_request_ids, issue_attempts, "   \
+  "(extract(epoch FROM next_issue_at) * 1000000)::bigint, last_issue_error, paid_request_id, " \
+  "paid_traceparent"
 
 absl::StatusOr<StoredOrder> ParseOrderRow(const pg::Result& r, int row);
 

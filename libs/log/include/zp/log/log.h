@@ -63,5 +63,8 @@ void AppendJsonEscaped(absl::string_view text, std::string* out);
 
 // The trace id (32 hex) of a W3C traceparent header, or "" when it is malformed.
 std::string TraceIdFromTraceparent(absl::string_view traceparent);
+// A traceparent for the next hop: the trace id of `incoming` when it is a valid one, a new trace
+// otherwise; always a new span id.
+std::string NextTraceparent(absl::string_view incoming);
 
 }  // namespace zp::log
