@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "zp/core/api.h"
 #include "zp/core/uuid.h"
 #include "zp/log/log.h"
 
@@ -17,6 +18,49 @@ std::string Metadata(const grpc::ServerContext* ctx, absl::string_view key) {
   const auto& md = ctx->client_metadata();
   auto it = md.find(grpc::string_ref(key.data(), key.size()));
   return it == md.end() ? std::string() : std::string(it->second.data(), it->second.size());
+}
+
+namespace {
+
+absl::Status CheckStrings(const google::protobuf::Message& m, const std::string& prefix) {
+  using google::protobuf::FieldDescriptor;
+  const google::protobuf::Reflection* reflection = m.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(m, &fields);
+  for (const FieldDescriptor* f : fields) {
+    const std::string name = prefix.empty() ? f->name() : absl::StrCat(prefix, ".", f->name());
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING &&
+        f->type() == FieldDescriptor::TYPE_STRING) {
+      const int n = f->is_repeated() ? reflection->FieldSize(m, f) : 1;
+      for (int i = 0; i < n; ++i) {
+        std::string scratch;
+        const std::string& value = f->is_repeated()
+                                       ? reflection->GetRepeatedStringReference(m, f, i, &scratch)
+                                       : reflection->GetStringReference(m, f, &scratch);
+        if (core::CharacterCount(value) > kMaxStringCharacters) {
+          return core::InvalidArgumentError(
+              f->is_repeated() ? absl::StrCat(name, "[", i, "]") : name,
+              absl::StrCat("at most ", kMaxStringCharacters, " characters"));
+        }
+      }
+    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      if (f->is_repeated()) {
+        for (int i = 0; i < reflection->FieldSize(m, f); ++i) {
+          RETURN_IF_ERROR(CheckStrings(reflection->GetRepeatedMessage(m, f, i),
+                                       absl::StrCat(name, "[", i, "]")));
+        }
+      } else {
+        RETURN_IF_ERROR(CheckStrings(reflection->GetMessage(m, f), name));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckStringLengths(const google::protobuf::Message& request) {
+  return CheckStrings(request, "");
 }
 
 Caller CallOf(const grpc::ServerContext* ctx, absl::Duration default_deadline) {

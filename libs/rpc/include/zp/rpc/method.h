@@ -26,6 +26,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "google/protobuf/message.h"
 #include "zp/auth/jwt.h"
 #include "zp/core/status.h"
 #include "zp/log/log.h"
@@ -47,12 +48,25 @@ absl::StatusOr<Caller> CallerOf(const grpc::ServerContext* ctx, Access access,
                                 const auth::JwtVerifier* verifier,
                                 absl::Duration default_deadline = kDefaultDeadline);
 
-// Serves one call: `handler(caller, request)` returns absl::StatusOr<Response>.
+// Every string of a request, at any depth, holds at most this many characters: the services'
+// own rules are tighter (names 100, free text 4,000), and this bound keeps what none of them
+// names (an id, a reference, a cursor) from reaching a rule, SQL or a peer. Bytes are bounded by
+// the message size.
+inline constexpr size_t kMaxStringCharacters = 4096;
+// INVALID_ARGUMENT naming the first longer string ("birth.child.given_name.fr",
+// "mentions[2].note").
+absl::Status CheckStringLengths(const google::protobuf::Message& request);
+
+// Serves one call: `handler(caller, request)` returns absl::StatusOr<Response>. The request's
+// shape is checked first (CheckStringLengths), as the gateway checks its JSON before any token.
 template <typename Request, typename Response, typename Handler>
 grpc::Status Serve(const grpc::ServerContext* ctx, const Request& request, Response* response,
                    Access access, const auth::JwtVerifier* verifier, Handler&& handler) {
   const Caller call = CallOf(ctx);
   log::ScopedContext scope({call.request_id, call.trace_id});
+  if (absl::Status shape = CheckStringLengths(request); !shape.ok()) {
+    return core::ToGrpcStatus(shape);
+  }
   absl::StatusOr<Caller> caller = CallerOf(ctx, access, verifier);
   if (!caller.ok()) return core::ToGrpcStatus(caller.status());
   absl::StatusOr<Response> result = handler(*caller, request);
