@@ -46,8 +46,15 @@ const Struct& Resolve(const Struct& openapi, const Struct& schema) {
   auto ref = schema.fields().find("$ref");
   if (ref == schema.fields().end()) return schema;
   const std::string name(absl::StripPrefix(ref->second.string_value(), "#/components/schemas/"));
-  return openapi.fields().at("components").struct_value().fields().at("schemas").struct_value()
-      .fields().at(name).struct_value();
+  return openapi.fields()
+      .at("components")
+      .struct_value()
+      .fields()
+      .at("schemas")
+      .struct_value()
+      .fields()
+      .at(name)
+      .struct_value();
 }
 
 struct Probe {
@@ -92,8 +99,8 @@ TEST_CASE("every route: over-long strings in paths, queries and bodies are 400s 
       auto url = [&](const std::string& long_param) {
         std::string u = path;
         for (const std::string& p : path_params) {
-          u = absl::StrReplaceAll(u, {{absl::StrCat("{", p, "}"), p == long_param ? long_text
-                                                                                 : "p"}});
+          u = absl::StrReplaceAll(u,
+                                  {{absl::StrCat("{", p, "}"), p == long_param ? long_text : "p"}});
         }
         return u;
       };
@@ -106,10 +113,18 @@ TEST_CASE("every route: over-long strings in paths, queries and bodies are 400s 
                           SnakeCase(q.substr(q.rfind('.') + 1))});
       }
       if (op.fields().contains("requestBody")) {
-        const Struct& schema = Resolve(
-            openapi, op.fields().at("requestBody").struct_value().fields().at("content")
-                         .struct_value().fields().at("application/json").struct_value()
-                         .fields().at("schema").struct_value());
+        const Struct& schema = Resolve(openapi, op.fields()
+                                                    .at("requestBody")
+                                                    .struct_value()
+                                                    .fields()
+                                                    .at("content")
+                                                    .struct_value()
+                                                    .fields()
+                                                    .at("application/json")
+                                                    .struct_value()
+                                                    .fields()
+                                                    .at("schema")
+                                                    .struct_value());
         auto props = schema.fields().find("properties");
         if (props == schema.fields().end()) continue;
         for (const auto& [name, prop] : props->second.struct_value().fields()) {
@@ -117,8 +132,8 @@ TEST_CASE("every route: over-long strings in paths, queries and bodies are 400s 
           const bool bound = std::find(path_params.begin(), path_params.end(), SnakeCase(name)) !=
                              path_params.end();
           if (bound || name == "requestId" || !IsText(prop.struct_value())) continue;
-          probes.push_back({method, url(""), absl::StrCat(R"({")", name, R"(":")", long_text,
-                                                          R"("})"),
+          probes.push_back({method, url(""),
+                            absl::StrCat(R"({")", name, R"(":")", long_text, R"("})"),
                             SnakeCase(name)});
         }
       }
@@ -134,10 +149,10 @@ TEST_CASE("every route: over-long strings in paths, queries and bodies are 400s 
                        absl::StrContains(r.body, absl::StrCat(p.field, R"(")"));
     // The answer names the field and does not repeat the input.
     if (r.status != 400 || !named || r.body.size() >= 2000) {
-      wrong.push_back(absl::StrCat(
-          p.method, " ", absl::StrReplaceAll(p.path, {{long_text, "<5000 letters>"}}), " ",
-          absl::StrReplaceAll(p.body, {{long_text, "<5000 letters>"}}), " (", p.field, ") -> ",
-          r.status, " ", r.body.substr(0, 160)));
+      wrong.push_back(
+          absl::StrCat(p.method, " ", absl::StrReplaceAll(p.path, {{long_text, "<5000 letters>"}}),
+                       " ", absl::StrReplaceAll(p.body, {{long_text, "<5000 letters>"}}), " (",
+                       p.field, ") -> ", r.status, " ", r.body.substr(0, 160)));
     }
   }
   INFO(absl::StrJoin(wrong, "\n"));

@@ -120,7 +120,11 @@ absl::Status VerifyPartner(const grpc::ServerContext* ctx, Caller& c) {
 absl::StatusOr<Caller> CallerOf(const grpc::ServerContext* ctx, Access access,
                                 const auth::JwtVerifier* verifier,
                                 absl::Duration default_deadline) {
-  Caller c = CallOf(ctx, default_deadline);
+  return Authenticate(ctx, CallOf(ctx, default_deadline), access, verifier);
+}
+
+absl::StatusOr<Caller> Authenticate(const grpc::ServerContext* ctx, Caller c, Access access,
+                                    const auth::JwtVerifier* verifier) {
   switch (access) {
     case Access::kPartner:
       RETURN_IF_ERROR(VerifyPartner(ctx, c));

@@ -47,6 +47,9 @@ Caller CallOf(const grpc::ServerContext* ctx, absl::Duration default_deadline = 
 absl::StatusOr<Caller> CallerOf(const grpc::ServerContext* ctx, Access access,
                                 const auth::JwtVerifier* verifier,
                                 absl::Duration default_deadline = kDefaultDeadline);
+// The same for a call already read by CallOf (its request id and trace, drawn once).
+absl::StatusOr<Caller> Authenticate(const grpc::ServerContext* ctx, Caller call, Access access,
+                                    const auth::JwtVerifier* verifier);
 
 // Every string of a request, at any depth, holds at most this many characters: the services'
 // own rules are tighter (names 100, free text 4,000), and this bound keeps what none of them
@@ -67,7 +70,7 @@ grpc::Status Serve(const grpc::ServerContext* ctx, const Request& request, Respo
   if (absl::Status shape = CheckStringLengths(request); !shape.ok()) {
     return core::ToGrpcStatus(shape);
   }
-  absl::StatusOr<Caller> caller = CallerOf(ctx, access, verifier);
+  absl::StatusOr<Caller> caller = Authenticate(ctx, call, access, verifier);
   if (!caller.ok()) return core::ToGrpcStatus(caller.status());
   absl::StatusOr<Response> result = handler(*caller, request);
   if (!result.ok()) {
