@@ -2,6 +2,7 @@
 #include "services/watiqa/src/civil_registry.h"
 #include "services/watiqa/src/desk.h"
 #include "services/watiqa/src/issuer.h"
+#include "services/watiqa/src/pg_order_store.h"
 #include "services/watiqa/src/watiqa_service.h"
 #include "zp/redis/pool.h"
 #include "zp/rpc/channel.h"
@@ -39,11 +40,11 @@ int main(int argc, char** argv) {
         zp::redis::Pool redis(zp::redis::OptionsForRequests(config.String("redis_address")));
         zp::watiqa::TrackingCache cache(cached ? &redis : nullptr, ttl);
         cache.ExportTo(*rt.metrics().registry());
-        zp::watiqa::OrderStore store(clock, &rt.notifier(), rt.topic());
-        zp::watiqa::Issuer issuer(rt.pool(), store, sgec, clock, {.backoff_cap = cap});
+        zp::watiqa::PgOrderStore store(rt.pool(), clock, &rt.notifier(), rt.topic());
+        zp::watiqa::Issuer issuer(store, sgec, clock, {.backoff_cap = cap});
         issuer.ExportTo(*rt.metrics().registry());
         auto& issuance = rt.Every("issuance", poll, [&] { return issuer.RunOnce().status(); });
-        zp::watiqa::Desk desk(rt.pool(), rt.referential(), clock, store, sgec, cache,
+        zp::watiqa::Desk desk(store, rt.referential(), clock, sgec, cache,
                               {tariff, config.String("payment_url")}, [&] { issuance.Wake(); });
         // The tracking cache follows the orders' own events (one replica per partition).
         if (cache.enabled()) {

@@ -11,10 +11,12 @@
 #include "services/sgec/src/sgec_service.h"
 #include "services/watiqa/src/desk.h"
 #include "services/watiqa/src/issuer.h"
+#include "services/watiqa/src/pg_order_store.h"
 #include "tests/integration/sgec_fixture.h"
 #include "tests/support/migrated_database.h"
 #include "tests/support/secrets.h"
 #include "tests/support/test_env.h"
+#include "tests/support/watiqa_requests.h"
 #include "zp/core/files.h"
 #include "zp/core/reference.h"
 #include "zp/pg/test_database.h"
@@ -93,12 +95,12 @@ class WatiqaFixture {
     redis_ = std::make_unique<redis::Pool>(testing::RedisOptions());
     cache_ = std::make_unique<TrackingCache>(redis_.get(), absl::Minutes(10),
                                              testing::UniqueName("watiqa-test-track"));
-    store_ = std::make_unique<OrderStore>(clock_, nullptr, "zp.watiqa.v1");
+    store_ = std::make_unique<PgOrderStore>(*pool_, clock_, nullptr, "zp.watiqa.v1");
     auto tariff = Tariff::Parse(kDefaultTariff);
     REQUIRE(tariff.ok());
-    desk_ = std::make_unique<Desk>(*pool_, territory::Referential::LoadEmbedded().value(), clock_,
-                                   *store_, *registry_, *cache_, DeskOptions{*tariff});
-    issuer_ = std::make_unique<Issuer>(*pool_, *store_, *registry_, clock_);
+    desk_ = std::make_unique<Desk>(*store_, territory::Referential::LoadEmbedded().value(), clock_,
+                                   *registry_, *cache_, DeskOptions{*tariff});
+    issuer_ = std::make_unique<Issuer>(*store_, *registry_, clock_);
   }
   ~WatiqaFixture() { StopSgec(); }
 
@@ -155,19 +157,7 @@ class WatiqaFixture {
 
   v1::PlaceOrderRequest OrderOf(const std::string& idcs, int copies = 1,
                                 sgec::v1::CopyKind kind = sgec::v1::EXTRACT) {
-    v1::PlaceOrderRequest r;
-    r.set_request_id(core::NewUuidV7());
-    r.set_idcs(idcs);
-    r.set_kind(kind);
-    r.set_copies(copies);
-    auto* a = r.mutable_address();
-    a->set_country_code("MA");
-    a->set_recipient("Amina Alaoui");
-    a->set_city("Tanger");
-    a->set_postal_code("90000");
-    a->add_lines("12, rue de Fès");
-    r.mutable_contact()->set_email("amina@example.ma");
-    return r;
+    return testing::OrderRequest(idcs, copies, kind);
   }
 
   v1::Order Place(const Caller& c, const v1::PlaceOrderRequest& r) {
@@ -247,7 +237,7 @@ class WatiqaFixture {
   std::unique_ptr<FlakyRegistry> registry_;
   std::unique_ptr<redis::Pool> redis_;
   std::unique_ptr<TrackingCache> cache_;
-  std::unique_ptr<OrderStore> store_;
+  std::unique_ptr<PgOrderStore> store_;
   std::unique_ptr<Desk> desk_;
   std::unique_ptr<Issuer> issuer_;
 };
@@ -864,8 +854,8 @@ TEST_CASE("watiqa: tracking still answers with Redis away", "[integration][watiq
   TrackingCache cache(&pool, absl::Minutes(10));
   auto tariff = Tariff::Parse(kDefaultTariff);
   REQUIRE(tariff.ok());
-  Desk desk(*f.pool_, territory::Referential::LoadEmbedded().value(), f.clock_, *f.store_,
-            *f.registry_, cache, DeskOptions{*tariff});
+  Desk desk(*f.store_, territory::Referential::LoadEmbedded().value(), f.clock_, *f.registry_,
+            cache, DeskOptions{*tariff});
   v1::TrackOrderRequest track;
   track.set_reference(o.reference());
   track.set_last_name(act.current_birth().child().family_name().fr());

@@ -2,7 +2,7 @@
 
 // CHIKAYA's store in memory, for unit tests of the desk's rules: units of work that commit or
 // leave nothing, request ids answered with the first response, and every recorded change kept
-// (action, actor, role, resource, territory, event) for the tests to read.
+// (recorded_changes.h) for the tests to read.
 
 #include <map>
 #include <set>
@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/chikaya/src/complaint_store.h"
 #include "tests/support/fake_idempotency.h"
+#include "tests/support/recorded_changes.h"
 #include "zp/chikaya/v1/events.pb.h"
 #include "zp/core/status.h"
 #include "zp/pg/connection.h"
@@ -21,18 +22,9 @@ namespace zp::testing {
 
 class FakeComplaintStore final : public chikaya::ComplaintStore {
  public:
-  struct Recorded {
-    std::string action;
-    std::string actor;
-    std::string role;
-    std::string resource;
-    std::string territory;
-    std::string event_type;  // full proto name of the event
-    std::string event;       // its bytes
-  };
   struct State {
     std::map<std::string, chikaya::StoredComplaint> complaints;
-    std::vector<Recorded> changes;
+    std::vector<RecordedChange> changes;
   };
 
   FakeComplaintStore() {
@@ -46,15 +38,7 @@ class FakeComplaintStore final : public chikaya::ComplaintStore {
   // The events of `type` recorded for complaint `id`, in order.
   template <typename Event>
   std::vector<Event> EventsOf(const std::string& id) const {
-    std::vector<Event> out;
-    for (const Recorded& r : state().changes) {
-      Event e;
-      if (r.event_type == Event::descriptor()->full_name() &&
-          r.resource == absl::StrCat("complaints/", id) && e.ParseFromString(r.event)) {
-        out.push_back(e);
-      }
-    }
-    return out;
+    return testing::EventsOf<Event>(state().changes, absl::StrCat("complaints/", id));
   }
 
   absl::StatusOr<std::string> Idempotent(
@@ -80,21 +64,11 @@ class FakeComplaintStore final : public chikaya::ComplaintStore {
   }
   absl::StatusOr<std::vector<chikaya::v1::Complaint>> List(
       const chikaya::ComplaintFilter& f) override {
-    std::vector<std::string> codes, prefixes;
-    const bool national = !f.scope.codes().value().has_value();
-    if (!national) {
-      codes = pg::ParseTextArray(*f.scope.codes().value());
-      prefixes = pg::ParseTextArray(*f.scope.prefixes().value());
-    }
     std::vector<chikaya::v1::Complaint> out;
     for (const auto& [id, c] : state().complaints) {  // std::map: by id, as the index
       const chikaya::v1::Complaint& d = c.doc;
-      bool in_scope = national;
-      for (const std::string& code : codes) in_scope = in_scope || d.authority_code() == code;
-      for (const std::string& p : prefixes) {
-        in_scope = in_scope || absl::StartsWith(d.authority_code(), p.substr(0, p.size() - 1));
-      }
-      if (!in_scope || (!f.authority_code.empty() && d.authority_code() != f.authority_code) ||
+      if (!f.scope.Contains(d.authority_code()) ||
+          (!f.authority_code.empty() && d.authority_code() != f.authority_code) ||
           (!f.submitter.empty() && d.submitter() != f.submitter) ||
           (f.state != chikaya::v1::STATE_UNSPECIFIED && d.state() != f.state) ||
           (f.overdue_only && !d.overdue()) || (f.after_id.has_value() && id <= *f.after_id)) {
@@ -174,13 +148,7 @@ class FakeComplaintStore final : public chikaya::ComplaintStore {
       return absl::OkStatus();
     }
     absl::Status Record(const service::Change& c) override {
-      if (c.event == nullptr || c.actor.empty() || c.resource.empty() || c.territory.empty()) {
-        return absl::InternalError("incomplete change");
-      }
-      working.changes.push_back({c.action, c.actor, c.role, c.resource, c.territory,
-                                 c.event->GetDescriptor()->full_name(),
-                                 c.event->SerializeAsString()});
-      return absl::OkStatus();
+      return KeepChange(working.changes, c);
     }
     State& working;
   };

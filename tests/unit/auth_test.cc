@@ -312,6 +312,16 @@ TEST_CASE("territory scope: the codes and what lies below them, as two SQL param
   CHECK(TerritoryScope::Nothing().codes().value() == Array({""}));
   CHECK(TerritoryScope::Within("MA").national());
   CHECK(TerritoryScope::Within("01.511").prefixes().value() == Array({"01.511.%"}));
+  // The same decision in memory.
+  CHECK(within.Contains("01.511"));
+  CHECK(within.Contains("01.511.01.01"));
+  CHECK_FALSE(within.Contains("01.5110"));
+  CHECK_FALSE(within.Contains("01"));
+  CHECK(exact.Contains("01.511.01.01"));
+  CHECK_FALSE(exact.Contains("01.511.01.01.1"));
+  CHECK(national.Contains("06.141.01.0"));
+  CHECK_FALSE(nothing.Contains(""));
+  CHECK_FALSE(nothing.Contains("01"));
   // The condition every scoped query states.
   CHECK(std::string(ZP_IN_TERRITORY_SCOPE("territory", "$2", "$3")) ==
         "($2::text[] IS NULL OR territory = ANY($2::text[]) OR territory LIKE ANY($3::text[]))");

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "services/chikaya/src/desk.h"
+#include "tests/support/callers.h"
 #include "tests/support/chikaya_requests.h"
 #include "tests/support/fake_complaint_store.h"
 #include "tests/support/sample_files.h"
@@ -19,11 +20,7 @@ constexpr char kCasablanca[] = "06.141.01.0";  // another region
 
 Caller As(const std::string& subject, std::vector<std::string> roles,
           std::vector<std::string> territories = {}) {
-  auth::Principal p;
-  p.subject = subject;
-  p.roles = std::move(roles);
-  p.territories = std::move(territories);
-  return Caller::ForPrincipal(p);
+  return testing::UserCaller(subject, std::move(roles), std::move(territories));
 }
 
 const Caller kCitizen = As("citizen-1", {"citizen"});

@@ -1,5 +1,6 @@
 #include "zp/auth/territory_scope.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace zp::auth {
@@ -32,6 +33,18 @@ pg::Param TerritoryScope::prefixes() const {
     for (const std::string& t : codes_) below.push_back(absl::StrCat(t, ".%"));
   }
   return pg::TextArray(below);
+}
+
+bool TerritoryScope::Contains(absl::string_view code) const {
+  if (national_) return true;
+  for (const std::string& t : codes_) {
+    if (code == t) return true;
+    if (depth_ == Depth::kWithin && code.size() > t.size() && absl::StartsWith(code, t) &&
+        code[t.size()] == '.') {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool HasAnyRole(const Principal& p, std::initializer_list<absl::string_view> roles) {

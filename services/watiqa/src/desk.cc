@@ -6,7 +6,6 @@
 #include "zp/core/reference.h"
 #include "zp/core/status.h"
 #include "zp/core/uuid.h"
-#include "zp/pg/idempotency.h"
 
 namespace zp::watiqa {
 
@@ -15,15 +14,6 @@ namespace roles = auth::roles;
 namespace {
 
 constexpr char kReferencePrefix[] = "WTQ";
-
-// $1 orderer ('' = any); $2/$3 territory scope (NULL: national); $4 state; $5 commune; $6 cursor.
-constexpr pg::Query kList{"wtq_list", "SELECT " ZP_WATIQA_ORDER_COLUMNS R"sql( FROM orders
-WHERE ($1 = '' OR ordered_by = $1)
-  AND )sql" ZP_IN_TERRITORY_SCOPE("territory", "$2", "$3") R"sql(
-  AND ($4::int = 0 OR state = $4::int)
-  AND ($5 = '' OR territory = $5)
-  AND ($6::uuid IS NULL OR id > $6::uuid)
-ORDER BY id LIMIT $7)sql"};
 
 absl::Status NoOrder(absl::string_view reference) {
   return absl::NotFoundError(absl::StrCat("order ", reference, " not found"));
@@ -47,13 +37,12 @@ Actor ActorOf(const Caller& c, std::string role) {
 
 }  // namespace
 
-Desk::Desk(pg::Pool& pool, std::shared_ptr<const territory::Referential> referential,
-           const core::Clock& clock, OrderStore& store, CivilRegistry& registry,
-           TrackingCache& cache, DeskOptions options, std::function<void()> paid)
-    : pool_(pool),
+Desk::Desk(OrderStore& store, std::shared_ptr<const territory::Referential> referential,
+           const core::Clock& clock, CivilRegistry& registry, TrackingCache& cache,
+           DeskOptions options, std::function<void()> paid)
+    : store_(store),
       referential_(std::move(referential)),
       clock_(clock),
-      store_(store),
       registry_(registry),
       cache_(cache),
       options_(std::move(options)),
@@ -78,9 +67,9 @@ absl::StatusOr<v1::Order> Desk::PlaceOrder(const Caller& c, const v1::PlaceOrder
       sgec::v1::CopyEntitlement entitlement,
       registry_.CheckEntitlement(c.bearer_token, ask, c.traceparent,
                                  absl::Now() + options_.sgec_timeout));  // wall time: a deadline
-  return pg::RunIdempotent<v1::Order>(
-      pool_, "PlaceOrder", c.principal.subject, r.request_id(), r,
-      [&](pg::Transaction& tx) -> absl::StatusOr<v1::Order> {
+  return service::RunIdempotent<v1::Order>(
+      store_, {"PlaceOrder", c.principal.subject, r.request_id(), &r},
+      [&](OrderTx& tx) -> absl::StatusOr<v1::Order> {
         const absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(clock_.Now()));
         StoredOrder o;
         o.id = core::NewUuidV7();
@@ -102,7 +91,7 @@ absl::StatusOr<v1::Order> Desk::PlaceOrder(const Caller& c, const v1::PlaceOrder
         *d.mutable_contact() = r.contact();
         *d.mutable_create_time() = ToTimestamp(now);
         d.set_ordered_by(c.principal.subject);
-        RETURN_IF_ERROR(store_.Insert(tx, ActorOf(c, role), o));
+        RETURN_IF_ERROR(tx.Insert(ActorOf(c, role), o));
         return d;
       });
 }
@@ -110,7 +99,7 @@ absl::StatusOr<v1::Order> Desk::PlaceOrder(const Caller& c, const v1::PlaceOrder
 absl::StatusOr<StoredOrder> Desk::Readable(const Caller& c, const std::string& text) {
   if (c.anonymous()) return absl::UnauthenticatedError("a bearer token is required");
   ASSIGN_OR_RETURN(std::string reference, core::HumanReference::Normalize(text, "reference"));
-  ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByReference(pool_, reference));
+  ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByReference(reference));
   if (!o.has_value()) return NoOrder(reference);
   if (IsOrderer(c, *o) || CanReadTerritory(c.principal, o->territory, *referential_)) {
     return *std::move(o);
@@ -141,15 +130,18 @@ absl::StatusOr<v1::ListOrdersResponse> Desk::ListOrders(const Caller& c,
   } else {
     return auth::ActingRole(p, {roles::kCitizen, roles::kCivilAgent, roles::kAgent}).status();
   }
-  ASSIGN_OR_RETURN(pg::Result rows, pool_.Exec(kList, {orderer, scope.codes(), scope.prefixes(),
-                                                       static_cast<int>(r.state()),
-                                                       r.commune_code(), after, page_size + 1}));
+  ASSIGN_OR_RETURN(std::vector<StoredOrder> rows, store_.List({.ordered_by = orderer,
+                                                               .scope = scope,
+                                                               .state = r.state(),
+                                                               .commune_code = r.commune_code(),
+                                                               .after_id = after,
+                                                               .limit = page_size}));
   v1::ListOrdersResponse out;
-  for (int i = 0; i < rows.rows() && i < page_size; ++i) {
-    ASSIGN_OR_RETURN(StoredOrder o, ParseOrderRow(rows, i));
-    *out.add_orders() = std::move(o.doc);
-    if (i == page_size - 1 && rows.rows() > page_size) {
-      out.set_next_page_token(core::EncodePageToken(o.id));
+  const int n = static_cast<int>(rows.size());
+  for (int i = 0; i < n && i < page_size; ++i) {
+    *out.add_orders() = std::move(rows[i].doc);
+    if (i == page_size - 1 && n > page_size) {
+      out.set_next_page_token(core::EncodePageToken(rows[i].id));
     }
   }
   return out;
@@ -161,14 +153,14 @@ absl::StatusOr<v1::PaymentInstructions> Desk::StartPayment(const Caller& c,
   RETURN_IF_ERROR(core::CheckRequestId(r.request_id()));
   ASSIGN_OR_RETURN(std::string reference,
                    core::HumanReference::Normalize(r.reference(), "reference"));
-  return pg::RunIdempotent<v1::PaymentInstructions>(
-      pool_, "StartPayment", c.principal.subject, r.request_id(), r,
-      [&](pg::Transaction& tx) -> absl::StatusOr<v1::PaymentInstructions> {
-        ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByReference(tx, reference, true));
+  return service::RunIdempotent<v1::PaymentInstructions>(
+      store_, {"StartPayment", c.principal.subject, r.request_id(), &r},
+      [&](OrderTx& tx) -> absl::StatusOr<v1::PaymentInstructions> {
+        ASSIGN_OR_RETURN(std::optional<StoredOrder> o, tx.Lock(reference));
         if (!o.has_value() || !IsOrderer(c, *o)) return NoOrder(reference);
         if (o->doc.state() == v1::PLACED) {
-          RETURN_IF_ERROR(store_.Move(tx, ActorOf(c, "orderer"), "StartPayment", *o,
-                                      v1::PAYMENT_PENDING, clock_.Now(), ""));
+          RETURN_IF_ERROR(tx.Move(ActorOf(c, "orderer"), "StartPayment", *o, v1::PAYMENT_PENDING,
+                                  clock_.Now(), ""));
         } else if (o->doc.state() != v1::PAYMENT_PENDING) {
           return InvalidState(o->doc.state(), "payment");
         }
@@ -188,10 +180,10 @@ absl::StatusOr<v1::Order> Desk::CancelOrder(const Caller& c, const v1::CancelOrd
   ASSIGN_OR_RETURN(std::string reference,
                    core::HumanReference::Normalize(r.reference(), "reference"));
   if (r.reason().size() > 500) return core::InvalidArgumentError("reason", "at most 500 bytes");
-  return pg::RunIdempotent<v1::Order>(
-      pool_, "CancelOrder", c.principal.subject, r.request_id(), r,
-      [&](pg::Transaction& tx) -> absl::StatusOr<v1::Order> {
-        ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByReference(tx, reference, true));
+  return service::RunIdempotent<v1::Order>(
+      store_, {"CancelOrder", c.principal.subject, r.request_id(), &r},
+      [&](OrderTx& tx) -> absl::StatusOr<v1::Order> {
+        ASSIGN_OR_RETURN(std::optional<StoredOrder> o, tx.Lock(reference));
         if (!o.has_value()) return NoOrder(reference);
         std::string role = "orderer";
         if (!IsOrderer(c, *o)) {
@@ -204,15 +196,15 @@ absl::StatusOr<v1::Order> Desk::CancelOrder(const Caller& c, const v1::CancelOrd
         if (!CanMove(o->doc.state(), v1::CANCELLED)) {
           return InvalidState(o->doc.state(), "cancellation");
         }
-        RETURN_IF_ERROR(store_.Move(tx, ActorOf(c, role), "CancelOrder", *o, v1::CANCELLED,
-                                    clock_.Now(), r.reason()));
+        RETURN_IF_ERROR(
+            tx.Move(ActorOf(c, role), "CancelOrder", *o, v1::CANCELLED, clock_.Now(), r.reason()));
         return std::move(o->doc);
       });
 }
 
 absl::StatusOr<v1::Tracking> Desk::LoadTracking(const std::string& reference,
                                                 std::vector<std::string>* name_keys, int* version) {
-  ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByReference(pool_, reference));
+  ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByReference(reference));
   if (!o.has_value()) return NoOrder(reference);
   v1::Tracking t;
   t.set_reference(reference);

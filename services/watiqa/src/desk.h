@@ -2,7 +2,8 @@
 
 // The order desk: what citizens, staff and partners ask of WATIQA (desk.cc, partners.cc,
 // stats.cc). Each call checks who calls and what they may see, validates the whole request, and
-// writes its change, its event and its audit record in one transaction.
+// makes its change in one unit of work of the store (order_store.h): the order, its event and its
+// audit record, all or nothing.
 
 #include <functional>
 #include <memory>
@@ -16,7 +17,6 @@
 #include "services/watiqa/src/tracking_cache.h"
 #include "zp/auth/principal.h"
 #include "zp/core/clock.h"
-#include "zp/pg/pool.h"
 #include "zp/rpc/caller.h"
 #include "zp/territory/referential.h"
 #include "zp/watiqa/v1/watiqa.pb.h"
@@ -35,9 +35,9 @@ struct DeskOptions {
 class Desk {
  public:
   // `cache` may be disabled; `paid` is called after a payment commits (wakes the issuer).
-  Desk(pg::Pool& pool, std::shared_ptr<const territory::Referential> referential,
-       const core::Clock& clock, OrderStore& store, CivilRegistry& registry, TrackingCache& cache,
-       DeskOptions options, std::function<void()> paid = nullptr);
+  Desk(OrderStore& store, std::shared_ptr<const territory::Referential> referential,
+       const core::Clock& clock, CivilRegistry& registry, TrackingCache& cache, DeskOptions options,
+       std::function<void()> paid = nullptr);
 
   absl::StatusOr<v1::Tariff> GetTariff(const Caller& c, const v1::GetTariffRequest& r);
   absl::StatusOr<v1::Order> PlaceOrder(const Caller& c, const v1::PlaceOrderRequest& r);
@@ -72,10 +72,9 @@ class Desk {
   absl::StatusOr<v1::Tracking> LoadTracking(const std::string& reference,
                                             std::vector<std::string>* name_keys, int* version);
 
-  pg::Pool& pool_;
+  OrderStore& store_;
   std::shared_ptr<const territory::Referential> referential_;
   const core::Clock& clock_;
-  OrderStore& store_;
   CivilRegistry& registry_;
   TrackingCache& cache_;
   DeskOptions options_;

@@ -4,21 +4,10 @@
 #include "services/watiqa/src/rules.h"
 #include "zp/core/status.h"
 #include "zp/log/log.h"
-#include "zp/pg/transaction.h"
 
 namespace zp::watiqa {
 
 namespace {
-
-constexpr pg::Query kClaim{"wtq_claim_issue", R"sql(
-UPDATE orders SET next_issue_at = to_timestamp($1::numeric / 1000000)
-WHERE id IN (SELECT id FROM orders
-             WHERE state = 3 AND next_issue_at <= to_timestamp($2::numeric / 1000000)
-             ORDER BY next_issue_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-RETURNING reference)sql"};
-
-constexpr pg::Query kRefundPayment{"wtq_refund_payment", R"sql(
-UPDATE payments SET outcome = 2, refund_reason = $2 WHERE payment_reference = $1)sql"};
 
 // The saga acts on behalf of the call that paid the order: its events carry that call's request
 // id and trace.
@@ -53,12 +42,10 @@ void Issuer::ExportTo(prometheus::Registry& registry) {
 
 absl::StatusOr<Issuer::Pass> Issuer::RunOnce() {
   const absl::Time now = clock_.Now();
-  ASSIGN_OR_RETURN(pg::Result claimed,
-                   pool_.Exec(kClaim, {absl::StrCat(absl::ToUnixMicros(now + options_.lease)),
-                                       absl::StrCat(absl::ToUnixMicros(now)), options_.batch}));
+  ASSIGN_OR_RETURN(std::vector<std::string> claimed,
+                   store_.ClaimDue(now, now + options_.lease, options_.batch));
   Pass pass;
-  for (int i = 0; i < claimed.rows(); ++i) {
-    const std::string reference(claimed.Text(i, 0));
+  for (const std::string& reference : claimed) {
     if (absl::Status s = IssueOne(reference, pass); !s.ok()) {
       spdlog::warn("issuance of {}: {}", reference, s.message());
     }
@@ -72,7 +59,7 @@ absl::StatusOr<Issuer::Pass> Issuer::RunOnce() {
 }
 
 absl::Status Issuer::IssueOne(const std::string& reference, Pass& pass) {
-  ASSIGN_OR_RETURN(std::optional<StoredOrder> read, store_.ByReference(pool_, reference));
+  ASSIGN_OR_RETURN(std::optional<StoredOrder> read, store_.ByReference(reference));
   if (!read.has_value() || read->doc.state() != v1::PAID) return absl::OkStatus();
   // SGEC is called outside any transaction; the request ids make the calls safe to repeat.
   std::vector<std::string> documents;
@@ -91,8 +78,8 @@ absl::Status Issuer::IssueOne(const std::string& reference, Pass& pass) {
     }
     documents.push_back(d->id());
   }
-  return pg::RunInTransaction(pool_, [&](pg::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByReference(tx, reference, true));
+  return store_.Unit([&](OrderTx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(std::optional<StoredOrder> o, tx.Lock(reference));
     if (!o.has_value() || o->doc.state() != v1::PAID) return absl::OkStatus();
     const absl::Time now = clock_.Now();
     if (failure.ok()) {
@@ -101,7 +88,7 @@ absl::Status Issuer::IssueOne(const std::string& reference, Pass& pass) {
       o->next_issue_at.reset();
       o->last_issue_error.clear();
       ++pass.issued;
-      return store_.Move(tx, IssuerActor(*o), "IssueDocuments", *o, v1::ISSUED, now, "");
+      return tx.Move(IssuerActor(*o), "IssueDocuments", *o, v1::ISSUED, now, "");
     }
     ++o->issue_attempts;
     o->last_issue_error = std::string(failure.message()).substr(0, 500);
@@ -110,17 +97,17 @@ absl::Status Issuer::IssueOne(const std::string& reference, Pass& pass) {
           absl::StrCat("the document cannot be issued: ", failure.message()).substr(0, 500);
       o->doc.set_refund_due(true);
       o->next_issue_at.reset();
-      RETURN_IF_ERROR(tx.Exec(kRefundPayment, {o->doc.payment_reference(), note}).status());
+      RETURN_IF_ERROR(tx.OweBack(o->doc.payment_reference(), note));
       ++pass.refunded;
       spdlog::warn("order {} refunded: {}", reference, failure.message());
-      return store_.Move(tx, IssuerActor(*o), "IssueDocuments", *o, v1::REFUNDED, now, note);
+      return tx.Move(IssuerActor(*o), "IssueDocuments", *o, v1::REFUNDED, now, note);
     }
     o->next_issue_at = now + IssueBackoff(o->issue_attempts, options_.backoff_cap);
     ++pass.retried;
     spdlog::info("order {}: issuance attempt {} failed ({}), next in {}", reference,
                  o->issue_attempts, failure.message(),
                  absl::FormatDuration(*o->next_issue_at - now));
-    return store_.Save(tx, *o);
+    return tx.Save(*o);
   });
 }
 

@@ -8,7 +8,8 @@
 // order is REFUNDED and the payment owed back.
 //
 // Several replicas run it safely: an order is claimed by moving its next attempt a lease ahead
-// (FOR UPDATE SKIP LOCKED), and its outcome is written under the row lock only while it is PAID.
+// (OrderStore::ClaimDue; in PostgreSQL FOR UPDATE SKIP LOCKED), and its outcome is written under
+// the order's lock only while it is PAID.
 // The service runs its passes as a Runtime::Every job, woken after each payment.
 
 #include "absl/status/statusor.h"
@@ -16,7 +17,6 @@
 #include "prometheus/registry.h"
 #include "services/watiqa/src/civil_registry.h"
 #include "services/watiqa/src/order_store.h"
-#include "zp/pg/pool.h"
 
 namespace zp::watiqa {
 
@@ -29,9 +29,9 @@ struct IssuerOptions {
 
 class Issuer {
  public:
-  Issuer(pg::Pool& pool, OrderStore& store, CivilRegistry& registry, const core::Clock& clock,
+  Issuer(OrderStore& store, CivilRegistry& registry, const core::Clock& clock,
          IssuerOptions options = {})
-      : pool_(pool), store_(store), registry_(registry), clock_(clock), options_(options) {}
+      : store_(store), registry_(registry), clock_(clock), options_(options) {}
 
   struct Pass {
     int issued = 0;
@@ -47,7 +47,6 @@ class Issuer {
  private:
   absl::Status IssueOne(const std::string& reference, Pass& pass);
 
-  pg::Pool& pool_;
   OrderStore& store_;
   CivilRegistry& registry_;
   const core::Clock& clock_;

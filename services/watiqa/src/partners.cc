@@ -8,7 +8,6 @@
 #include "zp/core/reference.h"
 #include "zp/core/status.h"
 #include "zp/core/uuid.h"
-#include "zp/pg/transaction.h"
 
 namespace zp::watiqa {
 
@@ -16,65 +15,6 @@ namespace {
 
 // Partner clocks may run a little ahead of ours.
 constexpr absl::Duration kClockSkew = absl::Minutes(5);
-
-constexpr pg::Query kPayment{"wtq_payment", R"sql(
-SELECT order_id, amount_centimes, outcome FROM payments WHERE payment_reference = $1)sql"};
-
-constexpr pg::Query kInsertPayment{"wtq_insert_payment", R"sql(
-INSERT INTO payments (payment_reference, order_id, amount_centimes, paid_at, received_at, outcome,
-  refund_reason)
-VALUES ($1, $2::uuid, $3, to_timestamp($4::numeric / 1000000), to_timestamp($5::numeric / 1000000),
-  $6, $7))sql"};
-
-#define ZP_WATIQA_REFUND_COLUMNS                                                              \
-  "p.payment_reference, o.reference, p.amount_centimes, p.refund_reason, "                    \
-  "(extract(epoch FROM p.received_at) * 1000000)::bigint, coalesce(p.refund_reference, ''), " \
-  "(extract(epoch FROM p.refunded_at) * 1000000)::bigint, p.outcome"
-
-constexpr pg::Query kRefundsDue{"wtq_refunds_due", "SELECT " ZP_WATIQA_REFUND_COLUMNS R"sql(
-FROM payments p JOIN orders o ON o.id = p.order_id
-WHERE p.outcome = 2 AND p.refunded_at IS NULL AND ($1 = '' OR p.payment_reference > $1)
-ORDER BY p.payment_reference LIMIT $2)sql"};
-
-constexpr pg::Query kLockRefund{"wtq_lock_refund", "SELECT " ZP_WATIQA_REFUND_COLUMNS R"sql(
-FROM payments p JOIN orders o ON o.id = p.order_id WHERE p.payment_reference = $1
-FOR UPDATE OF p)sql"};
-
-constexpr pg::Query kAcknowledgeRefund{"wtq_acknowledge_refund", R"sql(
-UPDATE payments SET refund_reference = $2, refunded_at = to_timestamp($3::numeric / 1000000)
-WHERE payment_reference = $1)sql"};
-
-constexpr pg::Query kRefundsStillDue{"wtq_refunds_still_due", R"sql(
-SELECT count(*) FROM payments WHERE order_id = $1::uuid AND outcome = 2 AND refunded_at IS NULL)sql"};
-
-v1::RefundDue RefundOf(const pg::Result& rows, int i) {
-  v1::RefundDue d;
-  d.set_payment_reference(std::string(rows.Text(i, 0)));
-  d.set_order_reference(std::string(rows.Text(i, 1)));
-  d.mutable_amount()->set_centimes(rows.Int(i, 2));
-  d.set_reason(std::string(rows.Text(i, 3)));
-  *d.mutable_since() = ToTimestamp(absl::FromUnixMicros(rows.Int(i, 4)));
-  d.set_refund_reference(std::string(rows.Text(i, 5)));
-  if (!rows.IsNull(i, 6))
-    *d.mutable_refunded_at() = ToTimestamp(absl::FromUnixMicros(rows.Int(i, 6)));
-  return d;
-}
-
-constexpr pg::Query kToCollect{"wtq_to_collect", "SELECT " ZP_WATIQA_ORDER_COLUMNS R"sql(
-FROM orders WHERE state = 4 AND tracking_number IS NULL AND ($1::uuid IS NULL OR id > $1::uuid)
-ORDER BY id LIMIT $2)sql"};
-
-constexpr pg::Query kTrackingTaken{"wtq_tracking_taken", R"sql(
-SELECT reference FROM orders WHERE tracking_number = $1)sql"};
-
-constexpr pg::Query kInsertDeliveryEvent{"wtq_insert_delivery_event", R"sql(
-INSERT INTO delivery_events (tracking_number, event, at, location, reason, received_at)
-VALUES ($1, $2, to_timestamp($3::numeric / 1000000), $4, $5, to_timestamp($6::numeric / 1000000))
-ON CONFLICT DO NOTHING)sql"};
-
-constexpr pg::Query kDeliveryEvents{"wtq_delivery_events", R"sql(
-SELECT event, (extract(epoch FROM at) * 1000000)::bigint, location, reason
-FROM delivery_events WHERE tracking_number = $1)sql"};
 
 absl::Status RequirePartner(const Caller& c, absl::string_view partner) {
   if (!c.partner() || c.principal.partner != partner) {
@@ -145,22 +85,22 @@ absl::StatusOr<v1::PaymentConfirmation> Desk::ConfirmPayment(const Caller& c,
   out.set_order_reference(*reference);
   out.set_payment_reference(r.payment_reference());
   bool paid = false;
-  RETURN_IF_ERROR(pg::RunInTransaction(pool_, [&](pg::Transaction& tx) -> absl::Status {
+  RETURN_IF_ERROR(store_.Unit([&](OrderTx& tx) -> absl::Status {
     paid = false;
-    ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByReference(tx, *reference, true));
+    ASSIGN_OR_RETURN(std::optional<StoredOrder> o, tx.Lock(*reference));
     if (!o.has_value()) return NoOrder(absl::StrCat("order ", *reference));
     ASSIGN_OR_RETURN(
         const absl::Time paid_at,
         NotBefore(reported_paid_at, ToTime(o->doc.create_time()), "paid_at", "placed"));
     // The same confirmation again: the same answer.
-    ASSIGN_OR_RETURN(pg::Result known, tx.Exec(kPayment, {r.payment_reference()}));
-    if (known.rows() > 0) {
-      if (known.Text(0, 0) != o->id || known.Int(0, 1) != r.amount().centimes()) {
+    ASSIGN_OR_RETURN(std::optional<Payment> known, tx.PaymentOf(r.payment_reference()));
+    if (known.has_value()) {
+      if (known->order_id != o->id || known->amount_centimes != r.amount().centimes()) {
         return core::ErrorWithReason(absl::StatusCode::kAlreadyExists,
                                      "this payment reference confirmed another payment",
                                      reasons::kPaymentReferenceReused);
       }
-      out.set_outcome(static_cast<v1::PaymentConfirmation::Outcome>(known.Int(0, 2)));
+      out.set_outcome(known->outcome);
       out.set_order_state(o->doc.state());
       return absl::OkStatus();
     }
@@ -178,8 +118,8 @@ absl::StatusOr<v1::PaymentConfirmation> Desk::ConfirmPayment(const Caller& c,
       o->issue_request_ids.clear();
       for (int i = 0; i < o->doc.copies(); ++i) o->issue_request_ids.push_back(core::NewUuidV7());
       o->next_issue_at = now;
-      RETURN_IF_ERROR(store_.Move(tx, PartnerActor(c), "ConfirmPayment", *o, v1::PAID, paid_at,
-                                  ""));  // the payment reference stays out of public tracking
+      RETURN_IF_ERROR(tx.Move(PartnerActor(c), "ConfirmPayment", *o, v1::PAID, paid_at,
+                              ""));  // the payment reference stays out of public tracking
       out.set_outcome(v1::PaymentConfirmation::ACCEPTED);
       paid = true;
     } else {
@@ -192,14 +132,11 @@ absl::StatusOr<v1::PaymentConfirmation> Desk::ConfirmPayment(const Caller& c,
       flagged.set_payment_reference(r.payment_reference());
       flagged.set_amount_centimes(r.amount().centimes());
       flagged.set_reason(refund_reason);
-      RETURN_IF_ERROR(store_.Change(tx, PartnerActor(c), "ConfirmPayment", *o, flagged));
+      RETURN_IF_ERROR(tx.Change(PartnerActor(c), "ConfirmPayment", *o, flagged));
       out.set_outcome(v1::PaymentConfirmation::REFUND_DUE);
     }
-    RETURN_IF_ERROR(tx.Exec(kInsertPayment, {r.payment_reference(), o->id, r.amount().centimes(),
-                                             absl::StrCat(absl::ToUnixMicros(paid_at)),
-                                             absl::StrCat(absl::ToUnixMicros(now)),
-                                             static_cast<int>(out.outcome()), refund_reason})
-                        .status());
+    RETURN_IF_ERROR(tx.AddPayment({r.payment_reference(), o->id, r.amount().centimes(), paid_at,
+                                   now, out.outcome(), refund_reason}));
     out.set_order_state(o->doc.state());
     return absl::OkStatus();
   }));
@@ -212,11 +149,12 @@ absl::StatusOr<v1::ListRefundsDueResponse> Desk::ListRefundsDue(
   RETURN_IF_ERROR(RequirePartner(c, roles::kTgr));
   ASSIGN_OR_RETURN(int page_size, core::PageSize(r.page_size()));
   ASSIGN_OR_RETURN(std::string after, core::DecodePageToken(r.page_token()));
-  ASSIGN_OR_RETURN(pg::Result rows, pool_.Exec(kRefundsDue, {after, page_size + 1}));
+  ASSIGN_OR_RETURN(std::vector<v1::RefundDue> rows, store_.RefundsDue(after, page_size + 1));
   v1::ListRefundsDueResponse out;
-  for (int i = 0; i < rows.rows() && i < page_size; ++i) {
-    *out.add_refunds() = RefundOf(rows, i);
-    if (i == page_size - 1 && rows.rows() > page_size) {
+  const int n = static_cast<int>(rows.size());
+  for (int i = 0; i < n && i < page_size; ++i) {
+    *out.add_refunds() = std::move(rows[i]);
+    if (i == page_size - 1 && n > page_size) {
       out.set_next_page_token(core::EncodePageToken(out.refunds(i).payment_reference()));
     }
   }
@@ -234,11 +172,11 @@ absl::StatusOr<v1::RefundDue> Desk::AcknowledgeRefund(const Caller& c,
   ASSIGN_OR_RETURN(const absl::Time refunded_at,
                    PastTime(r.refunded_at(), clock_.Now(), "refunded_at"));
   v1::RefundDue out;
-  RETURN_IF_ERROR(pg::RunInTransaction(pool_, [&](pg::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(pg::Result rows, tx.Exec(kLockRefund, {r.payment_reference()}));
-    if (rows.rows() == 0) return NoOrder(absl::StrCat("payment ", r.payment_reference()));
-    out = RefundOf(rows, 0);
-    if (rows.Int(0, 7) != v1::PaymentConfirmation::REFUND_DUE) {
+  RETURN_IF_ERROR(store_.Unit([&](OrderTx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(std::optional<Refund> refund, tx.LockRefund(r.payment_reference()));
+    if (!refund.has_value()) return NoOrder(absl::StrCat("payment ", r.payment_reference()));
+    out = refund->due;
+    if (refund->outcome != v1::PaymentConfirmation::REFUND_DUE) {
       return core::ErrorWithReason(absl::StatusCode::kFailedPrecondition,
                                    "no refund is due for this payment", reasons::kNoRefundDue);
     }
@@ -248,14 +186,11 @@ absl::StatusOr<v1::RefundDue> Desk::AcknowledgeRefund(const Caller& c,
                                    "this refund was acknowledged under another reference",
                                    reasons::kRefundAlreadyAcknowledged);
     }
-    ASSIGN_OR_RETURN(std::optional<StoredOrder> o,
-                     store_.ByReference(tx, out.order_reference(), true));
+    ASSIGN_OR_RETURN(std::optional<StoredOrder> o, tx.Lock(out.order_reference()));
     if (!o.has_value()) return absl::DataLossError("the payment's order is missing");
-    RETURN_IF_ERROR(tx.Exec(kAcknowledgeRefund, {r.payment_reference(), r.refund_reference(),
-                                                 absl::StrCat(absl::ToUnixMicros(refunded_at))})
-                        .status());
-    ASSIGN_OR_RETURN(pg::Result still, tx.Exec(kRefundsStillDue, {o->id}));
-    o->doc.set_refund_due(still.Int(0, 0) > 0);
+    RETURN_IF_ERROR(tx.AcknowledgeRefund(r.payment_reference(), r.refund_reference(), refunded_at));
+    ASSIGN_OR_RETURN(bool still_due, tx.RefundStillDue(o->id));
+    o->doc.set_refund_due(still_due);
     out.set_refund_reference(r.refund_reference());
     *out.mutable_refunded_at() = r.refunded_at();
     v1::RefundPaid paid;
@@ -264,7 +199,7 @@ absl::StatusOr<v1::RefundDue> Desk::AcknowledgeRefund(const Caller& c,
     paid.set_refund_reference(r.refund_reference());
     paid.set_amount_centimes(out.amount().centimes());
     *paid.mutable_refunded_at() = r.refunded_at();
-    return store_.Change(tx, PartnerActor(c), "AcknowledgeRefund", *o, paid);
+    return tx.Change(PartnerActor(c), "AcknowledgeRefund", *o, paid);
   }));
   return out;
 }
@@ -274,10 +209,11 @@ absl::StatusOr<v1::ListShipmentsToCollectResponse> Desk::ListShipmentsToCollect(
   RETURN_IF_ERROR(RequirePartner(c, roles::kBarid));
   ASSIGN_OR_RETURN(int page_size, core::PageSize(r.page_size()));
   ASSIGN_OR_RETURN(std::optional<std::string> after, core::DecodeUuidPageToken(r.page_token()));
-  ASSIGN_OR_RETURN(pg::Result rows, pool_.Exec(kToCollect, {after, page_size + 1}));
+  ASSIGN_OR_RETURN(std::vector<StoredOrder> rows, store_.ToCollect(after, page_size + 1));
   v1::ListShipmentsToCollectResponse out;
-  for (int i = 0; i < rows.rows() && i < page_size; ++i) {
-    ASSIGN_OR_RETURN(StoredOrder o, ParseOrderRow(rows, i));
+  const int n = static_cast<int>(rows.size());
+  for (int i = 0; i < n && i < page_size; ++i) {
+    const StoredOrder& o = rows[i];
     v1::ShipmentToCollect* s = out.add_shipments();
     s->set_order_reference(o.doc.reference());
     s->set_bureau_code(o.doc.bureau_code());
@@ -286,7 +222,7 @@ absl::StatusOr<v1::ListShipmentsToCollectResponse> Desk::ListShipmentsToCollect(
     *s->mutable_address() = o.doc.address();
     *s->mutable_contact() = o.doc.contact();
     if (o.issued_at.has_value()) *s->mutable_issued_at() = ToTimestamp(*o.issued_at);
-    if (i == page_size - 1 && rows.rows() > page_size) {
+    if (i == page_size - 1 && n > page_size) {
       out.set_next_page_token(core::EncodePageToken(o.id));
     }
   }
@@ -307,8 +243,8 @@ absl::StatusOr<v1::Shipment> Desk::RegisterShipment(const Caller& c,
   v1::Shipment out;
   out.set_order_reference(*reference);
   out.set_tracking_number(r.tracking_number());
-  RETURN_IF_ERROR(pg::RunInTransaction(pool_, [&](pg::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(std::optional<StoredOrder> o, store_.ByReference(tx, *reference, true));
+  RETURN_IF_ERROR(store_.Unit([&](OrderTx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(std::optional<StoredOrder> o, tx.Lock(*reference));
     if (!o.has_value()) return NoOrder(absl::StrCat("order ", *reference));
     out.set_order_state(o->doc.state());
     if (o->doc.tracking_number() == r.tracking_number()) return absl::OkStatus();  // again
@@ -323,8 +259,8 @@ absl::StatusOr<v1::Shipment> Desk::RegisterShipment(const Caller& c,
           absl::StrCat("the order is ", v1::OrderState_Name(o->doc.state()), ", not ISSUED"),
           {{"state", v1::OrderState_Name(o->doc.state())}});
     }
-    ASSIGN_OR_RETURN(pg::Result taken, tx.Exec(kTrackingTaken, {r.tracking_number()}));
-    if (taken.rows() > 0) {
+    ASSIGN_OR_RETURN(bool taken, tx.TrackingTaken(r.tracking_number()));
+    if (taken) {
       return core::ErrorWithReason(absl::StatusCode::kAlreadyExists,
                                    "this tracking number is another order's",
                                    reasons::kTrackingNumberTaken);
@@ -333,7 +269,7 @@ absl::StatusOr<v1::Shipment> Desk::RegisterShipment(const Caller& c,
     v1::ShipmentRegistered registered;
     registered.set_reference(*reference);
     registered.set_tracking_number(r.tracking_number());
-    return store_.Change(tx, PartnerActor(c), "RegisterShipment", *o, registered);
+    return tx.Change(PartnerActor(c), "RegisterShipment", *o, registered);
   }));
   return out;
 }
@@ -360,29 +296,20 @@ absl::StatusOr<v1::DeliveryEventAck> Desk::ReportDeliveryEvent(
   RETURN_IF_ERROR(v.ToStatus());
   ASSIGN_OR_RETURN(const absl::Time reported_at, PastTime(r.time(), clock_.Now(), "time"));
   v1::DeliveryEventAck out;
-  RETURN_IF_ERROR(pg::RunInTransaction(pool_, [&](pg::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(std::optional<StoredOrder> o,
-                     store_.ByTrackingNumber(tx, r.tracking_number()));
+  RETURN_IF_ERROR(store_.Unit([&](OrderTx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(std::optional<StoredOrder> o, tx.LockByTracking(r.tracking_number()));
     if (!o.has_value()) return NoOrder(absl::StrCat("shipment ", r.tracking_number()));
     absl::Time at = reported_at;
     if (o->issued_at.has_value()) {
       ASSIGN_OR_RETURN(at, NotBefore(reported_at, *o->issued_at, "time", "issued"));
     }
     out.set_order_reference(o->doc.reference());
-    ASSIGN_OR_RETURN(pg::Result inserted,
-                     tx.Exec(kInsertDeliveryEvent,
-                             {r.tracking_number(), static_cast<int>(r.event()),
-                              absl::StrCat(absl::ToUnixMicros(at)), r.location(), r.reason(),
-                              absl::StrCat(absl::ToUnixMicros(clock_.Now()))}));
-    out.set_duplicate(inserted.affected() == 0);
+    ASSIGN_OR_RETURN(bool added,
+                     tx.AddDeliveryEvent(r.tracking_number(),
+                                         {r.event(), at, r.location(), r.reason()}, clock_.Now()));
+    out.set_duplicate(!added);
     if (!out.duplicate()) {
-      ASSIGN_OR_RETURN(pg::Result rows, tx.Exec(kDeliveryEvents, {r.tracking_number()}));
-      std::vector<DeliveryEvent> events;
-      for (int i = 0; i < rows.rows(); ++i) {
-        events.push_back({static_cast<v1::DeliveryEventKind>(rows.Int(i, 0)),
-                          absl::FromUnixMicros(rows.Int(i, 1)), std::string(rows.Text(i, 2)),
-                          std::string(rows.Text(i, 3))});
-      }
+      ASSIGN_OR_RETURN(std::vector<DeliveryEvent> events, tx.DeliveryEvents(r.tracking_number()));
       const DeliveryState now = DeliveryStateOf(events);
       const Actor actor = PartnerActor(c);
       // The mail left at its earliest event, whatever arrived first.
@@ -395,16 +322,14 @@ absl::StatusOr<v1::DeliveryEventAck> Desk::ReportDeliveryEvent(
         }
       }
       if (o->doc.state() == v1::ISSUED && now.state != v1::ISSUED) {
-        RETURN_IF_ERROR(
-            store_.Move(tx, actor, "ReportDeliveryEvent", *o, v1::DISPATCHED, first, where));
+        RETURN_IF_ERROR(tx.Move(actor, "ReportDeliveryEvent", *o, v1::DISPATCHED, first, where));
       } else if (o->dispatched_at.has_value() && first < *o->dispatched_at) {
         o->dispatched_at = first;  // an earlier event came late: the statistics follow it
-        RETURN_IF_ERROR(store_.Save(tx, *o));
+        RETURN_IF_ERROR(tx.Save(*o));
       }
       const bool outcome = now.state == v1::DELIVERED || now.state == v1::RETURNED;
       if (outcome && o->doc.state() != now.state) {
-        RETURN_IF_ERROR(
-            store_.Move(tx, actor, "ReportDeliveryEvent", *o, now.state, now.since, now.note));
+        RETURN_IF_ERROR(tx.Move(actor, "ReportDeliveryEvent", *o, now.state, now.since, now.note));
       }
     }
     out.set_order_state(o->doc.state());

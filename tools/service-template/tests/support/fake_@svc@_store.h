@@ -1,6 +1,7 @@
 #pragma once
 
-// @Svc@'s store in memory, for the unit tests of its rules.
+// @Svc@'s store in memory, for the unit tests of its rules: units of work that commit or leave
+// nothing, and every recorded change kept (recorded_changes.h).
 
 #include <map>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include "services/@svc@/src/record_store.h"
 #include "tests/support/fake_idempotency.h"
+#include "tests/support/recorded_changes.h"
 
 namespace zp::testing {
 
@@ -15,8 +17,7 @@ class Fake@Svc@Store final : public @svc@::RecordStore {
  public:
   struct State {
     std::map<std::string, @svc@::v1::Record> records;
-    std::vector<service::Change> changes;  // event and state pointers are not kept
-    std::vector<std::string> event_types;
+    std::vector<RecordedChange> changes;
   };
   const State& state() const { return units_.state(); }
 
@@ -43,14 +44,7 @@ class Fake@Svc@Store final : public @svc@::RecordStore {
       return absl::OkStatus();
     }
     absl::Status Record(const service::Change& change) override {
-      if (change.event == nullptr || change.territory.empty()) {
-        return absl::InternalError("incomplete change");
-      }
-      working_.event_types.push_back(change.event->GetDescriptor()->full_name());
-      service::Change kept = change;
-      kept.event = kept.state = nullptr;
-      working_.changes.push_back(kept);
-      return absl::OkStatus();
+      return KeepChange(working_.changes, change);
     }
 
    private:

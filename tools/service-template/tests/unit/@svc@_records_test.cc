@@ -51,8 +51,8 @@ TEST_CASE("@svc@ rules: a record is created once, with its event", "[unit][@svc@
   REQUIRE(retried.ok());
   CHECK(retried->id() == created->id());
   CHECK(f.store.state().records.size() == 1);
-  REQUIRE(f.store.state().event_types.size() == 1);
-  CHECK(f.store.state().event_types[0] == "zp.@svc@.v1.RecordCreated");
+  REQUIRE(f.store.state().changes.size() == 1);
+  CHECK(f.store.state().changes[0].event_type == "zp.@svc@.v1.RecordCreated");
   CHECK(f.store.state().changes[0].resource == "records/" + created->id());
   CHECK(f.store.state().changes[0].role == "agent");
   r.set_title("another");

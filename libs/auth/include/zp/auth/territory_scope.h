@@ -38,6 +38,9 @@ class TerritoryScope {
   static TerritoryScope Nothing() { return TerritoryScope(false, {}, Depth::kWithin); }
 
   bool national() const { return national_; }
+  // Whether `code` is in the scope, as ZP_IN_TERRITORY_SCOPE decides it in a query (for the
+  // in-memory stores of unit tests, and checks that hold one code).
+  bool Contains(absl::string_view code) const;
   // The query's two parameters: the codes (NULL: national) and their "<code>.%" prefixes.
   pg::Param codes() const;
   pg::Param prefixes() const;
