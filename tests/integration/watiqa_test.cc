@@ -903,7 +903,17 @@ TEST_CASE("watiqa: staff see their bureaus' orders, statistics per commune",
   CHECK(f.desk_->GetOrder(c1, get).status().code() == absl::StatusCode::kNotFound);
   auto mine = f.desk_->ListOrders(c1, {});
   REQUIRE(mine.ok());
-  CHECK(mine->orders_size() == 2);
+  REQUIRE(mine->orders_size() == 2);
+  CHECK(mine->orders(0).reference() == o3.reference());  // newest first
+  CHECK(mine->orders(1).reference() == o1.reference());
+  // By the day placed (Morocco's): the orders were placed on June 15, none on June 16.
+  v1::ListOrdersRequest days;
+  *days.mutable_from() = core::ToDate(absl::CivilDay(2026, 6, 15));
+  *days.mutable_to() = core::ToDate(absl::CivilDay(2026, 6, 15));
+  CHECK(f.desk_->ListOrders(c1, days)->orders_size() == 2);
+  *days.mutable_from() = core::ToDate(absl::CivilDay(2026, 6, 16));
+  *days.mutable_to() = core::ToDate(absl::CivilDay(2026, 6, 16));
+  CHECK(f.desk_->ListOrders(c1, days)->orders_size() == 0);
   v1::ListOrdersRequest paged;
   paged.set_page_size(1);
   auto page1 = f.desk_->ListOrders(c1, paged);

@@ -69,13 +69,19 @@ class FakeOrderStore final : public watiqa::OrderStore {
     return it->second;
   }
   absl::StatusOr<std::vector<watiqa::StoredOrder>> List(const watiqa::OrderFilter& f) override {
-    return ById(f.limit + 1, [&](const watiqa::StoredOrder& o) {
+    std::vector<watiqa::StoredOrder> out = ById(state().orders.size(), [&](const auto& o) {
+      const absl::Time placed = watiqa::ToTime(o.doc.create_time());
       return f.scope.Contains(o.territory) &&
              (f.ordered_by.empty() || o.ordered_by == f.ordered_by) &&
              (f.state == watiqa::v1::ORDER_STATE_UNSPECIFIED || o.doc.state() == f.state) &&
              (f.commune_code.empty() || o.territory == f.commune_code) &&
-             (!f.after_id.has_value() || o.id > *f.after_id);
+             (!f.before_id.has_value() || o.id < *f.before_id) &&
+             (!f.placed_from.has_value() || placed >= *f.placed_from) &&
+             (!f.placed_before.has_value() || placed < *f.placed_before);
     });
+    std::reverse(out.begin(), out.end());  // newest first
+    if (static_cast<int>(out.size()) > f.limit + 1) out.resize(f.limit + 1);
+    return out;
   }
   absl::StatusOr<std::vector<watiqa::StoredOrder>> ToCollect(
       const std::optional<std::string>& after_id, int limit) override {

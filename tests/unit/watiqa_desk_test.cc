@@ -431,6 +431,50 @@ TEST_CASE_METHOD(DeskFixture, "orders are seen by their orderer and the staff of
   CHECK(store.state().changes.back().role == "civil_agent");
 }
 
+TEST_CASE_METHOD(DeskFixture, "orders are listed newest first, by the days they were placed",
+                 "[watiqa][desk]") {
+  // Placed on June 15, 16 and 17 (10:00 UTC, 11:00 in Morocco).
+  std::vector<v1::Order> placed;
+  for (int i = 0; i < 3; ++i) {
+    placed.push_back(Placed());
+    clock.Advance(absl::Hours(24));
+  }
+  auto all = desk.ListOrders(kCitizen, {});
+  REQUIRE(all.ok());
+  REQUIRE(all->orders_size() == 3);
+  CHECK(all->orders(0).reference() == placed[2].reference());
+  CHECK(all->orders(2).reference() == placed[0].reference());
+
+  // Pages keep the order.
+  v1::ListOrdersRequest page;
+  page.set_page_size(2);
+  auto first = desk.ListOrders(kCitizen, page);
+  REQUIRE(first->orders_size() == 2);
+  CHECK(first->orders(1).reference() == placed[1].reference());
+  page.set_page_token(first->next_page_token());
+  auto rest = desk.ListOrders(kCitizen, page);
+  REQUIRE(rest->orders_size() == 1);
+  CHECK(rest->orders(0).reference() == placed[0].reference());
+
+  v1::ListOrdersRequest days;
+  *days.mutable_from() = core::ToDate(absl::CivilDay(2026, 6, 16));
+  auto since = desk.ListOrders(kGovernor, days);
+  REQUIRE(since.ok());
+  REQUIRE(since->orders_size() == 2);
+  CHECK(since->orders(1).reference() == placed[1].reference());
+  *days.mutable_to() = core::ToDate(absl::CivilDay(2026, 6, 16));
+  auto one_day = desk.ListOrders(kGovernor, days);
+  REQUIRE(one_day->orders_size() == 1);
+  CHECK(one_day->orders(0).reference() == placed[1].reference());
+
+  *days.mutable_to() = core::ToDate(absl::CivilDay(2026, 6, 15));
+  absl::Status s = desk.ListOrders(kGovernor, days).status();
+  CHECK(s.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(Field(s) == "from");
+  days.mutable_to()->set_month(13);
+  CHECK(Field(desk.ListOrders(kGovernor, days).status()) == "to");
+}
+
 TEST_CASE_METHOD(DeskFixture, "tracking answers the family name on the act, and nothing else",
                  "[watiqa][desk]") {
   v1::Order o = Placed();

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/watiqa/src/scope.h"
 #include "zp/core/api.h"
+#include "zp/core/dates.h"
 #include "zp/core/reference.h"
 #include "zp/core/status.h"
 #include "zp/core/uuid.h"
@@ -117,25 +118,34 @@ absl::StatusOr<v1::ListOrdersResponse> Desk::ListOrders(const Caller& c,
   if (c.anonymous()) return absl::UnauthenticatedError("a bearer token is required");
   const auth::Principal& p = c.principal;
   ASSIGN_OR_RETURN(int page_size, core::PageSize(r.page_size()));
-  ASSIGN_OR_RETURN(std::optional<std::string> after, core::DecodeUuidPageToken(r.page_token()));
-  std::string orderer;
-  auth::TerritoryScope scope = auth::TerritoryScope::National();  // a citizen: by orderer
+  ASSIGN_OR_RETURN(std::optional<std::string> before, core::DecodeUuidPageToken(r.page_token()));
+  // The days placed, in Morocco's time: [from 00:00, the day after `to` 00:00).
+  core::Violations v;
+  const std::optional<absl::CivilDay> from = core::ToCivilDay(r.from());
+  const std::optional<absl::CivilDay> to = core::ToCivilDay(r.to());
+  if (r.has_from() && !from.has_value()) v.Add("from", "a calendar date");
+  if (r.has_to() && !to.has_value()) v.Add("to", "a calendar date");
+  if (from.has_value() && to.has_value() && *from > *to) v.Add("from", "on or before `to`");
+  RETURN_IF_ERROR(v.ToStatus());
+  OrderFilter filter;
+  filter.state = r.state();
+  filter.commune_code = r.commune_code();
+  filter.before_id = before;
+  filter.limit = page_size;
+  const absl::TimeZone zone = core::MoroccoZone();
+  if (from.has_value()) filter.placed_from = absl::FromCivil(*from, zone);
+  if (to.has_value()) filter.placed_before = absl::FromCivil(*to + 1, zone);
   if (IsStaff(p)) {
-    scope = auth::TerritoryScope::Of(p);
+    filter.scope = auth::TerritoryScope::Of(p);
     if (!r.commune_code().empty() && !CanReadTerritory(p, r.commune_code(), *referential_)) {
       return core::InvalidArgumentError("commune_code", "outside your territory");
     }
   } else if (p.HasRole(roles::kCitizen)) {
-    orderer = p.subject;
+    filter.ordered_by = p.subject;  // a citizen: what they ordered, wherever the act is
   } else {
     return auth::ActingRole(p, {roles::kCitizen, roles::kCivilAgent, roles::kAgent}).status();
   }
-  ASSIGN_OR_RETURN(std::vector<StoredOrder> rows, store_.List({.ordered_by = orderer,
-                                                               .scope = scope,
-                                                               .state = r.state(),
-                                                               .commune_code = r.commune_code(),
-                                                               .after_id = after,
-                                                               .limit = page_size}));
+  ASSIGN_OR_RETURN(std::vector<StoredOrder> rows, store_.List(filter));
   v1::ListOrdersResponse out;
   const int n = static_cast<int>(rows.size());
   for (int i = 0; i < n && i < page_size; ++i) {

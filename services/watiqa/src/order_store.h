@@ -77,8 +77,10 @@ struct OrderFilter {
   std::string ordered_by;  // "" = any
   auth::TerritoryScope scope = auth::TerritoryScope::National();
   v1::OrderState state = v1::ORDER_STATE_UNSPECIFIED;
-  std::string commune_code;             // "" = any
-  std::optional<std::string> after_id;  // the page's cursor: ids above it
+  std::string commune_code;  // "" = any
+  // Placed in [placed_from, placed_before) when set.
+  std::optional<absl::Time> placed_from, placed_before;
+  std::optional<std::string> before_id;  // the page's cursor: ids below it (newest first)
   int limit = 20;
 };
 
@@ -159,7 +161,8 @@ class OrderStore {
   virtual absl::Status Unit(const std::function<absl::Status(OrderTx&)>& work) = 0;
 
   virtual absl::StatusOr<std::optional<StoredOrder>> ByReference(const std::string& reference) = 0;
-  // At most filter.limit + 1 orders (the extra one says a next page exists), by id.
+  // At most filter.limit + 1 orders (the extra one says a next page exists), newest first (by id,
+  // descending: ids are UUIDv7).
   virtual absl::StatusOr<std::vector<StoredOrder>> List(const OrderFilter& filter) = 0;
   // ISSUED orders without a tracking number, by id, at most `limit`.
   virtual absl::StatusOr<std::vector<StoredOrder>> ToCollect(

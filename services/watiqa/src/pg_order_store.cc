@@ -48,14 +48,17 @@ UPDATE orders SET state = $2, version = $3, paid_at = )sql" ZP_MICROS(4) R"sql(,
   paid_request_id = $15, paid_traceparent = $16
 WHERE id = $1::uuid)sql"};
 
-// $1 orderer ('' = any); $2/$3 territory scope (NULL: national); $4 state; $5 commune; $6 cursor.
+// $1 orderer ('' = any); $2/$3 territory scope (NULL: national); $4 state; $5 commune; $6 cursor;
+// $8/$9 placed in [from, before) (NULL: unbounded). Newest first.
 constexpr pg::Query kList{"wtq_list", "SELECT " ZP_WATIQA_ORDER_COLUMNS R"sql( FROM orders
 WHERE ($1 = '' OR ordered_by = $1)
   AND )sql" ZP_IN_TERRITORY_SCOPE("territory", "$2", "$3") R"sql(
   AND ($4::int = 0 OR state = $4::int)
   AND ($5 = '' OR territory = $5)
-  AND ($6::uuid IS NULL OR id > $6::uuid)
-ORDER BY id LIMIT $7)sql"};
+  AND ($6::uuid IS NULL OR id < $6::uuid)
+  AND ($8::numeric IS NULL OR created_at >= )sql" ZP_MICROS(8) R"sql()
+  AND ($9::numeric IS NULL OR created_at < )sql" ZP_MICROS(9) R"sql()
+ORDER BY id DESC LIMIT $7)sql"};
 
 constexpr pg::Query kToCollect{"wtq_to_collect", "SELECT " ZP_WATIQA_ORDER_COLUMNS R"sql(
 FROM orders WHERE state = 4 AND tracking_number IS NULL AND ($1::uuid IS NULL OR id > $1::uuid)
@@ -351,11 +354,12 @@ absl::StatusOr<std::optional<StoredOrder>> PgOrderStore::ByReference(const std::
 }
 
 absl::StatusOr<std::vector<StoredOrder>> PgOrderStore::List(const OrderFilter& f) {
-  const pg::Param after = f.after_id;
+  const pg::Param before = f.before_id;
   ASSIGN_OR_RETURN(
       pg::Result rows,
       pool_.Exec(kList, {f.ordered_by, f.scope.codes(), f.scope.prefixes(),
-                         static_cast<int>(f.state), f.commune_code, after, f.limit + 1}));
+                         static_cast<int>(f.state), f.commune_code, before, f.limit + 1,
+                         Micros(f.placed_from), Micros(f.placed_before)}));
   return ParseOrders(rows);
 }
 
