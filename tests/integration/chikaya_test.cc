@@ -2,6 +2,7 @@
 // ratings, anonymous tracking, territory isolation.
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "catch2/catch.hpp"
 #include "services/chikaya/src/desk.h"
@@ -308,6 +309,11 @@ TEST_CASE("chikaya: an answer not reopened within 30 days closes the complaint, 
   CHECK(closes(quiet) == 1);
   CHECK(closes(reopened) == 0);
   CHECK(changes(quiet) == changes_before + 1);  // RESOLVED → CLOSED, for statistics and others
+  v1::GetComplaintRequest get_quiet;
+  get_quiet.set_id(quiet);
+  const v1::Complaint closed = *f.desk().GetComplaint(kCitizen, get_quiet);
+  CHECK(closed.timeline(closed.timeline_size() - 1).state() == v1::CLOSED);
+  CHECK(closed.timeline(closed.timeline_size() - 1).by() == "system");
   CHECK(f.Count("SELECT count(*) FROM complaints WHERE resolved_at IS NOT NULL") == 0);
   // Closed by the scheduler as by the submitter: reopening is over, rating is still open.
   CHECK(f.desk().Reopen(kCitizen, f.Step<v1::SubmitterActionRequest>(quiet)).status().code() ==
@@ -433,8 +439,20 @@ TEST_CASE("chikaya: overdue on day 61, escalated on day 76, once across two repl
   at_day(75);  // 60 + 15 days
   CHECK(both().escalated == 1);
   CHECK(both().escalated == 0);
-  CHECK(f.desk().GetComplaint(kCell, get)->escalation_level() == 2);
+  const v1::Complaint escalated = *f.desk().GetComplaint(kCell, get);
+  CHECK(escalated.escalation_level() == 2);
   CHECK(overdue_events(answered_late.id()) == 2);  // level 1, then level 2: once each
+  // The timeline shows both escalations, by the system, in order.
+  std::vector<int> levels;
+  for (const v1::ComplaintStep& step : escalated.timeline()) {
+    if (step.escalation_level() > 0) {
+      CHECK(step.by() == "system");
+      levels.push_back(step.escalation_level());
+    }
+  }
+  CHECK(levels == std::vector<int>{1, 2});
+  CHECK(absl::StrContains(escalated.timeline(escalated.timeline_size() - 2).note(),
+                          "deadline passed"));
   CHECK(overdue_events(never_acknowledged.id()) == 2);
   v1::ListComplaintsRequest overdue;
   overdue.set_overdue_only(true);

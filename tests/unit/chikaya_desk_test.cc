@@ -2,6 +2,7 @@
 // submitter's steps, territory, idempotency, and the event each change records.
 #include <catch2/catch.hpp>
 
+#include "absl/strings/ascii.h"
 #include "services/chikaya/src/desk.h"
 #include "tests/support/callers.h"
 #include "tests/support/chikaya_requests.h"
@@ -209,6 +210,21 @@ TEST_CASE("chikaya rules: who reads a complaint, and whose lists show it", "[uni
        {kOtherAgent, As("citizen-2", {"citizen"}), As("aud", {"auditor"}, {"06"})}) {
     CHECK(f.desk.GetComplaint(stranger, get).status().code() == absl::StatusCode::kNotFound);
   }
+  // By its reference too (any case, with or without dashes), to the same readers only.
+  v1::GetComplaintRequest by_reference;
+  by_reference.set_id(f.store.Get(assilah).value()->doc.reference());
+  auto found = f.desk.GetComplaint(kAgent, by_reference);
+  REQUIRE(found.ok());
+  CHECK(found->id() == assilah);
+  std::string lower = absl::AsciiStrToLower(by_reference.id());
+  by_reference.set_id(lower);
+  CHECK(f.desk.GetComplaint(kCitizen, by_reference).ok());
+  CHECK(f.desk.GetComplaint(kOtherAgent, by_reference).status().code() ==
+        absl::StatusCode::kNotFound);
+  by_reference.set_id(lower.substr(0, lower.size() - 1) + (lower.back() == 'a' ? "b" : "a"));
+  CHECK(f.desk.GetComplaint(kAgent, by_reference).status().code() == absl::StatusCode::kNotFound);
+  by_reference.set_id("WTQ-2026-K3M9Q2FX");  // another service's reference
+  CHECK(f.desk.GetComplaint(kAgent, by_reference).status().code() == absl::StatusCode::kNotFound);
   auto count = [&](const Caller& who) {
     auto list = f.desk.ListComplaints(who, {});
     REQUIRE(list.ok());
@@ -250,8 +266,12 @@ TEST_CASE("chikaya rules: the submitter closes, reopens within 30 days, rates on
         absl::StatusCode::kNotFound);
   // Reopened within the window: a new answer deadline, as long as the first.
   f.clock.Advance(absl::Hours(24) * 29);
-  auto reopened =
-      f.desk.Reopen(Caller::Anonymous(), by_secret(f.Step<v1::SubmitterActionRequest>(id)));
+  auto too_long = by_secret(f.Step<v1::SubmitterActionRequest>(id));
+  too_long.set_reason(std::string(kMaxDescription + 1, 'x'));
+  CHECK(Field(f.desk.Reopen(Caller::Anonymous(), too_long).status()) == "reason");
+  auto reopen = by_secret(f.Step<v1::SubmitterActionRequest>(id));
+  reopen.set_reason("La rue est encore dans le noir.");
+  auto reopened = f.desk.Reopen(Caller::Anonymous(), reopen);
   REQUIRE(reopened.ok());
   CHECK(reopened->state() == v1::REOPENED);
   CHECK(reopened->response().empty());
@@ -281,6 +301,21 @@ TEST_CASE("chikaya rules: the submitter closes, reopens within 30 days, rates on
     first.push_back(e.first_answer());
   }
   CHECK(first == std::vector<bool>{false, true, false, false, false, false});
+
+  // The timeline keeps every step, the first answer and the reason of the reopening included.
+  const v1::Complaint done = f.store.Get(id).value()->doc;
+  std::vector<std::string> steps;
+  for (const v1::ComplaintStep& step : done.timeline()) {
+    steps.push_back(
+        absl::StrCat(v1::State_Name(step.state()), " by ", step.by(), ": ", step.note()));
+  }
+  CHECK(steps == std::vector<std::string>{
+                     "SUBMITTED by submitter: ", "ACKNOWLEDGED by agent: ",
+                     "RESOLVED by agent: L'éclairage est rétabli.",
+                     "REOPENED by submitter: La rue est encore dans le noir.",
+                     "ACKNOWLEDGED by agent: ", "RESOLVED by agent: L'éclairage est rétabli.",
+                     "CLOSED by submitter: "});
+  CHECK(done.timeline(3).time().seconds() > done.timeline(2).time().seconds());
 }
 
 TEST_CASE("chikaya rules: rejected with a reason, or redirected as a new complaint elsewhere",
@@ -302,6 +337,15 @@ TEST_CASE("chikaya rules: rejected with a reason, or redirected as a new complai
   CHECK(moved->redirected().state() == v1::SUBMITTED);
   CHECK(moved->redirected().redirected_from() == id);
   CHECK(moved->redirected().submitter() == "citizen-1");  // still the citizen's
+  // Each side's timeline says where it went, and where it came from.
+  REQUIRE(moved->original().timeline_size() == 2);
+  CHECK(moved->original().timeline(1).state() == v1::REDIRECTED);
+  CHECK(moved->original().timeline(1).note() == "compétence de la commune voisine");
+  REQUIRE(moved->redirected().timeline_size() == 1);
+  CHECK(moved->redirected().timeline(0).by() == "agent");
+  CHECK(moved->redirected().timeline(0).note() ==
+        absl::StrCat("redirected from ", moved->original().reference(),
+                     ": compétence de la commune voisine"));
   CHECK(f.store.EventsOf<v1::ComplaintSubmitted>(moved->redirected().id()).size() == 1);
   // Now Tanger's: its agent acknowledges it, Assilah's no longer sees it.
   CHECK(f.Acknowledge(kOtherAgent, moved->redirected().id()).ok());

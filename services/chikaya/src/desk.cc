@@ -4,6 +4,7 @@
 #include <functional>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/time_util.h"
@@ -226,12 +227,15 @@ absl::Status Desk::Record(ComplaintTx& tx, const Caller& c, const std::string& r
 
 absl::Status Desk::Insert(ComplaintTx& tx, const Caller& c, const std::string& role,
                           const std::string& request_id, const std::string& method,
-                          v1::Complaint& doc, const std::string& tracking_hash, absl::Time now) {
+                          v1::Complaint& doc, const std::string& tracking_hash, absl::Time now,
+                          const std::string& note) {
   ASSIGN_OR_RETURN(Deadlines d, tx.DeadlinesOf(doc.kind()));
   *doc.mutable_create_time() = ToTimestamp(now);
   *doc.mutable_acknowledge_due_time() =
       ToTimestamp(AddDays(now, d.acknowledge_days, d.business_days));
   *doc.mutable_answer_due_time() = ToTimestamp(AddDays(now, d.answer_days, d.business_days));
+  doc.clear_timeline();  // a redirected complaint starts its own
+  AddStep(doc, now, method == "Submit" ? "submitter" : role, note);
   RETURN_IF_ERROR(tx.Insert(doc, tracking_hash));
   v1::ComplaintSubmitted event;
   event.set_complaint_id(doc.id());
@@ -247,8 +251,13 @@ absl::Status Desk::Insert(ComplaintTx& tx, const Caller& c, const std::string& r
 
 absl::StatusOr<v1::Complaint> Desk::GetComplaint(const Caller& c,
                                                  const v1::GetComplaintRequest& r) {
-  if (!core::IsUuid(r.id())) return NotFound(r.id());
-  ASSIGN_OR_RETURN(auto row, store_.Get(r.id()));
+  std::optional<StoredComplaint> row;
+  if (core::IsUuid(r.id())) {
+    ASSIGN_OR_RETURN(row, store_.Get(r.id()));
+  } else if (absl::StatusOr<std::string> reference = core::HumanReference::Normalize(r.id(), "id");
+             reference.ok() && absl::StartsWith(*reference, "CHK-")) {
+    ASSIGN_OR_RETURN(row, store_.ByReference(*reference));
+  }
   if (!row.has_value() || !CanRead(c, row->doc, *referential_)) return NotFound(r.id());
   return row->doc;
 }
@@ -302,6 +311,33 @@ absl::StatusOr<v1::ListComplaintsResponse> Desk::ListComplaints(
   return out;
 }
 
+namespace {
+
+// What a staff step's timeline entry says: the answer, or the reason given.
+std::string StaffNote(const v1::Complaint& after) {
+  switch (after.state()) {
+    case v1::RESOLVED:
+      return after.response();
+    case v1::REJECTED:
+    case v1::REDIRECTED:
+      return after.rejection_reason();
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+void AddStep(v1::Complaint& doc, absl::Time at, std::string by, std::string note,
+             int escalation_level) {
+  v1::ComplaintStep* step = doc.add_timeline();
+  step->set_state(doc.state());
+  *step->mutable_time() = ToTimestamp(at);
+  step->set_by(std::move(by));
+  step->set_note(std::move(note));
+  step->set_escalation_level(escalation_level);
+}
+
 v1::ComplaintStateChanged StateChangeEvent(const v1::Complaint& before, const v1::Complaint& after,
                                            absl::Time now) {
   v1::ComplaintStateChanged e;
@@ -347,6 +383,7 @@ absl::StatusOr<v1::Complaint> Desk::StaffStep(const Caller& c, const std::string
         after.set_state(to);
         RETURN_IF_ERROR(change(tx, after, *role, row->tracking_hash));
         const absl::Time now = clock_.Now();
+        AddStep(after, now, *role, StaffNote(after));
         RETURN_IF_ERROR(tx.Update(after));
         RETURN_IF_ERROR(
             Record(tx, c, *role, request_id, method, after, StateChangeEvent(before, after, now)));
@@ -357,6 +394,7 @@ absl::StatusOr<v1::Complaint> Desk::StaffStep(const Caller& c, const std::string
 absl::StatusOr<v1::Complaint> Desk::SubmitterStep(const Caller& c, const std::string& request_id,
                                                   const std::string& id, const std::string& secret,
                                                   const std::string& method,
+                                                  const std::string& note,
                                                   const google::protobuf::Message& request,
                                                   const Change& change) {
   RETURN_IF_ERROR(core::CheckRequestId(request_id));
@@ -375,6 +413,9 @@ absl::StatusOr<v1::Complaint> Desk::SubmitterStep(const Caller& c, const std::st
         v1::Complaint after = before;
         RETURN_IF_ERROR(change(tx, after, "submitter", row->tracking_hash));
         const absl::Time now = clock_.Now();
+        if (after.state() != before.state()) {
+          AddStep(after, now, "submitter", note);
+        }
         RETURN_IF_ERROR(tx.Update(after));
         if (after.rating() != before.rating()) {
           v1::ComplaintRated rated;
@@ -473,7 +514,9 @@ absl::StatusOr<v1::RedirectResponse> Desk::Redirect(const Caller& c, const v1::R
         moved.clear_assignee();
         moved.clear_acknowledge_time();
         moved.clear_rejection_reason();
-        RETURN_IF_ERROR(Insert(tx, c, role, r.request_id(), "Redirect", moved, tracking_hash, now));
+        RETURN_IF_ERROR(
+            Insert(tx, c, role, r.request_id(), "Redirect", moved, tracking_hash, now,
+                   absl::StrCat("redirected from ", doc.reference(), ": ", r.reason())));
         doc.set_redirected_to(moved.id());
         doc.set_rejection_reason(r.reason());
         return absl::OkStatus();
@@ -541,8 +584,12 @@ absl::StatusOr<api::v1::HttpBody> Desk::GetAttachment(const Caller& c,
 }
 
 absl::StatusOr<v1::Complaint> Desk::Reopen(const Caller& c, const v1::SubmitterActionRequest& r) {
+  if (core::CharacterCount(r.reason()) > kMaxDescription) {
+    return core::InvalidArgumentError("reason",
+                                      absl::StrCat("at most ", kMaxDescription, " characters"));
+  }
   return SubmitterStep(
-      c, r.request_id(), r.id(), r.tracking_secret(), "Reopen", r,
+      c, r.request_id(), r.id(), r.tracking_secret(), "Reopen", r.reason(), r,
       [&](ComplaintTx&, v1::Complaint& doc, const std::string&,
           const std::string&) -> absl::Status {
         if (doc.state() != v1::RESOLVED) return InvalidState(doc.state());
@@ -563,7 +610,7 @@ absl::StatusOr<v1::Complaint> Desk::Reopen(const Caller& c, const v1::SubmitterA
 }
 
 absl::StatusOr<v1::Complaint> Desk::Close(const Caller& c, const v1::SubmitterActionRequest& r) {
-  return SubmitterStep(c, r.request_id(), r.id(), r.tracking_secret(), "Close", r,
+  return SubmitterStep(c, r.request_id(), r.id(), r.tracking_secret(), "Close", "", r,
                        [&](ComplaintTx&, v1::Complaint& doc, const std::string&,
                            const std::string&) -> absl::Status {
                          if (doc.state() != v1::RESOLVED) return InvalidState(doc.state());
@@ -574,7 +621,7 @@ absl::StatusOr<v1::Complaint> Desk::Close(const Caller& c, const v1::SubmitterAc
 
 absl::StatusOr<v1::Complaint> Desk::Rate(const Caller& c, const v1::RateRequest& r) {
   if (r.rating() < 1 || r.rating() > 5) return core::InvalidArgumentError("rating", "1 to 5");
-  return SubmitterStep(c, r.request_id(), r.id(), r.tracking_secret(), "Rate", r,
+  return SubmitterStep(c, r.request_id(), r.id(), r.tracking_secret(), "Rate", "", r,
                        [&](ComplaintTx&, v1::Complaint& doc, const std::string&,
                            const std::string&) -> absl::Status {
                          if (doc.state() != v1::RESOLVED && doc.state() != v1::CLOSED) {

@@ -32,6 +32,10 @@ inline constexpr char kSameAuthority[] = "SAME_AUTHORITY";
 inline constexpr int kReopenDays = 30;
 inline constexpr size_t kMaxDescription = 4000;  // characters
 
+// Adds a step to the complaint's timeline: its state now, taken at `at` by `by` (a role).
+void AddStep(v1::Complaint& doc, absl::Time at, std::string by, std::string note,
+             int escalation_level = 0);
+
 // The event of a state change (every transition, by anyone, the scheduler included).
 v1::ComplaintStateChanged StateChangeEvent(const v1::Complaint& before, const v1::Complaint& after,
                                            absl::Time now);
@@ -73,7 +77,8 @@ class Desk {
   // Inserts a new complaint (deadlines from now), its event and its audit record.
   absl::Status Insert(ComplaintTx& tx, const Caller& c, const std::string& role,
                       const std::string& request_id, const std::string& method, v1::Complaint& doc,
-                      const std::string& tracking_hash, absl::Time now);
+                      const std::string& tracking_hash, absl::Time now,
+                      const std::string& note = "");
   absl::Status Record(ComplaintTx& tx, const Caller& c, const std::string& role,
                       const std::string& request_id, const std::string& method,
                       const v1::Complaint& doc, const google::protobuf::Message& event);
@@ -90,7 +95,7 @@ class Desk {
   // A step of the submitter (by account or by tracking secret).
   absl::StatusOr<v1::Complaint> SubmitterStep(const Caller& c, const std::string& request_id,
                                               const std::string& id, const std::string& secret,
-                                              const std::string& method,
+                                              const std::string& method, const std::string& note,
                                               const google::protobuf::Message& request,
                                               const Change& change);
 

@@ -95,6 +95,11 @@ absl::StatusOr<SchedulerPass> Scheduler::RunOnce() {
         }
         doc.set_overdue(true);
         doc.set_escalation_level(level);
+        AddStep(doc, now, "system",
+                level == 1 ? absl::StrCat("the ", rows.Text(i, 3),
+                                          " deadline passed: escalated to the province's cell")
+                           : "still unanswered: escalated to the region and the DGCT",
+                level);
         RETURN_IF_ERROR(tx.Exec(kMark, {doc.id(), level, absl::StrCat(rows.Int(i, 2)),
                                         pg::Param::Bytes(doc.SerializeAsString())})
                             .status());
@@ -119,6 +124,7 @@ absl::StatusOr<SchedulerPass> Scheduler::RunOnce() {
       }
       v1::Complaint after = before;
       after.set_state(v1::CLOSED);
+      AddStep(after, now, "system", "the answer is final: the time to reopen it has passed");
       RETURN_IF_ERROR(
           tx.Exec(kClose, {after.id(), pg::Param::Bytes(after.SerializeAsString())}).status());
       const v1::ComplaintStateChanged closed = StateChangeEvent(before, after, now);
