@@ -2,9 +2,13 @@
 
 #include <map>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/time_util.h"
+#include "zp/core/api.h"
+#include "zp/core/dates.h"
 #include "zp/core/embedded_file.h"
 #include "zp/core/files.h"
 #include "zp/core/status.h"
@@ -44,6 +48,24 @@ SELECT id, chain, chain_seq, (extract(epoch FROM occurred_at) * 1000000)::bigint
        action, resource, territory, request_id, change_digest, prev_hash, row_hash
 FROM audit_log WHERE ($1 = '' OR chain = $1 OR chain LIKE $1 || '.%')
 ORDER BY chain, chain_seq)sql";
+
+// $1/$2 scope (NULL: national); $3 actor, $4 action, $5 resource ('' = any); $6/$7 [from, to)
+// in microseconds (NULL: open); $8 cursor (NULL: from the newest); $9 limit.
+constexpr pg::Query kList{"zp_audit_list", R"sql(
+SELECT id, (extract(epoch FROM occurred_at) * 1000000)::bigint, actor, role, action, resource,
+       territory, request_id, change_digest, chain, chain_seq, row_hash
+FROM audit_log
+WHERE )sql" ZP_IN_TERRITORY_SCOPE("territory", "$1", "$2") R"sql(
+  AND ($3 = '' OR actor = $3) AND ($4 = '' OR action = $4) AND ($5 = '' OR resource = $5)
+  AND ($6::numeric IS NULL OR occurred_at >= to_timestamp($6::numeric / 1000000))
+  AND ($7::numeric IS NULL OR occurred_at < to_timestamp($7::numeric / 1000000))
+  AND ($8::bigint IS NULL OR id < $8::bigint)
+ORDER BY id DESC LIMIT $9)sql"};
+
+pg::Param Micros(const std::optional<absl::Time>& t) {
+  if (!t.has_value()) return nullptr;
+  return absl::StrCat(absl::ToUnixMicros(*t));
+}
 
 void Field(std::string& out, absl::string_view value) {
   absl::StrAppend(&out, value.size(), ":", value, ";");
@@ -198,6 +220,78 @@ absl::StatusOr<VerifyReport> Verify(pg::Connection& conn, absl::string_view scop
   absl::Status ended = conn.ExecScript(report.ok() ? "COMMIT" : "ROLLBACK");
   if (report.ok() && !ended.ok()) return ended;
   return report;
+}
+
+absl::StatusOr<std::vector<v1::AuditRecord>> List(pg::Pool& pool, const Query& q) {
+  pg::Param before = nullptr;
+  if (q.before_id.has_value()) before = absl::StrCat(*q.before_id);
+  ASSIGN_OR_RETURN(pg::Result r, pool.Exec(kList, {q.scope.codes(), q.scope.prefixes(), q.actor,
+                                                   q.action, q.resource, Micros(q.from),
+                                                   Micros(q.to), before, q.limit + 1}));
+  std::vector<v1::AuditRecord> out(r.rows());
+  for (int i = 0; i < r.rows(); ++i) {
+    v1::AuditRecord& a = out[i];
+    a.set_id(r.Int(i, 0));
+    *a.mutable_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(r.Int(i, 1));
+    a.set_actor(std::string(r.Text(i, 2)));
+    a.set_role(std::string(r.Text(i, 3)));
+    a.set_action(std::string(r.Text(i, 4)));
+    a.set_resource(std::string(r.Text(i, 5)));
+    a.set_territory(std::string(r.Text(i, 6)));
+    a.set_request_id(std::string(r.Text(i, 7)));
+    a.set_change_digest(std::string(r.Text(i, 8)));
+    a.set_chain(std::string(r.Text(i, 9)));
+    a.set_chain_seq(r.Int(i, 10));
+    a.set_row_hash(std::string(r.Text(i, 11)));
+  }
+  return out;
+}
+
+absl::StatusOr<Query> QueryOf(const v1::ListAuditRecordsRequest& r, const auth::Principal& reader,
+                              const territory::Referential& referential) {
+  Query q;
+  core::Violations v;
+  absl::StatusOr<int> size = core::PageSize(r.page_size());
+  if (!size.ok()) v.Add("page_size", "0 to 1000");
+  absl::StatusOr<std::string> cursor = core::DecodePageToken(r.page_token());
+  int64_t before = 0;
+  if (!cursor.ok() || (!cursor->empty() && !absl::SimpleAtoi(*cursor, &before))) {
+    v.Add("page_token", "a token a previous page gave");
+  }
+  const bool territory_known = r.territory().empty() || referential.Find(r.territory()) != nullptr;
+  if (!territory_known) v.Add("territory", "a code of the territorial referential");
+  using google::protobuf::util::TimeUtil;
+  if (r.has_from() && !core::IsValidTimestamp(r.from())) v.Add("from", "a valid time");
+  if (r.has_to() && !core::IsValidTimestamp(r.to())) v.Add("to", "a valid time");
+  if (r.has_from() && r.has_to() && r.to() <= r.from()) v.Add("to", "after `from`");
+  RETURN_IF_ERROR(v.ToStatus());
+  if (!r.territory().empty()) {
+    // Outside the reader's territories: as if there were no such territory.
+    if (!auth::CanAccessTerritory(reader, r.territory(), referential)) {
+      return absl::NotFoundError(absl::StrCat("territory ", r.territory(), " not found"));
+    }
+    q.scope = auth::TerritoryScope::Within(r.territory());
+  } else {
+    q.scope = auth::TerritoryScope::Of(reader);
+  }
+  q.actor = r.actor();
+  q.action = r.action();
+  q.resource = r.resource();
+  if (r.has_from()) q.from = absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(r.from()));
+  if (r.has_to()) q.to = absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(r.to()));
+  if (!cursor->empty()) q.before_id = before;
+  q.limit = *size;
+  return q;
+}
+
+v1::ListAuditRecordsResponse PageOf(std::vector<v1::AuditRecord> records, int page_size) {
+  v1::ListAuditRecordsResponse out;
+  const int n = static_cast<int>(records.size());
+  for (int i = 0; i < n && i < page_size; ++i) *out.add_records() = std::move(records[i]);
+  if (n > page_size && page_size > 0) {
+    out.set_next_page_token(core::EncodePageToken(absl::StrCat(out.records(page_size - 1).id())));
+  }
+  return out;
 }
 
 }  // namespace zp::audit

@@ -25,6 +25,11 @@ google::protobuf::Timestamp ToTimestamp(absl::Time time) {
   return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(time));
 }
 
+bool IsValidTimestamp(const google::protobuf::Timestamp& t) {
+  return t.seconds() >= -62135596800 && t.seconds() <= 253402300799 && t.nanos() >= 0 &&
+         t.nanos() < 1000000000;
+}
+
 absl::Time ToTime(const google::protobuf::Timestamp& timestamp) {
   return absl::FromUnixMicros(google::protobuf::util::TimeUtil::TimestampToMicroseconds(timestamp));
 }

@@ -42,4 +42,12 @@ absl::StatusOr<v1::VerifyAuditChainResponse> AuditTrail::VerifyAuditChain(
   return out;
 }
 
+absl::StatusOr<audit::v1::ListAuditRecordsResponse> AuditTrail::ListAuditRecords(
+    const Caller& c, const audit::v1::ListAuditRecordsRequest& r) {
+  RETURN_IF_ERROR(ActingRole(c.principal, {roles::kAuditor, roles::kDgct}).status());
+  ASSIGN_OR_RETURN(audit::Query query, audit::QueryOf(r, c.principal, *core_.referential));
+  ASSIGN_OR_RETURN(std::vector<audit::v1::AuditRecord> records, audit::List(core_.pool, query));
+  return audit::PageOf(std::move(records), query.limit);
+}
+
 }  // namespace zp::sgec

@@ -42,6 +42,7 @@ class CivilRegistryService final : public v1::CivilRegistry::Service {
   ZP_RPC_METHOD(ListPossibleDuplicates, kToken, registry_.ListPossibleDuplicates)
   ZP_RPC_METHOD(ReviewPossibleDuplicate, kToken, registry_.ReviewPossibleDuplicate)
   ZP_RPC_METHOD(VerifyAuditChain, kToken, registry_.VerifyAuditChain)
+  ZP_RPC_METHOD(ListAuditRecords, kToken, registry_.ListAuditRecords)
 
   grpc::Status ImportHistoricalActs(grpc::ServerContext* ctx,
                                     grpc::ServerReader<v1::ImportHistoricalActsRequest>* reader,

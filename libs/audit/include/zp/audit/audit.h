@@ -13,7 +13,10 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
+#include "zp/audit/v1/audit.pb.h"
+#include "zp/auth/territory_scope.h"
 #include "zp/pg/migrations.h"
+#include "zp/pg/pool.h"
 #include "zp/pg/transaction.h"
 
 namespace zp::audit {
@@ -60,5 +63,27 @@ struct VerifyReport {
 // Verifies every chain, or when `scope` is a territory code, the chains of that territory and
 // of the territories within it.
 absl::StatusOr<VerifyReport> Verify(pg::Connection& conn, absl::string_view scope = "");
+
+// What a reader asks of the trail (every filter optional).
+struct Query {
+  auth::TerritoryScope scope = auth::TerritoryScope::Nothing();  // the territories read
+  std::string actor, action, resource;                           // "" = any
+  std::optional<absl::Time> from, to;                            // recorded in [from, to)
+  std::optional<int64_t> before_id;                              // the page's cursor
+  int limit = 20;
+};
+
+// The records of `query`, newest first, at most query.limit + 1 (the extra one says a next page
+// exists).
+absl::StatusOr<std::vector<v1::AuditRecord>> List(pg::Pool& pool, const Query& query);
+
+// ListAuditRecordsRequest as a Query, for a reader whose territories are `scope`: the filters
+// validated (INVALID_ARGUMENT naming the field), `territory` within the scope (NOT_FOUND when
+// it is not), the page token decoded.
+absl::StatusOr<Query> QueryOf(const v1::ListAuditRecordsRequest& request,
+                              const auth::Principal& reader,
+                              const territory::Referential& referential);
+// The page of records `query` read (List), as the response.
+v1::ListAuditRecordsResponse PageOf(std::vector<v1::AuditRecord> records, int page_size);
 
 }  // namespace zp::audit

@@ -19,5 +19,8 @@ common::v1::Date ToDate(absl::CivilDay day);
 
 google::protobuf::Timestamp ToTimestamp(absl::Time time);
 absl::Time ToTime(const google::protobuf::Timestamp& timestamp);
+// Within what a Timestamp may hold: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z,
+// nanos in [0, 10^9).
+bool IsValidTimestamp(const google::protobuf::Timestamp& timestamp);
 
 }  // namespace zp::core
