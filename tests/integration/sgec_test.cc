@@ -5,6 +5,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "catch2/catch.hpp"
@@ -15,6 +16,7 @@
 #include "tests/support/subprocess.h"
 #include "tests/support/test_env.h"
 #include "zp/core/clock.h"
+#include "zp/core/reference.h"
 #include "zp/core/status.h"
 #include "zp/core/uuid.h"
 #include "zp/events/relay.h"
@@ -77,6 +79,17 @@ TEST_CASE("sgec: declare, validate, register, each step only by its role", "[int
   REQUIRE(after.ok());
   CHECK(after->state() == v1::REGISTERED);
   CHECK(after->act_id() == act->id());
+  // By its reference as well (as the declarant quotes it: any case), within the territory.
+  REQUIRE(absl::StartsWith(d.reference(), "DCL-2026-"));
+  CHECK(core::HumanReference::Normalize(d.reference(), "reference").ok());
+  g.set_id(absl::AsciiStrToLower(d.reference()));
+  auto quoted = f.registry().GetDeclaration(f.Agent(), g);
+  REQUIRE(quoted.ok());
+  CHECK(quoted->id() == d.id());
+  CHECK(f.registry().GetDeclaration(f.Agent(kTanger), g).status().code() ==
+        absl::StatusCode::kNotFound);
+  g.set_id("DCL-2026-00000000");
+  CHECK(f.registry().GetDeclaration(f.Agent(), g).status().code() == absl::StatusCode::kNotFound);
 
   // Nothing moves a registered declaration.
   v1::RejectDeclarationRequest rej;

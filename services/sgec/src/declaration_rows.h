@@ -20,12 +20,12 @@ struct DeclarationRow {
   std::vector<std::string> cleared;  // candidates reviewed as NOT_DUPLICATE (act or declaration)
 };
 
-// `query` selects doc, territory, cleared by id ($1); nullopt when there is none.
+// `query` selects doc, territory, cleared by `key` ($1: the id, or the reference); nullopt when
+// there is none.
 template <typename Db>
-absl::StatusOr<std::optional<DeclarationRow>> LoadDeclaration(Db& db, const pg::Query& query,
-                                                              const std::string& id) {
-  if (!core::IsUuid(id)) return std::optional<DeclarationRow>();
-  ASSIGN_OR_RETURN(pg::Result r, db.Exec(query, {id}));
+absl::StatusOr<std::optional<DeclarationRow>> LoadDeclarationBy(Db& db, const pg::Query& query,
+                                                                const std::string& key) {
+  ASSIGN_OR_RETURN(pg::Result r, db.Exec(query, {key}));
   if (r.rows() == 0) return std::optional<DeclarationRow>();
   DeclarationRow row;
   if (!row.doc.ParseFromString(r.Bytes(0, 0))) {
@@ -34,6 +34,14 @@ absl::StatusOr<std::optional<DeclarationRow>> LoadDeclaration(Db& db, const pg::
   row.territory = std::string(r.Text(0, 1));
   row.cleared = pg::ParseTextArray(r.Text(0, 2));
   return std::optional<DeclarationRow>(std::move(row));
+}
+
+// By id: nullopt as well when `id` is not a UUID.
+template <typename Db>
+absl::StatusOr<std::optional<DeclarationRow>> LoadDeclaration(Db& db, const pg::Query& query,
+                                                              const std::string& id) {
+  if (!core::IsUuid(id)) return std::optional<DeclarationRow>();
+  return LoadDeclarationBy(db, query, id);
 }
 
 absl::Status SaveDeclaration(pg::Transaction& tx, const DeclarationRow& row, int64_t now);

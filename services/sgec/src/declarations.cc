@@ -3,16 +3,22 @@
 #include <optional>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "services/sgec/src/act_rows.h"
 #include "services/sgec/src/declaration_rows.h"
 #include "services/sgec/src/queries.h"
+#include "zp/core/reference.h"
 #include "zp/core/uuid.h"
 #include "zp/pg/idempotency.h"
 #include "zp/sgec/v1/events.pb.h"
 
 namespace zp::sgec {
 using namespace internal;  // NOLINT: the registry's own helpers
+
+namespace {
+constexpr char kDeclarationPrefix[] = "DCL";
+}  // namespace
 
 absl::StatusOr<v1::Declaration> Declarations::DeclareBirth(const Caller& c,
                                                            const v1::DeclareBirthRequest& r) {
@@ -55,6 +61,8 @@ absl::StatusOr<v1::Declaration> Declarations::Declare(
         if (territory != kNational) out.set_commune_code(territory);
         out.set_declared_by(c.principal.subject);
         const int64_t now = NowMicros(core_.clock);
+        out.set_reference(
+            core::HumanReference::Generate(kDeclarationPrefix, absl::FromUnixMicros(now)));
         *out.mutable_create_time() = Timestamp(now);
         *out.mutable_update_time() = Timestamp(now);
 
@@ -111,7 +119,7 @@ absl::StatusOr<v1::Declaration> Declarations::Declare(
                      static_cast<int>(out.duplicate_status()), bureau_code, territory, event_date,
                      subject_idcs, mother_idcs, names.ar, names.lat, mother.ar, mother.lat,
                      birth_date, pg::Param::Bytes(Serialize(out)), absl::StrCat(now),
-                     names.key_ar(), names.key_lat()})
+                     names.key_ar(), names.key_lat(), out.reference()})
                 .status());
         v1::DeclarationSubmitted event;
         event.set_declaration_id(out.id());
@@ -131,7 +139,14 @@ absl::StatusOr<v1::Declaration> Declarations::GetDeclaration(const Caller& c,
   if (!IsReader(c.principal) && !c.principal.HasRole(roles::kHealthFacility)) {
     return absl::PermissionDeniedError("staff only");
   }
-  ASSIGN_OR_RETURN(auto row, LoadDeclaration(core_.pool, sql::kGetDeclaration, r.id()));
+  std::optional<DeclarationRow> row;
+  if (core::IsUuid(r.id())) {
+    ASSIGN_OR_RETURN(row, LoadDeclaration(core_.pool, sql::kGetDeclaration, r.id()));
+  } else if (absl::StatusOr<std::string> reference = core::HumanReference::Normalize(r.id(), "id");
+             reference.ok() && absl::StartsWith(*reference, kDeclarationPrefix)) {
+    ASSIGN_OR_RETURN(row,
+                     LoadDeclarationBy(core_.pool, sql::kGetDeclarationByReference, *reference));
+  }
   if (!row.has_value() ||
       !auth::CanAccessTerritory(c.principal, row->territory, *core_.referential)) {
     return NotFound("declaration", r.id());

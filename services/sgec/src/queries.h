@@ -36,12 +36,16 @@ ORDER BY code LIMIT $5)sql"};
 inline constexpr pg::Query kInsertDeclaration{"sgec_insert_declaration", R"sql(
 INSERT INTO declarations (id, kind, state, duplicate_status, bureau_code, territory, event_date,
   subject_idcs, mother_idcs, name_ar_norm, name_lat_norm, mother_ar_norm, mother_lat_norm,
-  birth_date, doc, created_at, updated_at, name_key_ar, name_key_lat)
+  birth_date, doc, created_at, updated_at, name_key_ar, name_key_lat, reference)
 VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9, $10, $11, $12, $13, $14::date, $15,
-        to_timestamp($16::numeric / 1000000), to_timestamp($16::numeric / 1000000), $17, $18))sql"};
+        to_timestamp($16::numeric / 1000000), to_timestamp($16::numeric / 1000000), $17, $18,
+        $19))sql"};
 
 inline constexpr pg::Query kGetDeclaration{"sgec_get_declaration", R"sql(
 SELECT doc, territory, cleared::text[] FROM declarations WHERE id = $1::uuid)sql"};
+
+inline constexpr pg::Query kGetDeclarationByReference{"sgec_get_declaration_by_reference", R"sql(
+SELECT doc, territory, cleared::text[] FROM declarations WHERE reference = $1)sql"};
 
 inline constexpr pg::Query kLockDeclaration{"sgec_lock_declaration", R"sql(
 SELECT doc, territory, cleared::text[] FROM declarations WHERE id = $1::uuid FOR UPDATE)sql"};
