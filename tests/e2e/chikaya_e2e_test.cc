@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -82,6 +83,23 @@ TEST_CASE("chikaya e2e: filed by a citizen, answered by an agent, counted for th
       },
       absl::Seconds(30)));
   CHECK(s.Call("GET", stats_path, agent).status == 404);  // an agent reads its authority only
+
+  // The same figures by commune, and as a CSV file for a spreadsheet.
+  auto by_commune = s.Call("GET", stats_path + "&breakdown=true", cell);
+  REQUIRE(by_commune.status == 200);
+  CHECK(by_commune.body.find(R"("territoryCode":"01.511.01.01")") != std::string::npos);
+  const std::string csv_path =
+      "/v1/chikaya/stats:csv?territoryCode=01.511&periodFrom=2026-01&periodTo=2099-12";
+  auto csv = s.Call("GET", csv_path, cell);
+  INFO(csv.body);
+  REQUIRE(csv.status == 200);
+  CHECK(csv.header("content-type") == "text/csv; charset=utf-8");
+  CHECK(absl::StrContains(csv.header("content-disposition"),
+                          "chikaya-stats-01.511-2026-01-2099-12.csv"));
+  CHECK(absl::StrContains(csv.body, "\r\ntotal,01.511,Tanger-Assilah,طنجة-أصيلة,2,1,"));
+  CHECK(absl::StrContains(csv.body, "\r\nwithin,01.511.01.01,Assilah,أصيلة,"));
+  CHECK(s.Call("GET", csv_path, citizen).status == 403);
+  CHECK(s.Call("GET", csv_path + "&periodTo=2025-01", cell).status == 400);
 }
 
 }  // namespace

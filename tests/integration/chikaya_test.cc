@@ -1,5 +1,6 @@
 // CHIKAYA against a real PostgreSQL: submissions, every transition by role, redirect, reopen,
 // ratings, anonymous tracking, territory isolation.
+#include <map>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -523,9 +524,10 @@ TEST_CASE("chikaya: statistics after a scripted scenario are the figures compute
     }
     REQUIRE(tx->Commit().ok());
   }
-  auto stats = [&](const char* territory, v1::Kind kind) {
+  auto stats = [&](const char* territory, v1::Kind kind, bool breakdown = false) {
     v1::StatsRequest r;
     r.set_territory_code(territory);
+    r.set_breakdown(breakdown);
     r.set_period_from("2026-03");
     r.set_period_to("2026-03");
     r.set_kind(kind);
@@ -543,6 +545,17 @@ TEST_CASE("chikaya: statistics after a scripted scenario are the figures compute
   CHECK(complaints.median_days_to_acknowledge() == Approx(2));  // 2 and 4 days
   CHECK(complaints.median_days_to_answer() == Approx(10));      // 10 and 70 days
   CHECK(complaints.mean_rating() == Approx(4));
+  // By commune: read from the same table, they add up to the province's figures.
+  auto by_commune = stats("01.511", v1::COMPLAINT, true);
+  CHECK(by_commune.received() == 3);
+  std::map<std::string, v1::TerritoryFigures> communes;
+  for (const auto& t : by_commune.breakdown()) communes[t.territory_code()] = t;
+  CHECK(communes.size() == 12);  // the council's own is not listed: nothing was sent to it
+  CHECK(communes[kAssilah].received() == 2);
+  CHECK(communes[kAssilah].answered() == 2);
+  CHECK(communes[kAssilah].median_days_to_answer() == Approx(10));
+  CHECK(communes[kTanger].received() == 1);
+  CHECK(communes[kTanger].overdue_now() == 1);
   // Every kind, nationally.
   auto all = stats("MA", v1::KIND_UNSPECIFIED);
   CHECK(all.received() == 4);

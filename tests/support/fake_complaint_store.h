@@ -115,10 +115,18 @@ class FakeComplaintStore final : public chikaya::ComplaintStore {
     if (it == attachments_.end()) return std::nullopt;
     return it->second;
   }
-  absl::StatusOr<chikaya::v1::StatsResponse> Stats(const chikaya::v1::StatsRequest&) override {
+  // Counts that tests set, by territory; every month and kind of a request reads the same.
+  absl::StatusOr<chikaya::StatCountsByTerritory> StatCounts(
+      const std::vector<std::string>& territories, const chikaya::v1::StatsRequest&) override {
     ++stats_reads;
-    return chikaya::v1::StatsResponse();
+    chikaya::StatCountsByTerritory out;
+    for (const std::string& t : territories) {
+      auto it = stat_counts.find(t);
+      if (it != stat_counts.end()) out[t] = it->second;
+    }
+    return out;
   }
+  std::map<std::string, chikaya::StatCounts> stat_counts;
   int stats_reads = 0;
 
  private:

@@ -1,8 +1,12 @@
 // CHIKAYA's rules on the fake store, no server: every transition and who may make it, the
 // submitter's steps, territory, idempotency, and the event each change records.
 #include <catch2/catch.hpp>
+#include <map>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "services/chikaya/src/desk.h"
 #include "tests/support/callers.h"
 #include "tests/support/chikaya_requests.h"
@@ -388,6 +392,109 @@ TEST_CASE("chikaya rules: statistics refuse citizens (403) and a reversed period
   r.set_period_to("2026-06");  // one month
   CHECK(f.desk.Stats(kAgent, r).ok());
   CHECK(f.store.stats_reads == 1);
+}
+
+StatCounts Counts(int64_t received, int64_t answered, int64_t within, int answer_day) {
+  StatCounts c;
+  c.received = received;
+  c.answered = answered;
+  c.within = within;
+  c.answer[answer_day] = answered;
+  return c;
+}
+
+TEST_CASE("chikaya rules: statistics broken down by the authorities within, and the council's own",
+          "[unit][chikaya]") {
+  DeskFixture f;
+  // The province counts its communes' complaints and those addressed to its own council.
+  f.store.stat_counts["01.511"] = Counts(10, 6, 3, 4);
+  f.store.stat_counts[kAssilah] = Counts(3, 2, 2, 1);
+  f.store.stat_counts[kTanger] = Counts(5, 2, 0, 9);
+  v1::StatsRequest r;
+  r.set_territory_code("01.511");
+  r.set_period_from("2026-01");
+  r.set_period_to("2026-06");
+  auto plain = f.desk.Stats(kGovernor, r);
+  REQUIRE(plain.ok());
+  CHECK(plain->received() == 10);
+  CHECK(plain->breakdown().empty());
+
+  r.set_breakdown(true);
+  auto stats = f.desk.Stats(kGovernor, r);
+  REQUIRE(stats.ok());
+  CHECK(stats->received() == 10);
+  CHECK(stats->answered_within_deadline_share() == Approx(0.5));
+  // Every commune of the province, by code (those with nothing count zero), then the council.
+  REQUIRE(stats->breakdown_size() == 13);
+  std::map<std::string, v1::TerritoryFigures> by_code;
+  for (int i = 0; i + 1 < stats->breakdown_size(); ++i) {
+    const v1::TerritoryFigures& t = stats->breakdown(i);
+    CHECK_FALSE(t.own());
+    if (i > 0) CHECK(stats->breakdown(i - 1).territory_code() < t.territory_code());
+    by_code[t.territory_code()] = t;
+  }
+  CHECK(by_code[kAssilah].received() == 3);
+  CHECK(by_code[kAssilah].name_fr() == "Assilah");
+  CHECK(by_code[kAssilah].name_ar() == "أصيلة");
+  CHECK(by_code[kAssilah].answered_within_deadline_share() == Approx(1.0));
+  CHECK(by_code[kAssilah].median_days_to_answer() == 1);
+  CHECK(by_code[kTanger].median_days_to_answer() == 9);
+  CHECK(by_code["01.511.01.03"].received() == 0);
+  const v1::TerritoryFigures& own = stats->breakdown(12);
+  CHECK(own.own());
+  CHECK(own.territory_code() == "01.511");
+  CHECK(own.received() == 2);
+  CHECK(own.answered() == 2);
+  CHECK(own.answered_within_deadline_share() == Approx(0.5));
+  CHECK(own.median_days_to_answer() == 4);
+
+  // A commune has no authority within it; the nation lists its twelve regions.
+  r.set_territory_code(kAssilah);
+  auto commune = f.desk.Stats(kAgent, r);
+  REQUIRE(commune.ok());
+  CHECK(commune->breakdown().empty());
+  r.set_territory_code("MA");
+  auto nation = f.desk.Stats(kDgct, r);
+  REQUIRE(nation.ok());
+  CHECK(nation->breakdown_size() == 12);
+  for (const auto& t : nation->breakdown()) CHECK_FALSE(t.own());
+  // Casablanca's prefecture: its communes, through its prefectures d'arrondissements.
+  r.set_territory_code("06.141");
+  auto casablanca = f.desk.Stats(kDgct, r);
+  REQUIRE(casablanca.ok());
+  REQUIRE_FALSE(casablanca->breakdown().empty());
+  for (const auto& t : casablanca->breakdown()) {
+    CHECK(absl::StartsWith(t.territory_code(), "06.141."));
+  }
+}
+
+TEST_CASE("chikaya rules: statistics exported as CSV for spreadsheets, for the same callers",
+          "[unit][chikaya]") {
+  DeskFixture f;
+  f.store.stat_counts["01.511"] = Counts(10, 6, 3, 4);
+  f.store.stat_counts[kAssilah] = Counts(3, 2, 2, 1);
+  v1::StatsRequest r;
+  r.set_territory_code("01.511");
+  r.set_period_from("2026-01");
+  r.set_period_to("2026-06");
+  auto csv = f.desk.ExportStats(kGovernor, r);
+  REQUIRE(csv.ok());
+  CHECK(csv->content_type() == "text/csv; charset=utf-8");
+  CHECK(csv->file_name() == "chikaya-stats-01.511-2026-01-2026-06.csv");
+  const std::vector<std::string> lines = absl::StrSplit(csv->data(), "\r\n", absl::SkipEmpty());
+  REQUIRE(lines.size() == 15);  // header, total, 12 communes, the council's own
+  CHECK(lines[0] ==
+        "\xEF\xBB\xBFline,territory_code,name_fr,name_ar,received,answered,overdue_now,"
+        "median_days_to_acknowledge,median_days_to_answer,answered_within_deadline_share,"
+        "mean_rating,rated");
+  CHECK(lines[1] == "total,01.511,Tanger-Assilah,طنجة-أصيلة,10,6,0,0,4,0.5000,0.00,0");
+  CHECK(absl::c_linear_search(lines, "within,01.511.01.01,Assilah,أصيلة,3,2,0,0,1,1.0000,0.00,0"));
+  CHECK(lines[14] == "own,01.511,Tanger-Assilah,طنجة-أصيلة,7,4,0,0,4,0.2500,0.00,0");
+  // The same rules as Stats: a citizen is refused, a reversed period names its field.
+  CHECK(f.desk.ExportStats(kCitizen, r).status().code() == absl::StatusCode::kPermissionDenied);
+  CHECK(f.desk.ExportStats(kAgent, r).status().code() == absl::StatusCode::kNotFound);
+  r.set_period_to("2025-12");
+  CHECK(Field(f.desk.ExportStats(kGovernor, r).status()) == "period_to");
 }
 
 TEST_CASE("chikaya rules: attachments uploaded first, then named by their sha256",

@@ -32,6 +32,7 @@ class ComplaintsService final : public v1::Complaints::Service {
   ZP_RPC_METHOD(Close, kPublic, desk_.Close)
   ZP_RPC_METHOD(Rate, kPublic, desk_.Rate)
   ZP_RPC_METHOD(Stats, kToken, desk_.Stats)
+  ZP_RPC_METHOD(ExportStats, kToken, desk_.ExportStats)
   ZP_RPC_METHOD(UploadAttachment, kPublic, desk_.UploadAttachment)
   ZP_RPC_METHOD(GetAttachment, kToken, desk_.GetAttachment)
 

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
+#include "services/chikaya/src/stats.h"
 #include "zp/api/v1/httpbody.pb.h"
 #include "zp/auth/territory_scope.h"
 #include "zp/chikaya/v1/chikaya.pb.h"
@@ -81,8 +82,10 @@ class ComplaintStore {
   virtual absl::StatusOr<std::vector<v1::Complaint>> List(const ComplaintFilter& filter) = 0;
   virtual absl::StatusOr<std::vector<v1::Category>> Categories(v1::Kind kind) = 0;
   virtual absl::StatusOr<bool> HasCategory(v1::Kind kind, const std::string& code) = 0;
-  // The figures of a territory (kept by the statistics consumer).
-  virtual absl::StatusOr<v1::StatsResponse> Stats(const v1::StatsRequest& request) = 0;
+  // The counts of these territories over the request's months and kind (kept by the statistics
+  // consumer).
+  virtual absl::StatusOr<StatCountsByTerritory> StatCounts(
+      const std::vector<std::string>& territories, const v1::StatsRequest& request) = 0;
 
   // Attachments (zp::files): kept under their SHA-256, the type read from the content;
   // INVALID_ARGUMENT naming `content` for a file the kind refuses.

@@ -554,7 +554,15 @@ absl::StatusOr<v1::StatsResponse> Desk::Stats(const Caller& c, const v1::StatsRe
     allowed = allowed || auth::CanAccessTerritory(p, r.territory_code(), *referential_);
   }
   if (!allowed) return absl::NotFoundError(absl::StrCat("territory ", r.territory_code()));
-  return store_.Stats(r);
+  ASSIGN_OR_RETURN(StatCountsByTerritory counts,
+                   store_.StatCounts(StatTerritories(*referential_, r), r));
+  return StatsOf(*referential_, r, counts);
+}
+
+absl::StatusOr<api::v1::HttpBody> Desk::ExportStats(const Caller& c, v1::StatsRequest r) {
+  r.set_breakdown(true);
+  ASSIGN_OR_RETURN(v1::StatsResponse stats, Stats(c, r));
+  return StatsCsv(*referential_, r, stats);
 }
 
 absl::StatusOr<v1::Attachment> Desk::UploadAttachment(const Caller&,

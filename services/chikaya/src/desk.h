@@ -67,6 +67,8 @@ class Desk {
   absl::StatusOr<v1::Complaint> Rate(const Caller& c, const v1::RateRequest& r);
 
   absl::StatusOr<v1::StatsResponse> Stats(const Caller& c, const v1::StatsRequest& r);
+  // Stats with its breakdown, as CSV.
+  absl::StatusOr<api::v1::HttpBody> ExportStats(const Caller& c, v1::StatsRequest r);
 
   absl::StatusOr<v1::Attachment> UploadAttachment(const Caller& c,
                                                   const v1::UploadAttachmentRequest& r);

@@ -180,8 +180,9 @@ absl::StatusOr<bool> PgComplaintStore::HasCategory(v1::Kind kind, const std::str
   return r.rows() > 0;
 }
 
-absl::StatusOr<v1::StatsResponse> PgComplaintStore::Stats(const v1::StatsRequest& request) {
-  return ReadStats(pool_, request);
+absl::StatusOr<StatCountsByTerritory> PgComplaintStore::StatCounts(
+    const std::vector<std::string>& territories, const v1::StatsRequest& request) {
+  return ReadStatCounts(pool_, territories, request);
 }
 
 absl::StatusOr<v1::Attachment> PgComplaintStore::PutAttachment(const std::string& content,

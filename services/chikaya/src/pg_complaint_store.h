@@ -31,7 +31,8 @@ class PgComplaintStore final : public ComplaintStore {
   absl::StatusOr<std::vector<v1::Complaint>> List(const ComplaintFilter& filter) override;
   absl::StatusOr<std::vector<v1::Category>> Categories(v1::Kind kind) override;
   absl::StatusOr<bool> HasCategory(v1::Kind kind, const std::string& code) override;
-  absl::StatusOr<v1::StatsResponse> Stats(const v1::StatsRequest& request) override;
+  absl::StatusOr<StatCountsByTerritory> StatCounts(const std::vector<std::string>& territories,
+                                                   const v1::StatsRequest& request) override;
   absl::StatusOr<v1::Attachment> PutAttachment(const std::string& content,
                                                const std::string& declared_type) override;
   absl::StatusOr<bool> HasAttachment(const std::string& sha256) override;
