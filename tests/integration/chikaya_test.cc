@@ -386,6 +386,51 @@ TEST_CASE("chikaya: nobody sees an item outside their territory", "[integration]
   (void)province;
 }
 
+TEST_CASE("chikaya: text search through PostgreSQL's index, in both scripts, paged, scoped",
+          "[integration][chikaya]") {
+  ChikayaFixture f;
+  v1::Complaint lighting = f.Submit(kCitizen, kAssilah);
+  v1::SubmitRequest water = f.Request(kAssilah);
+  water.set_subject("Fuite d'eau près des lampadaires");
+  water.set_description("تسرب الماء في الشارع الرئيسي منذ يومين.");
+  auto leak = f.desk().Submit(kCitizen, water);
+  REQUIRE(leak.ok());
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(f.Submit(kCitizen, kTanger).id());
+  auto search = [&](const Caller& who, const std::string& q, int page_size = 0,
+                    const std::string& token = "") {
+    v1::ListComplaintsRequest r;
+    r.set_q(q);
+    r.set_page_size(page_size);
+    r.set_page_token(token);
+    auto list = f.desk().ListComplaints(who, r);
+    INFO(list.status().ToString());
+    REQUIRE(list.ok());
+    return *list;
+  };
+  auto by_word = search(kAgent, "Éclairage BATTOUTA");
+  REQUIRE(by_word.complaints_size() == 1);
+  CHECK(by_word.complaints(0).id() == lighting.id());
+  CHECK(search(kAgent, "lampadaire").complaints(0).id() == leak->complaint().id());
+  CHECK(search(kAgent, "الماء شارع").complaints(0).id() == leak->complaint().id());
+  CHECK(search(kAgent, "الانارة").complaints(0).id() == lighting.id());
+  CHECK(search(kAgent, "éclairage fuite").complaints_size() == 0);
+  // The province cell pages through the four lighting complaints, two by two.
+  auto first = search(kCell, "eclairage", 2);
+  REQUIRE(first.complaints_size() == 2);
+  REQUIRE_FALSE(first.next_page_token().empty());
+  auto second = search(kCell, "eclairage", 2, first.next_page_token());
+  REQUIRE(second.complaints_size() == 2);
+  CHECK(second.complaints(1).id() == ids.back());
+  CHECK(second.next_page_token().empty());
+  // Words a tsquery could not take never reach PostgreSQL: a 400 naming q.
+  v1::ListComplaintsRequest bad;
+  bad.set_q(std::string(2100, 'a'));
+  CHECK(Field(f.desk().ListComplaints(kAgent, bad).status()) == "q");
+  bad.set_q("'&|!:* \\");
+  CHECK(Field(f.desk().ListComplaints(kAgent, bad).status()) == "q");
+}
+
 TEST_CASE("chikaya: overdue on day 61, escalated on day 76, once across two replicas",
           "[integration][chikaya]") {
   ChikayaFixture f;

@@ -71,7 +71,8 @@ class FakeComplaintStore final : public chikaya::ComplaintStore {
           (!f.authority_code.empty() && d.authority_code() != f.authority_code) ||
           (!f.submitter.empty() && d.submitter() != f.submitter) ||
           (f.state != chikaya::v1::STATE_UNSPECIFIED && d.state() != f.state) ||
-          (f.overdue_only && !d.overdue()) || (f.after_id.has_value() && id <= *f.after_id)) {
+          (f.overdue_only && !d.overdue()) || (f.after_id.has_value() && id <= *f.after_id) ||
+          !chikaya::MatchesWords(chikaya::ComplaintWords(d), f.words)) {
         continue;
       }
       out.push_back(d);

@@ -394,6 +394,51 @@ TEST_CASE("chikaya rules: statistics refuse citizens (403) and a reversed period
   CHECK(f.store.stats_reads == 1);
 }
 
+TEST_CASE("chikaya rules: complaints searched by words of either script, within the territory",
+          "[unit][chikaya]") {
+  DeskFixture f;
+  const std::string lighting = f.Submitted().complaint().id();
+  v1::SubmitRequest water = f.Request();
+  water.set_subject("Fuite d'eau près des lampadaires");
+  water.set_description("تسرب الماء في الشارع الرئيسي منذ يومين.");
+  auto leak = f.desk.Submit(kCitizen, water);
+  REQUIRE(leak.ok());
+  const std::string leak_id = leak->complaint().id();
+  const std::string tanger = f.Submitted(kCitizen, kTanger).complaint().id();
+
+  auto found = [&](const Caller& who, const std::string& q) {
+    v1::ListComplaintsRequest r;
+    r.set_q(q);
+    auto list = f.desk.ListComplaints(who, r);
+    INFO(q << ": " << list.status().ToString());
+    REQUIRE(list.ok());
+    std::vector<std::string> ids;
+    for (const auto& c : list->complaints()) ids.push_back(c.id());
+    return ids;
+  };
+  using Ids = std::vector<std::string>;
+  // Case, accents and diacritics aside; every word must be there; a word finds its longer forms.
+  CHECK(found(kAgent, "ECLAIRAGE") == Ids{lighting});
+  CHECK(found(kAgent, "éclairage battouta") == Ids{lighting});
+  CHECK(found(kAgent, "éclairage fuite").empty());
+  CHECK(found(kAgent, "lampadaire") == Ids{leak_id});
+  CHECK(found(kAgent, "الإنارة") == Ids{lighting});
+  CHECK(found(kAgent, "إنارة") == Ids{lighting});  // without the article
+  CHECK(found(kAgent, "شارع") == Ids{leak_id});
+  // The territory's rules stay: Tanger's complaint is not Assilah's agent's, a cell sees both.
+  CHECK(found(kAgent, "rue battouta") == Ids{lighting});
+  CHECK(found(kCell, "rue battouta") == Ids{lighting, tanger});
+  CHECK(found(kCitizen, "fuite") == Ids{leak_id});  // a citizen searches their own
+
+  v1::ListComplaintsRequest bad;
+  bad.set_q(std::string(201, 'a'));
+  CHECK(Field(f.desk.ListComplaints(kAgent, bad).status()) == "q");
+  bad.set_q("un deux trois quatre cinq six sept huit neuf");
+  CHECK(Field(f.desk.ListComplaints(kAgent, bad).status()) == "q");
+  bad.set_q("?! —");
+  CHECK(Field(f.desk.ListComplaints(kAgent, bad).status()) == "q");
+}
+
 StatCounts Counts(int64_t received, int64_t answered, int64_t within, int answer_day) {
   StatCounts c;
   c.received = received;

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -214,6 +216,70 @@ std::vector<std::string> NameLexemes(absl::string_view normalized_ar,
       }
     }
   }
+  return out;
+}
+
+namespace {
+
+bool IsWordCharacter(char32_t c) {
+  return IsArabicLetter(c) || IsArabicMark(c) || IsLatinLetter(c) || (c >= '0' && c <= '9') ||
+         (c >= 0x0660 && c <= 0x0669) || (c >= 0x06F0 && c <= 0x06F9);
+}
+
+size_t CodePoints(absl::string_view word) {
+  size_t n = 0;
+  for (size_t i = 0; i < word.size();) {
+    (void)Next(word, i);
+    ++n;
+  }
+  return n;
+}
+
+// The Arabic word without its article or clinging particle, when what remains is a word.
+std::optional<std::string> WithoutArticle(absl::string_view word) {
+  // Normalised forms: alef variants are already ا.
+  static constexpr absl::string_view kPrefixes[] = {"وال", "بال", "فال", "كال", "ال", "لل"};
+  for (absl::string_view prefix : kPrefixes) {
+    if (absl::StartsWith(word, prefix) && CodePoints(word.substr(prefix.size())) >= 2) {
+      return std::string(word.substr(prefix.size()));
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<std::string> TextWords(absl::string_view text, WordsFor use) {
+  std::vector<std::string> out;
+  absl::flat_hash_set<std::string> seen;
+  auto add = [&](std::string word) {
+    if (CodePoints(word) >= 2 && seen.insert(word).second) out.push_back(std::move(word));
+  };
+  std::string word;
+  auto flush = [&] {
+    if (word.empty()) return;
+    std::optional<std::string> bare = WithoutArticle(word);
+    if (!bare.has_value()) {
+      add(std::move(word));
+    } else {
+      if (use == WordsFor::kIndex) add(std::move(word));
+      add(std::move(*bare));
+    }
+    word.clear();
+  };
+  for (size_t i = 0; i < text.size();) {
+    const char32_t c = Next(text, i);
+    if (!IsWordCharacter(c)) {
+      flush();
+    } else if (c >= 0x0660 && c <= 0x0669) {
+      word.push_back(static_cast<char>('0' + (c - 0x0660)));
+    } else if (c >= 0x06F0 && c <= 0x06F9) {
+      word.push_back(static_cast<char>('0' + (c - 0x06F0)));
+    } else {
+      AppendNormalized(word, c);
+    }
+  }
+  flush();
   return out;
 }
 

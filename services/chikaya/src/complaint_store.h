@@ -48,9 +48,17 @@ struct ComplaintFilter {
   std::string submitter;  // "" = any
   v1::State state = v1::STATE_UNSPECIFIED;
   bool overdue_only = false;
+  // Words (names::TextWords, WordsFor::kQuery) that the complaint's words all begin with; none:
+  // any complaint.
+  std::vector<std::string> words;
   std::optional<std::string> after_id;  // the page's cursor: ids above it
   int limit = 20;
 };
+
+// The words a complaint is found by (ComplaintFilter::words): those of its subject and description.
+std::vector<std::string> ComplaintWords(const v1::Complaint& complaint);
+// True when each of `query` begins one of `words` (what the PostgreSQL store's prefix query does).
+bool MatchesWords(const std::vector<std::string>& words, const std::vector<std::string>& query);
 
 // One call's unit of work.
 class ComplaintTx {

@@ -19,6 +19,7 @@
 #include "zp/core/status.h"
 #include "zp/core/uuid.h"
 #include "zp/events/event.h"
+#include "zp/names/names.h"
 
 namespace zp::chikaya {
 namespace {
@@ -299,6 +300,18 @@ absl::StatusOr<v1::ListComplaintsResponse> Desk::ListComplaints(
   filter.authority_code = r.authority_code();
   filter.state = r.state();
   filter.overdue_only = r.overdue_only();
+  if (!r.q().empty()) {
+    if (core::CharacterCount(r.q()) > kMaxQuery) {
+      return core::InvalidArgumentError("q", absl::StrCat("at most ", kMaxQuery, " characters"));
+    }
+    filter.words = names::TextWords(r.q(), names::WordsFor::kQuery);
+    if (filter.words.empty()) {
+      return core::InvalidArgumentError("q", "holds no word of two letters or more");
+    }
+    if (filter.words.size() > kMaxQueryWords) {
+      return core::InvalidArgumentError("q", absl::StrCat("at most ", kMaxQueryWords, " words"));
+    }
+  }
   filter.limit = size;
   ASSIGN_OR_RETURN(std::vector<v1::Complaint> rows, store_.List(filter));
   v1::ListComplaintsResponse out;

@@ -31,6 +31,8 @@ inline constexpr char kSameAuthority[] = "SAME_AUTHORITY";
 
 inline constexpr int kReopenDays = 30;
 inline constexpr size_t kMaxDescription = 4000;  // characters
+inline constexpr size_t kMaxQuery = 200;         // characters of ListComplaints' q
+inline constexpr size_t kMaxQueryWords = 8;
 
 // Adds a step to the complaint's timeline: its state now, taken at `at` by `by` (a role).
 void AddStep(v1::Complaint& doc, absl::Time at, std::string by, std::string note,

@@ -24,9 +24,10 @@ SELECT acknowledge_days, answer_days, business_days FROM deadlines WHERE kind = 
 
 constexpr pg::Query kInsert{"chk_insert", R"sql(
 INSERT INTO complaints (id, reference, kind, state, authority_code, province_code, region_code,
-  submitter_kind, submitter, tracking_hash, created_at, acknowledge_due, answer_due, doc)
+  submitter_kind, submitter, tracking_hash, created_at, acknowledge_due, answer_due, doc, words)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11::numeric / 1000000),
-        to_timestamp($12::numeric / 1000000), to_timestamp($13::numeric / 1000000), $14))sql"};
+        to_timestamp($12::numeric / 1000000), to_timestamp($13::numeric / 1000000), $14,
+        array_to_tsvector($15::text[])))sql"};
 
 constexpr pg::Query kLock{"chk_lock", R"sql(
 SELECT doc, tracking_hash FROM complaints WHERE id = $1::uuid FOR UPDATE)sql"};
@@ -51,6 +52,8 @@ WHERE ($1 = '' OR authority_code = $1)
   AND ($5::int = 0 OR state = $5::int)
   AND (NOT $6::bool OR overdue)
   AND ($7::uuid IS NULL OR id > $7::uuid)
+  AND (cardinality($9::text[]) = 0 OR words @@ (
+    SELECT string_agg(quote_literal(w) || ':*', ' & ')::tsquery FROM unnest($9::text[]) AS w))
 ORDER BY id LIMIT $8)sql"};
 
 int64_t Micros(const google::protobuf::Timestamp& t) {
@@ -93,13 +96,14 @@ class PgComplaintTx final : public ComplaintTx {
   absl::Status Insert(const v1::Complaint& doc, const std::string& tracking_hash) override {
     const Parents parents = ParentsOf(referential_, doc.authority_code());
     return tx_
-        .Exec(kInsert, {doc.id(), doc.reference(), static_cast<int>(doc.kind()),
-                        static_cast<int>(doc.state()), doc.authority_code(), parents.province,
-                        parents.region, static_cast<int>(doc.submitter_kind()), doc.submitter(),
-                        tracking_hash, absl::StrCat(Micros(doc.create_time())),
-                        absl::StrCat(Micros(doc.acknowledge_due_time())),
-                        absl::StrCat(Micros(doc.answer_due_time())),
-                        pg::Param::Bytes(doc.SerializeAsString())})
+        .Exec(kInsert,
+              {doc.id(), doc.reference(), static_cast<int>(doc.kind()),
+               static_cast<int>(doc.state()), doc.authority_code(), parents.province,
+               parents.region, static_cast<int>(doc.submitter_kind()), doc.submitter(),
+               tracking_hash, absl::StrCat(Micros(doc.create_time())),
+               absl::StrCat(Micros(doc.acknowledge_due_time())),
+               absl::StrCat(Micros(doc.answer_due_time())),
+               pg::Param::Bytes(doc.SerializeAsString()), pg::TextArray(ComplaintWords(doc))})
         .status();
   }
   absl::Status Update(const v1::Complaint& doc) override {
@@ -150,10 +154,10 @@ absl::StatusOr<std::optional<StoredComplaint>> PgComplaintStore::ByReference(
 
 absl::StatusOr<std::vector<v1::Complaint>> PgComplaintStore::List(const ComplaintFilter& f) {
   const pg::Param after = f.after_id;
-  ASSIGN_OR_RETURN(
-      pg::Result rows,
-      pool_.Exec(kList, {f.authority_code, f.scope.codes(), f.scope.prefixes(), f.submitter,
-                         static_cast<int>(f.state), f.overdue_only, after, f.limit + 1}));
+  ASSIGN_OR_RETURN(pg::Result rows,
+                   pool_.Exec(kList, {f.authority_code, f.scope.codes(), f.scope.prefixes(),
+                                      f.submitter, static_cast<int>(f.state), f.overdue_only, after,
+                                      f.limit + 1, pg::TextArray(f.words)}));
   std::vector<v1::Complaint> out(rows.rows());
   for (int i = 0; i < rows.rows(); ++i) {
     if (!out[i].ParseFromString(rows.Bytes(i, 0))) {

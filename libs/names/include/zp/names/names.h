@@ -28,6 +28,15 @@ std::string NameKey(absl::string_view normalized);
 std::vector<std::string> NameLexemes(absl::string_view normalized_ar,
                                      absl::string_view normalized_lat);
 
+// The words of a free text (a complaint, a letter) for full-text search: split at every character
+// that is neither a letter nor a digit (the punctuation of both scripts), each word normalised as
+// NormalizeName does, Arabic-Indic digits as ASCII ones, one-character words dropped, each word
+// once, in order of first appearance. An Arabic word that begins with the article or a clinging
+// particle (ال، وال، بال، فال، كال، لل) is indexed both as written and without it, so that
+// "المصابيح" and "مصابيح" find each other; a query word is read without it (`kQuery`).
+enum class WordsFor { kIndex, kQuery };
+std::vector<std::string> TextWords(absl::string_view text, WordsFor use = WordsFor::kIndex);
+
 // True when every letter is Arabic (spaces, hyphens and diacritics allowed) and there is one.
 bool IsArabicScript(absl::string_view text);
 // True when every letter is Latin (ASCII or Latin-1/Extended-A; spaces, hyphens, apostrophes
