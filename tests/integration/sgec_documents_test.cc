@@ -201,6 +201,77 @@ TEST_CASE("sgec documents: who may issue and read copies", "[integration][sgec][
         absl::StatusCode::kNotFound);
 }
 
+TEST_CASE("sgec documents: a citizen lists their acts and the documents issued of them",
+          "[integration][sgec][documents]") {
+  SgecFixture f;
+  // A mother and her child (the birth act names her by IDCS), and a stranger.
+  v1::Act mother = f.Registered(f.AdultBirthOf(30));
+  v1::DeclareBirthRequest birth = f.BirthOf(31);
+  birth.mutable_birth()->mutable_mother()->set_idcs(mother.idcs());
+  v1::Act child = f.Registered(birth);
+  v1::Act other = f.Registered(f.BirthOf(32));
+  Caller person = C(P("citizen-mother", {"citizen"}, {"MA"}, mother.idcs()));
+
+  v1::ListMyActsRequest acts_request;
+  auto acts = f.registry().ListMyActs(person, acts_request);
+  INFO(acts.status().ToString());
+  REQUIRE(acts.ok());
+  REQUIRE(acts->acts_size() == 2);
+  CHECK(acts->acts(0).act().id() == mother.id());
+  CHECK(acts->acts(0).relation() == v1::ACT_RELATION_SUBJECT);
+  CHECK(acts->acts(0).act().reference() == mother.reference());
+  CHECK(acts->acts(1).act().id() == child.id());
+  CHECK(acts->acts(1).relation() == v1::ACT_RELATION_MOTHER);
+  // One by one: the cursor moves, nothing twice.
+  acts_request.set_page_size(1);
+  auto page = f.registry().ListMyActs(person, acts_request);
+  REQUIRE(page.ok());
+  REQUIRE(page->acts_size() == 1);
+  acts_request.set_page_token(page->next_page_token());
+  auto next = f.registry().ListMyActs(person, acts_request);
+  REQUIRE(next.ok());
+  REQUIRE(next->acts_size() == 1);
+  CHECK(next->acts(0).act().id() == child.id());
+  CHECK(next->next_page_token().empty());
+
+  // Documents of her acts, whoever asked for them, newest first; not those of another's act.
+  auto own = f.registry().IssueCopy(person, CopyOf(mother.id(), v1::EXTRACT));
+  auto childs = f.registry().IssueCopy(f.Officer(), CopyOf(child.id(), v1::FULL_COPY));
+  REQUIRE(f.registry().IssueCopy(f.Officer(), CopyOf(other.id(), v1::EXTRACT)).ok());
+  REQUIRE(own.ok());
+  REQUIRE(childs.ok());
+  v1::RevokeDocumentRequest revoke;
+  revoke.set_request_id(core::NewUuidV7());
+  revoke.set_id(own->id());
+  revoke.set_reason("erreur matérielle");
+  REQUIRE(f.registry().RevokeDocument(f.Officer(), revoke).ok());
+  auto docs = f.registry().ListMyDocuments(person, {});
+  INFO(docs.status().ToString());
+  REQUIRE(docs.ok());
+  REQUIRE(docs->documents_size() == 2);
+  CHECK(docs->documents(0).id() == childs->id());
+  CHECK(docs->documents(0).kind() == "sgec.FULL_COPY");
+  CHECK(docs->documents(0).canonical_content().empty());
+  CHECK(docs->documents(0).verification_url() ==
+        "https://zeropapier.test/v/" + childs->verification_code());
+  CHECK(docs->documents(1).id() == own->id());
+  CHECK(docs->documents(1).status() == documents::v1::REVOKED);
+  CHECK(docs->documents(1).revocation_reason() == "erreur matérielle");
+
+  // Nobody else's: a token without an IDCS has none; staff and bad tokens are refused.
+  Caller no_idcs = C(P("citizen-without", {"citizen"}, {"MA"}));
+  CHECK(f.registry().ListMyActs(no_idcs, {})->acts_size() == 0);
+  CHECK(f.registry().ListMyDocuments(no_idcs, {})->documents_size() == 0);
+  CHECK(f.registry().ListMyActs(f.Officer(), {}).status().code() ==
+        absl::StatusCode::kPermissionDenied);
+  CHECK(f.registry().ListMyDocuments(f.Agent(), {}).status().code() ==
+        absl::StatusCode::kPermissionDenied);
+  v1::ListMyDocumentsRequest bad;
+  bad.set_page_token("not-a-token");
+  CHECK(core::FieldViolationsOf(f.registry().ListMyDocuments(person, bad).status()).at(0).field ==
+        "page_token");
+}
+
 TEST_CASE("sgec documents: verification of valid, unknown, revoked and tampered documents",
           "[integration][sgec][documents]") {
   SgecFixture f;

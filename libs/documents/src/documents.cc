@@ -34,6 +34,12 @@ ON CONFLICT (code_digest) DO NOTHING)sql"};
 constexpr pg::Query kById{"documents_by_id", "SELECT " ZP_DOCUMENT_COLUMNS
                                              " FROM documents d JOIN document_keys k "
                                              "USING (kid) WHERE d.id = $1::uuid"};
+constexpr pg::Query kBySubjects{"documents_by_subjects",
+                                "SELECT " ZP_DOCUMENT_COLUMNS
+                                " FROM documents d JOIN document_keys k USING (kid) "
+                                "WHERE d.subject = ANY($1::text[]) "
+                                "AND ($2::uuid IS NULL OR d.id < $2::uuid) "
+                                "ORDER BY d.id DESC LIMIT $3"};
 constexpr pg::Query kByCode{"documents_by_code", "SELECT " ZP_DOCUMENT_COLUMNS
                                                  " FROM documents d JOIN document_keys k "
                                                  "USING (kid) WHERE d.code_digest = $1"};
@@ -70,28 +76,47 @@ struct Checked {
   std::string kid;
 };
 
-Checked Check(const pg::Result& r) {
+Checked Check(const pg::Result& r, int row = 0) {
   Checked c;
-  c.canonical = r.Bytes(0, 0);
-  c.sha256 = std::string(r.Text(0, 1));
-  c.signature = std::string(r.Text(0, 2));
-  c.revoked = !r.IsNull(0, 4);
-  if (c.revoked) c.revoked_micros = r.Int(0, 4);
-  c.revocation_reason = std::string(r.Text(0, 5));
-  c.territory = std::string(r.Text(0, 6));
-  c.code = std::string(r.Text(0, 7));
+  c.canonical = r.Bytes(row, 0);
+  c.sha256 = std::string(r.Text(row, 1));
+  c.signature = std::string(r.Text(row, 2));
+  c.revoked = !r.IsNull(row, 4);
+  if (c.revoked) c.revoked_micros = r.Int(row, 4);
+  c.revocation_reason = std::string(r.Text(row, 5));
+  c.territory = std::string(r.Text(row, 6));
+  c.code = std::string(r.Text(row, 7));
   zp::auth::v1::JsonWebKey jwk;
   const bool key_ok =
-      google::protobuf::util::JsonStringToMessage(std::string(r.Text(0, 3)), &jwk).ok();
+      google::protobuf::util::JsonStringToMessage(std::string(r.Text(row, 3)), &jwk).ok();
   c.kid = jwk.kid();
   // Digest and signature are both checked, always, so that the time spent does not depend on
   // which of them fails.
   const bool digest_ok = ConstantTimeEquals(core::Sha256Hex(c.canonical), c.sha256);
   const bool signature_ok = key_ok && VerifySignature(jwk, c.canonical, c.signature).ok();
   const bool parsed = google::protobuf::util::JsonStringToMessage(c.canonical, &c.content).ok();
-  c.intact = digest_ok && signature_ok && parsed && c.content.document_id() == r.Text(0, 8) &&
+  c.intact = digest_ok && signature_ok && parsed && c.content.document_id() == r.Text(row, 8) &&
              ConstantTimeEquals(c.content.verification_code(), c.code);
   return c;
+}
+
+v1::Document DocumentOf(const Checked& c, const std::string& id) {
+  v1::Document d;
+  d.set_id(id);
+  d.set_verification_code(c.code);
+  d.set_kind(c.content.kind());
+  d.set_subject(c.content.subject());
+  *d.mutable_issuer() = c.content.issuer();
+  *d.mutable_issue_time() = c.content.issue_time();
+  d.set_canonical_content(c.canonical);
+  d.set_content_sha256(c.sha256);
+  d.set_signature(c.signature);
+  d.set_kid(c.kid);
+  *d.mutable_summary() = c.content.summary();
+  d.set_status(c.revoked ? v1::REVOKED : v1::VALID);
+  d.set_revocation_reason(c.revocation_reason);
+  if (c.revoked) *d.mutable_revoke_time() = TimeUtil::MicrosecondsToTimestamp(c.revoked_micros);
+  return d;
 }
 
 }  // namespace
@@ -176,22 +201,26 @@ absl::StatusOr<std::optional<v1::Document>> Documents::Get(pg::Connection& db,
     return absl::DataLossError(absl::StrCat("document ", id, " does not match its signature"));
   }
   if (territory != nullptr) *territory = c.territory;
-  v1::Document d;
-  d.set_id(id);
-  d.set_verification_code(c.code);
-  d.set_kind(c.content.kind());
-  d.set_subject(c.content.subject());
-  *d.mutable_issuer() = c.content.issuer();
-  *d.mutable_issue_time() = c.content.issue_time();
-  d.set_canonical_content(c.canonical);
-  d.set_content_sha256(c.sha256);
-  d.set_signature(c.signature);
-  d.set_kid(c.kid);
-  *d.mutable_summary() = c.content.summary();
-  d.set_status(c.revoked ? v1::REVOKED : v1::VALID);
-  d.set_revocation_reason(c.revocation_reason);
-  if (c.revoked) *d.mutable_revoke_time() = TimeUtil::MicrosecondsToTimestamp(c.revoked_micros);
-  return std::optional<v1::Document>(std::move(d));
+  return std::optional<v1::Document>(DocumentOf(c, id));
+}
+
+absl::StatusOr<std::vector<v1::Document>> Documents::List(
+    pg::Connection& db, const std::vector<std::string>& subjects,
+    const std::optional<std::string>& before_id, int limit) const {
+  std::vector<v1::Document> out;
+  if (subjects.empty()) return out;
+  pg::Param before = nullptr;
+  if (before_id.has_value()) before = *before_id;
+  ASSIGN_OR_RETURN(pg::Result r, db.Exec(kBySubjects, {pg::TextArray(subjects), before, limit}));
+  for (int i = 0; i < r.rows(); ++i) {
+    const std::string id(r.Text(i, 8));
+    Checked c = Check(r, i);
+    if (!c.intact) {
+      return absl::DataLossError(absl::StrCat("document ", id, " does not match its signature"));
+    }
+    out.push_back(DocumentOf(c, id));
+  }
+  return out;
 }
 
 absl::StatusOr<v1::Verification> Documents::Verify(pg::Connection& db,

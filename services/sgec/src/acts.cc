@@ -245,7 +245,55 @@ std::string QueryWords(const std::string& text) {
   return pg::TextArray(words);
 }
 
+// An act's summary from the ZP_SGEC_SUMMARY_COLUMNS of row `i`.
+v1::ActSummary SummaryOf(const pg::Result& rows, int i) {
+  v1::ActSummary s;
+  s.set_id(std::string(rows.Text(i, 0)));
+  s.set_kind(static_cast<v1::ActKind>(rows.Int(i, 1)));
+  s.set_reference(std::string(rows.Text(i, 2)));
+  s.set_idcs(std::string(rows.Text(i, 3)));
+  s.mutable_name()->mutable_given_name()->set_ar(std::string(rows.Text(i, 4)));
+  s.mutable_name()->mutable_family_name()->set_ar(std::string(rows.Text(i, 5)));
+  s.mutable_name()->mutable_given_name()->set_fr(std::string(rows.Text(i, 6)));
+  s.mutable_name()->mutable_family_name()->set_fr(std::string(rows.Text(i, 7)));
+  std::vector<std::string> ymd = absl::StrSplit(rows.Text(i, 8), '-');
+  if (ymd.size() == 3) {
+    int y = 0, m = 0, d = 0;
+    (void)absl::SimpleAtoi(ymd[0], &y);
+    (void)absl::SimpleAtoi(ymd[1], &m);
+    (void)absl::SimpleAtoi(ymd[2], &d);
+    s.mutable_event_date()->set_year(y);
+    s.mutable_event_date()->set_month(m);
+    s.mutable_event_date()->set_day(d);
+  }
+  const absl::string_view territory = rows.Text(i, 9);
+  if (territory != kNational) s.set_commune_code(std::string(territory));
+  s.set_deceased(rows.Bool(i, 10));
+  return s;
+}
+
 }  // namespace
+
+absl::StatusOr<v1::ListMyActsResponse> Acts::ListMyActs(const Caller& c,
+                                                        const v1::ListMyActsRequest& r) {
+  RETURN_IF_ERROR(ActingRole(c.principal, {roles::kCitizen}).status());
+  ASSIGN_OR_RETURN(int size, PageSize(r.page_size()));
+  ASSIGN_OR_RETURN(std::optional<std::string> after, core::DecodeUuidPageToken(r.page_token()));
+  v1::ListMyActsResponse out;
+  if (c.principal.idcs.empty()) return out;
+  pg::Param cursor = nullptr;
+  if (after.has_value()) cursor = *after;
+  ASSIGN_OR_RETURN(pg::Result rows,
+                   core_.pool.Exec(sql::kMyActs, {c.principal.idcs, cursor, size + 1}));
+  for (int i = 0; i < rows.rows() && i < size; ++i) {
+    v1::MyAct* act = out.add_acts();
+    *act->mutable_act() = SummaryOf(rows, i);
+    act->set_relation(static_cast<v1::ActRelation>(rows.Int(i, 11)));
+  }
+  if (rows.rows() > size)
+    out.set_next_page_token(core::EncodePageToken(out.acts(size - 1).act().id()));
+  return out;
+}
 
 absl::StatusOr<v1::SearchActsResponse> Acts::SearchActs(const Caller& c,
                                                         const v1::SearchActsRequest& r) {
@@ -320,27 +368,7 @@ absl::StatusOr<v1::SearchActsResponse> Acts::SearchActs(const Caller& c,
   std::string last_score;
   for (int i = 0; i < rows->rows() && i < size; ++i) {
     v1::ActSummary* s = out.add_results();
-    s->set_id(std::string(rows->Text(i, 0)));
-    s->set_kind(static_cast<v1::ActKind>(rows->Int(i, 1)));
-    s->set_reference(std::string(rows->Text(i, 2)));
-    s->set_idcs(std::string(rows->Text(i, 3)));
-    s->mutable_name()->mutable_given_name()->set_ar(std::string(rows->Text(i, 4)));
-    s->mutable_name()->mutable_family_name()->set_ar(std::string(rows->Text(i, 5)));
-    s->mutable_name()->mutable_given_name()->set_fr(std::string(rows->Text(i, 6)));
-    s->mutable_name()->mutable_family_name()->set_fr(std::string(rows->Text(i, 7)));
-    std::vector<std::string> ymd = absl::StrSplit(rows->Text(i, 8), '-');
-    if (ymd.size() == 3) {
-      int y = 0, m = 0, d = 0;
-      (void)absl::SimpleAtoi(ymd[0], &y);
-      (void)absl::SimpleAtoi(ymd[1], &m);
-      (void)absl::SimpleAtoi(ymd[2], &d);
-      s->mutable_event_date()->set_year(y);
-      s->mutable_event_date()->set_month(m);
-      s->mutable_event_date()->set_day(d);
-    }
-    const absl::string_view territory = rows->Text(i, 9);
-    if (territory != kNational) s->set_commune_code(std::string(territory));
-    s->set_deceased(rows->Bool(i, 10));
+    *s = SummaryOf(*rows, i);
     last_score = std::string(rows->Text(i, 11));
     double score = 0;
     (void)absl::SimpleAtod(last_score, &score);

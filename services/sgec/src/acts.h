@@ -19,6 +19,8 @@ class Acts {
   absl::StatusOr<v1::Act> AddMention(const Caller& c, const v1::AddMentionRequest& r);
   absl::StatusOr<v1::SearchActsResponse> SearchActs(const Caller& c,
                                                     const v1::SearchActsRequest& r);
+  absl::StatusOr<v1::ListMyActsResponse> ListMyActs(const Caller& c,
+                                                    const v1::ListMyActsRequest& r);
 
  private:
   RegistryCore& core_;

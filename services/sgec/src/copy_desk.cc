@@ -188,6 +188,32 @@ absl::StatusOr<documents::v1::Document> CopyDesk::GetDocument(const Caller& c,
   return std::move(found.first);
 }
 
+absl::StatusOr<v1::ListMyDocumentsResponse> CopyDesk::ListMyDocuments(
+    const Caller& c, const v1::ListMyDocumentsRequest& r) {
+  RETURN_IF_ERROR(DocumentsEnabled());
+  RETURN_IF_ERROR(ActingRole(c.principal, {roles::kCitizen}).status());
+  ASSIGN_OR_RETURN(int size, PageSize(r.page_size()));
+  ASSIGN_OR_RETURN(std::optional<std::string> before, core::DecodeUuidPageToken(r.page_token()));
+  v1::ListMyDocumentsResponse out;
+  if (c.principal.idcs.empty()) return out;
+  ASSIGN_OR_RETURN(pg::PooledConnection conn, core_.pool.Acquire());
+  ASSIGN_OR_RETURN(pg::Result acts, conn->Exec(sql::kMyActNames, {c.principal.idcs}));
+  std::vector<std::string> subjects;
+  for (int i = 0; i < acts.rows(); ++i) subjects.emplace_back(acts.Text(i, 0));
+  ASSIGN_OR_RETURN(std::vector<documents::v1::Document> found,
+                   documents_->List(*conn, subjects, before, size + 1));
+  for (int i = 0; i < static_cast<int>(found.size()) && i < size; ++i) {
+    documents::v1::Document* d = out.add_documents();
+    *d = std::move(found[i]);
+    d->clear_canonical_content();
+    d->set_verification_url(absl::StrCat(verification_base_url_, d->verification_code()));
+  }
+  if (static_cast<int>(found.size()) > size) {
+    out.set_next_page_token(core::EncodePageToken(out.documents(size - 1).id()));
+  }
+  return out;
+}
+
 absl::StatusOr<api::v1::HttpBody> CopyDesk::GetDocumentPdf(const Caller& c,
                                                            const v1::GetDocumentRequest& r) {
   ASSIGN_OR_RETURN(auto found, ReadableDocument(c, r.id()));

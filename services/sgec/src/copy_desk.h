@@ -28,6 +28,8 @@ class CopyDesk {
       const Caller& c, const v1::CheckCopyEntitlementRequest& r);
   absl::StatusOr<documents::v1::Document> GetDocument(const Caller& c,
                                                       const v1::GetDocumentRequest& r);
+  absl::StatusOr<v1::ListMyDocumentsResponse> ListMyDocuments(const Caller& c,
+                                                              const v1::ListMyDocumentsRequest& r);
   absl::StatusOr<api::v1::HttpBody> GetDocumentPdf(const Caller& c,
                                                    const v1::GetDocumentRequest& r);
   absl::StatusOr<documents::v1::Document> RevokeDocument(const Caller& c,

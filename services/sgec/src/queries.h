@@ -222,6 +222,20 @@ inline constexpr pg::Query kSearchByIdcs{
     "WHERE subject_idcs = $1 AND ($5::int = 0 OR kind = $5::int)" ZP_SGEC_SCOPE
     " ORDER BY kind, id LIMIT 10"};
 
+// A citizen's acts ($1: their IDCS), by id after the cursor $2, at most $3; with the relation.
+inline constexpr pg::Query kMyActs{
+    "sgec_my_acts",
+    "SELECT " ZP_SGEC_SUMMARY_COLUMNS
+    ", CASE WHEN subject_idcs = $1 THEN 1 WHEN father_idcs = $1 THEN 2 ELSE 3 END FROM acts "
+    "WHERE (subject_idcs = $1 OR father_idcs = $1 OR mother_idcs = $1) "
+    "AND ($2::uuid IS NULL OR id > $2::uuid) ORDER BY id LIMIT $3"};
+
+// The resource names ("acts/<id>") of every act that carries a citizen's IDCS ($1).
+inline constexpr pg::Query kMyActNames{
+    "sgec_my_act_names",
+    "SELECT 'acts/' || id::text FROM acts "
+    "WHERE subject_idcs = $1 OR father_idcs = $1 OR mother_idcs = $1 LIMIT 10000"};
+
 inline constexpr pg::Query kSearchByReference{
     "sgec_search_by_reference", "SELECT " ZP_SGEC_SUMMARY_COLUMNS
                                 ", 1.0::float8 FROM acts "

@@ -53,6 +53,13 @@ class Documents {
   absl::StatusOr<std::optional<v1::Document>> Get(pg::Connection& db, const std::string& id,
                                                   std::string* territory = nullptr) const;
 
+  // The stored documents of these subjects (such as "acts/<id>"), newest first, at most `limit`,
+  // those issued before `before_id` when it is set (a page's cursor); each checked as Get does.
+  absl::StatusOr<std::vector<v1::Document>> List(pg::Connection& db,
+                                                 const std::vector<std::string>& subjects,
+                                                 const std::optional<std::string>& before_id,
+                                                 int limit) const;
+
   // Public verification by code: NOT_FOUND for an unknown or malformed code, the same work either
   // way (one lookup by digest, one signature check).
   absl::StatusOr<v1::Verification> Verify(pg::Connection& db, absl::string_view typed_code) const;
