@@ -125,7 +125,11 @@ int main(int argc, char** argv) {
   if (!routes.ok()) {
     return Fail(std::string(routes.status().message()));
   }
-  std::string openapi = zp::gateway::OpenApiDocument(**routes);
+  auto comments = zp::gateway::ProtoComments::Embedded();
+  if (!comments.ok()) {
+    return Fail(std::string(comments.status().message()));
+  }
+  std::string openapi = zp::gateway::OpenApiDocument(**routes, *comments);
 
   auto jwt_options = zp::auth::JwtOptionsFromConfig(*config);
   if (!jwt_options.ok()) {

@@ -39,8 +39,39 @@ Value Ref(const Descriptor* d) {
   return Obj({{"$ref", Str(absl::StrCat("#/components/schemas/", d->full_name()))}});
 }
 
+// `schema` with a description: beside a $ref, which may have no siblings, through allOf.
+Value Described(Value schema, const std::string& description) {
+  if (description.empty()) return schema;
+  const auto& fields = schema.struct_value().fields();
+  if (fields.contains("$ref")) {
+    Value wrapped;
+    *Field(wrapped, "allOf").mutable_list_value()->add_values() = std::move(schema);
+    Field(wrapped, "description") = Str(description);
+    return wrapped;
+  }
+  Field(schema, "description") = Str(description);
+  return schema;
+}
+
 class SchemaBuilder {
  public:
+  explicit SchemaBuilder(const ProtoComments& comments) : comments_(comments) {}
+
+  // A field's schema with its comment (and those of its enum's values).
+  Value Documented(const FieldDescriptor* f) {
+    std::string description = comments_.Of(f->full_name());
+    if (const auto* e = f->enum_type(); e != nullptr) {
+      for (int i = 0; i < e->value_count(); ++i) {
+        const std::string& says =
+            comments_.Of(absl::StrCat(e->full_name(), ".", e->value(i)->name()));
+        if (says.empty()) continue;
+        absl::StrAppend(&description, description.empty() ? "" : "\n\n", "`", e->value(i)->name(),
+                        "`: ", says);
+      }
+    }
+    return Described(ForField(f), description);
+  }
+
   Value ForField(const FieldDescriptor* f) {
     Value item = ForSingle(f);
     if (f->is_map()) {
@@ -73,11 +104,14 @@ class SchemaBuilder {
     if (!done_.contains(name)) {
       done_.insert(name);
       Value schema = Obj({{"type", Str("object")}});
+      if (const std::string& says = comments_.Of(name); !says.empty()) {
+        Field(schema, "description") = Str(says);
+      }
       Value& props = Field(schema, "properties");
       props.mutable_struct_value();
       for (int i = 0; i < d->field_count(); ++i) {
         const FieldDescriptor* f = d->field(i);
-        Field(props, f->json_name()) = ForField(f);
+        Field(props, f->json_name()) = Documented(f);
       }
       schemas_[name] = schema;
     }
@@ -85,6 +119,7 @@ class SchemaBuilder {
   }
 
   const std::map<std::string, Value>& schemas() const { return schemas_; }
+  const ProtoComments& comments() const { return comments_; }
 
  private:
   Value ForSingle(const FieldDescriptor* f) {
@@ -127,6 +162,7 @@ class SchemaBuilder {
     return Obj({});
   }
 
+  const ProtoComments& comments_;
   std::set<std::string> done_;
   std::map<std::string, Value> schemas_;
 };
@@ -173,15 +209,19 @@ void AddQueryParameters(SchemaBuilder& schemas, const Descriptor* d, const std::
     if (f->message_type() != nullptr && f->message_type()->file()->package() != "google.protobuf") {
       continue;
     }
-    *parameters.mutable_list_value()->add_values() =
+    Value parameter =
         Obj({{"name", Str(name)}, {"in", Str("query")}, {"schema", schemas.ForField(f)}});
+    if (const std::string& says = schemas.comments().Of(f->full_name()); !says.empty()) {
+      Field(parameter, "description") = Str(says);
+    }
+    *parameters.mutable_list_value()->add_values() = std::move(parameter);
   }
 }
 
 }  // namespace
 
-std::string OpenApiDocument(const RouteTable& routes) {
-  SchemaBuilder schemas;
+std::string OpenApiDocument(const RouteTable& routes, const ProtoComments& comments) {
+  SchemaBuilder schemas(comments);
   Value doc = Obj(
       {{"openapi", Str("3.0.3")},
        {"info",
@@ -199,6 +239,11 @@ std::string OpenApiDocument(const RouteTable& routes) {
       absl::StrAppend(&id, "_", n + 1);
     }
     Field(op, "operationId") = Str(id);
+    if (std::string summary = comments.SummaryOf(route.method->full_name()); !summary.empty()) {
+      const std::string& description = comments.Of(route.method->full_name());
+      if (description != summary) Field(op, "description") = Str(description);
+      Field(op, "summary") = Str(summary);
+    }
     Field(op, "tags")
         .mutable_list_value()
         ->add_values()

@@ -73,6 +73,20 @@ TEST_CASE("every route: over-long strings in paths, queries and bodies are 400s 
   auto published = s.Call("GET", "/openapi.json", "");
   REQUIRE(published.status == 200);
   const Struct openapi = Json(published.body);
+  // The published document carries the protos' comments as summaries.
+  CHECK(absl::StartsWith(openapi.fields()
+                             .at("paths")
+                             .struct_value()
+                             .fields()
+                             .at("/v1/sgec/me/documents")
+                             .struct_value()
+                             .fields()
+                             .at("get")
+                             .struct_value()
+                             .fields()
+                             .at("summary")
+                             .string_value(),
+                         "A citizen's documents"));
   const std::string long_text(5000, 'x');  // over the kit's bound of 4,096 characters
 
   std::vector<Probe> probes;

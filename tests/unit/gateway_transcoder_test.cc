@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include "absl/strings/match.h"
+#include "gateway/src/linked_services.h"
 #include "gateway/src/openapi.h"
+#include "gateway/src/proto_comments.h"
 #include "gateway/src/route_table.h"
 #include "gateway/src/transcoder.h"
 #include "google/protobuf/struct.pb.h"
@@ -170,6 +173,85 @@ TEST_CASE("openapi: every route, its parameters, schemas and security", "[gatewa
                           .struct_value()
                           .fields();
   CHECK(count.at("type").string_value() == "string");  // int64 travels as a string
+}
+
+TEST_CASE("proto comments: read from the embedded descriptors, by full name", "[gateway]") {
+  auto comments = ProtoComments::Embedded();
+  REQUIRE(comments.ok());
+  CHECK(comments->size() > 200);
+  // A method's comment above it, its lines joined; the first sentence as the summary.
+  CHECK(absl::StartsWith(comments->Of("zp.sgec.v1.CivilRegistry.ListMyActs"),
+                         "A citizen's own acts: those that carry the IDCS of their token, as"));
+  CHECK(comments->SummaryOf("zp.sgec.v1.CivilRegistry.ListMyActs") ==
+        "A citizen's own acts: those that carry the IDCS of their token, as the person the act is "
+        "about or as a parent (their children's births), by registration.");
+  // A field's comment after it on its line; an enum value's; a message's.
+  CHECK(comments->Of("zp.chikaya.v1.StatsRequest.period_from") ==
+        "YYYY-MM (month of submission), inclusive");
+  CHECK(comments->Of("zp.sgec.v1.ActRelation.ACT_RELATION_SUBJECT") ==
+        "the person the act is about");
+  CHECK(absl::StartsWith(comments->Of("zp.chikaya.v1.TerritoryFigures"),
+                         "The figures of one territory"));
+  CHECK(comments->Of("zp.chikaya.v1.NoSuchThing").empty());
+  CHECK_FALSE(ProtoComments::Parse({"not a descriptor set \xff"}).ok());
+}
+
+const google::protobuf::Struct& At(const google::protobuf::Struct& s,
+                                   std::initializer_list<const char*> path) {
+  const google::protobuf::Struct* at = &s;
+  for (const char* key : path) at = &at->fields().at(key).struct_value();
+  return *at;
+}
+
+TEST_CASE("openapi: summaries and descriptions from the proto comments", "[gateway]") {
+  auto comments = ProtoComments::Embedded();
+  REQUIRE(comments.ok());
+  auto table = RouteTable::Build(PlatformServices());
+  REQUIRE(table.ok());
+  google::protobuf::Struct doc;
+  REQUIRE(
+      google::protobuf::util::JsonStringToMessage(OpenApiDocument(**table, *comments), &doc).ok());
+  const auto& stats = At(doc, {"paths", "/v1/chikaya/stats", "get"}).fields();
+  CHECK(
+      absl::StartsWith(stats.at("summary").string_value(), "Figures of an authority, a province"));
+  bool documented = false;
+  for (const auto& p : stats.at("parameters").list_value().values()) {
+    const auto& fields = p.struct_value().fields();
+    if (fields.at("name").string_value() == "breakdown") {
+      documented =
+          absl::StrContains(fields.at("description").string_value(), "the communes of a province");
+    }
+  }
+  CHECK(documented);
+  const auto& schemas = At(doc, {"components", "schemas"});
+  const std::string relation = At(schemas, {"zp.sgec.v1.MyAct", "properties", "relation"})
+                                   .fields()
+                                   .at("description")
+                                   .string_value();
+  CHECK(absl::StrContains(relation, "`ACT_RELATION_SUBJECT`: the person the act is about"));
+  CHECK_FALSE(absl::StrContains(relation, "`ACT_RELATION_UNSPECIFIED`"));  // no comment, no line
+  // A described reference to another schema goes through allOf (a $ref takes no siblings).
+  const auto& breakdown =
+      At(schemas, {"zp.chikaya.v1.StatsResponse", "properties", "breakdown"}).fields();
+  CHECK(breakdown.at("description").string_value() == "when asked: by territory code");
+  const auto& act = At(schemas, {"zp.sgec.v1.MyAct", "properties", "act"}).fields();
+  CHECK(act.count("$ref") == 1);  // undescribed: the reference alone
+  int wrapped = 0;
+  for (const auto& [name, schema] : schemas.fields()) {
+    if (!schema.struct_value().fields().contains("properties")) continue;
+    for (const auto& [field, property] : At(schema.struct_value(), {"properties"}).fields()) {
+      const auto& p = property.struct_value().fields();
+      if (!p.contains("allOf")) continue;
+      ++wrapped;
+      CHECK_FALSE(p.contains("$ref"));
+      CHECK_FALSE(p.at("description").string_value().empty());
+    }
+  }
+  CHECK(wrapped > 0);
+  // Without comments the document is the same, undescribed.
+  google::protobuf::Struct bare;
+  REQUIRE(google::protobuf::util::JsonStringToMessage(OpenApiDocument(**table), &bare).ok());
+  CHECK(At(bare, {"paths", "/v1/chikaya/stats", "get"}).fields().count("summary") == 0);
 }
 
 }  // namespace
