@@ -156,6 +156,11 @@ int main(int argc, char** argv) {
   zp::gateway::Gateway gateway(options, *std::move(routes), upstreams, verifier->get(), &redis,
                                metrics);
   gateway.set_openapi(openapi);
+  auto messages = zp::gateway::Messages::Embedded();
+  if (!messages.ok()) {
+    return Fail(std::string(messages.status().message()));
+  }
+  gateway.set_messages(*std::move(messages));
 
   zp::gateway::ServerLimits limits;
   limits.body_limit = static_cast<size_t>(integer("body_limit"));

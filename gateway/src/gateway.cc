@@ -121,7 +121,8 @@ struct Gateway::Context {
   bool authenticated = false;
   std::string request_bytes;
   std::string retry_after;
-  std::vector<std::string> allow;  // for 405
+  std::vector<std::string> allow;    // for 405
+  Locale locale = Locale::kEnglish;  // of error messages (Accept-Language)
 };
 
 Gateway::Gateway(GatewayOptions options, std::unique_ptr<RouteTable> routes, Upstreams& upstreams,
@@ -178,10 +179,24 @@ Response Gateway::ErrorResponse(int http_status, const std::string& message,
   }
   Response res{static_cast<http::status>(http_status),
                request != nullptr ? request->version() : 11};
-  res.set(http::field::content_type, kJson);
   res.set("X-Content-Type-Options", "nosniff");
-  res.body() = StatusToJson(RpcStatusOf(status));
+  SetError(res, RpcStatusOf(status),
+           request != nullptr ? PreferredLocale(Header(*request, http::field::accept_language))
+                              : Locale::kEnglish);
   return res;
+}
+
+std::string Gateway::ErrorJson(google::rpc::Status status, Locale locale) const {
+  messages_.Localize(status, locale);
+  return StatusToJson(status);
+}
+
+void Gateway::SetError(Response& res, google::rpc::Status status, Locale locale) const {
+  res.set(http::field::content_type, kJson);
+  res.set(http::field::vary, "Accept-Language");
+  if (locale != Locale::kEnglish)
+    res.set(http::field::content_language, std::string(LocaleTag(locale)));
+  res.body() = ErrorJson(std::move(status), locale);
 }
 
 void Gateway::ApplyCommonHeaders(const Context& ctx, Response& response) const {
@@ -196,7 +211,8 @@ void Gateway::ApplyCommonHeaders(const Context& ctx, Response& response) const {
   }
   if (!ctx.origin.empty()) {
     response.set(http::field::access_control_allow_origin, ctx.origin);
-    response.set(http::field::vary, "Origin");
+    const std::string vary(response[http::field::vary]);
+    response.set(http::field::vary, vary.empty() ? "Origin" : absl::StrCat(vary, ", Origin"));
     response.set(http::field::access_control_expose_headers,
                  "X-Request-Id, traceparent, Retry-After, WWW-Authenticate");
   }
@@ -225,8 +241,7 @@ void Gateway::Observe(const Context& c, int code) {
 void Gateway::Fail(const std::shared_ptr<Context>& ctx, const absl::Status& status) {
   const int http_status = HttpStatusFor(static_cast<grpc::StatusCode>(status.code()));
   Response res{static_cast<http::status>(http_status), ctx->in.message.version()};
-  res.set(http::field::content_type, kJson);
-  res.body() = StatusToJson(RpcStatusOf(status));
+  SetError(res, RpcStatusOf(status), ctx->locale);
   if (http_status == 401) {
     res.set(http::field::www_authenticate,
             ctx->in.message.find(http::field::authorization) == ctx->in.message.end()
@@ -250,6 +265,7 @@ void Gateway::Handle(IncomingRequest in, std::shared_ptr<Exchange> exchange) {
   std::string incoming_id = Header(req, "X-Request-Id");
   ctx->request_id = ValidRequestId(incoming_id) ? incoming_id : core::NewUuidV7();
   ctx->traceparent = log::NextTraceparent(Header(req, "traceparent"));
+  ctx->locale = PreferredLocale(Header(req, http::field::accept_language));
   std::string target(req.target());
   size_t q = target.find('?');
   ctx->path = target.substr(0, q);
@@ -431,8 +447,7 @@ void Gateway::Call(std::shared_ptr<Context> ctx) {
           .Increment();
     }
     Response res{static_cast<http::status>(http_status), ctx->in.message.version()};
-    res.set(http::field::content_type, kJson);
-    res.body() = StatusToJson(status);
+    SetError(res, std::move(status), ctx->locale);
     if (http_status == 401) {
       res.set(http::field::www_authenticate,
               "Bearer realm=\"zeropapier\", error=\"invalid_token\"");
@@ -533,8 +548,8 @@ void Gateway::Call(std::shared_ptr<Context> ctx) {
         }
         start();
         if (!reply.status.ok()) {
-          ctx->exchange->StreamChunk(
-              absl::StrCat("{\"error\":", StatusToJson(RpcStatusOf(reply.status)), "}\n"));
+          ctx->exchange->StreamChunk(absl::StrCat(
+              "{\"error\":", ErrorJson(RpcStatusOf(reply.status), ctx->locale), "}\n"));
         }
         ctx->exchange->EndStream();
         Observe(*ctx, 200);  // the status sent; a failure is the stream's last line

@@ -8,6 +8,7 @@
 
 #include "absl/time/time.h"
 #include "gateway/src/http_server.h"
+#include "gateway/src/messages.h"
 #include "gateway/src/route_table.h"
 #include "gateway/src/transcoder.h"
 #include "gateway/src/upstreams.h"
@@ -50,6 +51,8 @@ class Gateway {
   Response ErrorResponse(int http_status, const std::string& message, const Request* request);
   const RouteTable& routes() const { return *routes_; }
   void set_openapi(std::string document) { openapi_ = std::move(document); }
+  // The French and Arabic error messages (none: errors in English only).
+  void set_messages(Messages messages) { messages_ = std::move(messages); }
 
  private:
   struct Context;
@@ -60,6 +63,9 @@ class Gateway {
   void Observe(const Context& ctx, int code);
   void Fail(const std::shared_ptr<Context>& ctx, const absl::Status& status);
   void ApplyCommonHeaders(const Context& ctx, Response& response) const;
+  // An error's JSON body, with its LocalizedMessage for `locale`; and the response carrying it.
+  std::string ErrorJson(google::rpc::Status status, Locale locale) const;
+  void SetError(Response& response, google::rpc::Status status, Locale locale) const;
 
   GatewayOptions options_;
   std::unique_ptr<RouteTable> routes_;
@@ -71,6 +77,7 @@ class Gateway {
   std::map<std::string, std::unique_ptr<redis::RateLimiter>> method_limiters_;
   metrics::Metrics& metrics_;
   std::string openapi_;
+  Messages messages_;
   // Blocking work (Redis) runs here, never on an I/O thread.
   boost::asio::thread_pool blocking_{2};
   prometheus::Family<prometheus::Counter>* requests_;

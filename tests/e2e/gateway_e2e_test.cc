@@ -215,6 +215,45 @@ TEST_CASE("gateway e2e: every gRPC status maps to its HTTP status with the servi
   CHECK(absl::StrContains(invalid.body, "google.rpc.BadRequest"));
 }
 
+TEST_CASE("gateway e2e: errors speak French or Arabic as Accept-Language asks, reasons unchanged",
+          "[e2e][gateway]") {
+  Stack s;
+  auto localized = [](const HttpResult& r) {
+    const google::protobuf::Struct body = Json(r.body);
+    for (const auto& d : body.fields().at("details").list_value().values()) {
+      const auto& f = d.struct_value().fields();
+      if (f.at("@type").string_value() == "type.googleapis.com/google.rpc.LocalizedMessage") {
+        return std::make_pair(f.at("locale").string_value(), f.at("message").string_value());
+      }
+    }
+    return std::make_pair(std::string(), std::string());
+  };
+  // The gateway's own error: the route's reason in French.
+  auto none = s.Get("/v1/nothing/here", {{"Accept-Language", "fr-MA,fr;q=0.9,en;q=0.5"}});
+  CHECK(none.status == 404);
+  CHECK(none.header("content-language") == "fr");
+  CHECK(absl::StrContains(none.header("vary"), "Accept-Language"));
+  CHECK(localized(none) ==
+        std::make_pair(std::string("fr"),
+                       std::string("Cette adresse ne correspond à aucune opération.")));
+  CHECK(absl::StrContains(none.body, R"("reason":"ROUTE_NOT_FOUND")"));
+  CHECK(absl::StartsWith(Str(Json(none.body), "message"), "no route for GET"));
+  // A service's invalid argument in Arabic: the code's message and the fields to correct.
+  auto invalid =
+      s.Send("POST", "/v1/fail", R"({"field":"child.birthDate","reason":"in the future"})",
+             {{"Accept-Language", "ar"}});
+  CHECK(invalid.status == 400);
+  CHECK(invalid.header("content-language") == "ar");
+  CHECK(localized(invalid).second ==
+        "يحتوي الطلب على بيانات غير صالحة. الحقول الواجب تصحيحها: child.birthDate.");
+  CHECK(absl::StrContains(invalid.body, R"("field":"child.birthDate")"));
+  // No preference, or English: the message as the service wrote it, and nothing more.
+  auto english = s.Get("/v1/nothing/here", {{"Accept-Language", "en-GB, fr;q=0.8"}});
+  CHECK(localized(english).first.empty());
+  CHECK(english.header("content-language").empty());
+  CHECK(localized(s.Get("/v1/nothing/here")).first.empty());
+}
+
 TEST_CASE("gateway e2e: malformed input is 400 naming the field, nothing reaches the service",
           "[e2e][gateway]") {
   Stack s;
