@@ -25,7 +25,7 @@ std::string BirthJson(const std::string& commune, const std::string& given_fr,
     "sex":"MALE","birthDate":)",
                       date, R"(,"birthTime":"06:45",
     "place":{"communeCode":")",
-                      commune, R"(","placeText":"Clinique Al Amal"},
+                      commune, R"(","address":{"ar":"مصحة الأمل","fr":"Clinique Al Amal"}},
     "mother":{"name":{"givenName":{"ar":"خديجة","fr":"Khadija"},"familyName":{"ar":"الصقلي","fr":"Sekkali"}}},
     "declarant":{"name":{"givenName":{"ar":"خديجة","fr":"Khadija"},"familyName":{"ar":"الصقلي","fr":"Sekkali"}},"relation":"MOTHER"}}})");
 }

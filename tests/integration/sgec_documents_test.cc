@@ -366,6 +366,8 @@ TEST_CASE("sgec documents: the PDF copy reads in Arabic and French, with its cod
           "Bennani");
   SetName(birth.mutable_birth()->mutable_declarant()->mutable_name(), "محمد", "Mohamed", "العلوي",
           "Alaoui");
+  birth.mutable_birth()->mutable_place()->mutable_address()->set_ar("مستشفى محمد الخامس");
+  birth.mutable_birth()->mutable_place()->mutable_address()->set_fr("Hôpital Mohammed V");
   v1::Act act = f.Registered(birth);
   auto doc = f.registry().IssueCopy(f.Officer(), CopyOf(act.id(), v1::FULL_COPY));
   REQUIRE(doc.ok());
@@ -382,12 +384,14 @@ TEST_CASE("sgec documents: the PDF copy reads in Arabic and French, with its cod
         std::string("Copie intégrale d'acte de naissance"),
         std::string("نسخة كاملة من رسم الولادة"), act.reference(),
         documents::FormatCode(doc->verification_code()), doc->verification_url(),
-        std::string("Bureau d'état civil de Assilah")}) {
+        std::string("Bureau d'état civil d'Assilah"), std::string("مستشفى محمد الخامس"),
+        std::string("Hôpital Mohammed V")}) {
     INFO(words);
     CHECK(text.Contains(words));
   }
   CHECK_FALSE(zp::testing::KeepPdfPage(pdf->data(), "sgec-full-copy").empty());
   CHECK_FALSE(text.Contains("ANNULÉ"));
+  CHECK_FALSE(text.Contains("civil de Assilah"));
 
   // Revoked, it still downloads (the office keeps what it issued), marked so on every page.
   v1::RevokeDocumentRequest revoke;

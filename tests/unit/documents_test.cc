@@ -152,5 +152,54 @@ TEST_CASE("documents: the PDF reads back in Arabic and French, with the code and
   CHECK_FALSE(zp::testing::KeepPdfPage(*pdf, "documents-unit-extract").empty());
 }
 
+TEST_CASE("documents: Latin runs in the Arabic column are isolated and never broken",
+          "[unit][documents]") {
+  std::vector<std::pair<int, int>> ranges;
+  const std::string lri = "\u2066", pdi = "\u2069";
+  CHECK(IsolateLatinRuns("زواج بعقد رقم ADL-TNG-2026-0042، مع El Fassi.", &ranges) ==
+        "زواج بعقد رقم " + lri + "ADL-TNG-2026-0042" + pdi + "، مع " + lri + "El Fassi" + pdi +
+            ".");
+  REQUIRE(ranges.size() == 2);
+  const std::string shown =
+      IsolateLatinRuns("زواج بعقد رقم ADL-TNG-2026-0042، مع El Fassi.", nullptr);
+  CHECK(shown.substr(ranges[0].first, ranges[0].second - ranges[0].first) ==
+        lri + "ADL-TNG-2026-0042" + pdi);
+  ranges.clear();
+  CHECK(IsolateLatinRuns("يوسف العلوي", &ranges) == "يوسف العلوي");  // nothing to isolate
+  CHECK(ranges.empty());
+  CHECK(IsolateLatinRuns("", &ranges).empty());
+  // Digits are a run as well (references, dates); a word mixing scripts is Arabic's.
+  CHECK(IsolateLatinRuns("رقم 01.511.01.01/2026/12", nullptr) ==
+        "رقم " + lri + "01.511.01.01/2026/12" + pdi);
+  CHECK(IsolateLatinRuns("بASSILAH", nullptr) == "بASSILAH");
+}
+
+TEST_CASE("documents: a long reference in the Arabic column stays whole on its line",
+          "[unit][documents]") {
+  PdfLayout layout;
+  layout.title = {"نسخة كاملة من رسم الولادة", "Copie intégrale d'acte de naissance"};
+  PdfSection mentions{{"البيانات الهامشية", "Mentions marginales"}, {}, {}};
+  // Long enough that the Arabic column wraps around the reference.
+  mentions.paragraphs.push_back(
+      {"تزوج المعني بالأمر بتاريخ 10/06/2026 بموجب عقد الزواج رقم ADL-TNG-2026-0042-REG-000123 "
+       "المحرر لدى قسم قضاء الأسرة بطنجة",
+       "Marié le 10/06/2026 par l'acte n° ADL-TNG-2026-0042-REG-000123 dressé à Tanger"});
+  layout.sections.push_back(mentions);
+  layout.verification_code = "U363-2EE3-RZTH";
+  layout.verification_url = "https://zeropapier.test/v/U3632EE3RZTH";
+  auto pdf = RenderPdf(layout);
+  REQUIRE(pdf.ok());
+  zp::testing::PdfText text = zp::testing::ExtractPdfText(*pdf);
+  INFO(text.layout);
+  // Once in each column, each time whole and in order.
+  size_t found = 0;
+  for (size_t at = text.layout.find("ADL-TNG-2026-0042-REG-000123"); at != std::string::npos;
+       at = text.layout.find("ADL-TNG-2026-0042-REG-000123", at + 1)) {
+    ++found;
+  }
+  CHECK(found == 2);
+  CHECK_FALSE(zp::testing::KeepPdfPage(*pdf, "documents-unit-latin-run").empty());
+}
+
 }  // namespace
 }  // namespace zp::documents

@@ -222,6 +222,49 @@ TEST_CASE("sgec: place, dates, time, parents' identifiers are checked", "[unit][
   CHECK(Field(ValidateBirth(b, kToday, false, Ref())) == "birth.place.city");
 }
 
+TEST_CASE("sgec: a place's address is in both scripts, Arabic required in Morocco",
+          "[unit][sgec]") {
+  auto b = Birth();
+  auto* address = b.mutable_place()->mutable_address();
+  address->set_ar("مستشفى محمد الخامس، 12 شارع الحسن الثاني");
+  address->set_fr("Hôpital Mohammed V, 12 avenue Hassan II");
+  CHECK(ValidateBirth(b, kToday, false, Ref()).ok());
+  // In Morocco a French address alone would print Latin in the Arabic column.
+  address->clear_ar();
+  CHECK(Field(ValidateBirth(b, kToday, false, Ref())) == "birth.place.address.ar");
+  address->set_ar("Hopital Mohammed V");  // Latin letters only
+  CHECK(Field(ValidateBirth(b, kToday, false, Ref())) == "birth.place.address.ar");
+  address->set_ar("مستشفى محمد الخامس");
+  address->set_fr("مستشفى");
+  CHECK(Field(ValidateBirth(b, kToday, false, Ref())) == "birth.place.address.fr");
+  address->clear_fr();
+  CHECK(Field(ValidateBirth(b, kToday, false, Ref())) == "birth.place.address.fr");
+  // The single-script text is refused; no address at all is fine.
+  b = Birth();
+  b.mutable_place()->set_place_text("Hôpital Mohammed V");
+  CHECK(Field(ValidateBirth(b, kToday, false, Ref())) == "birth.place.place_text");
+  b = Birth();
+  CHECK(ValidateBirth(b, kToday, false, Ref()).ok());
+  // Abroad the French suffices.
+  b.mutable_place()->Clear();
+  b.mutable_place()->set_country_code("FR");
+  b.mutable_place()->set_city("Lyon");
+  b.mutable_place()->mutable_address()->set_fr("Hôpital Édouard-Herriot");
+  SetDate(b.mutable_birth_date(), 2026, 6, 1);
+  CHECK(ValidateBirth(b, kToday, false, Ref()).ok());
+}
+
+TEST_CASE("sgec: French elides de before a vowel in a place's name", "[unit][sgec]") {
+  CHECK(names::FrenchDe("Assilah") == "d'Assilah");
+  CHECK(names::FrenchDe("Essaouira") == "d'Essaouira");
+  CHECK(names::FrenchDe("Ifrane") == "d'Ifrane");
+  CHECK(names::FrenchDe("Oujda") == "d'Oujda");
+  CHECK(names::FrenchDe("Él Jadida") == "d'Él Jadida");
+  CHECK(names::FrenchDe("Tanger") == "de Tanger");
+  CHECK(names::FrenchDe("Had Soualem") == "de Had Soualem");
+  CHECK(names::FrenchDe("") == "de ");
+}
+
 TEST_CASE("sgec: births in the future are refused", "[unit][sgec]") {
   auto b = Birth();
   SetDate(b.mutable_birth_date(), 2026, 6, 16);

@@ -46,6 +46,117 @@ cairo_status_t Append(void* closure, const unsigned char* data, unsigned int len
 
 enum class Side { kLatin, kArabic };
 
+struct AttrListDeleter {
+  void operator()(PangoAttrList* l) const { pango_attr_list_unref(l); }
+};
+
+// Decodes the code point at `i` of valid UTF-8 (what protobuf strings hold) and moves past it.
+char32_t NextCodePoint(absl::string_view s, size_t& i) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  const int len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : 4;
+  char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+  for (int k = 1; k < len && i + k < s.size(); ++k) {
+    cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  }
+  i += len;
+  return cp;
+}
+
+// An Arabic letter (Arabic punctuation such as ، does not make a word Arabic).
+bool IsArabicLetter(char32_t c) {
+  return (c >= 0x0621 && c <= 0x064A) || (c >= 0x066E && c <= 0x06D3) ||
+         (c >= 0x06FA && c <= 0x06FC) || (c >= 0x0750 && c <= 0x077F) ||
+         (c >= 0x08A0 && c <= 0x08C9) || (c >= 0xFB50 && c <= 0xFDFB) ||
+         (c >= 0xFE70 && c <= 0xFEFC);
+}
+
+// A word that reads as a reference (a digit and a separator: "ADL-TNG-2026-0042",
+// "01.511.01.01/2026/12", "10/06/2026"): the byte ranges of such words, which a line never breaks
+// inside, in the French column as in the Arabic one.
+std::vector<std::pair<int, int>> ReferenceWords(const std::string& text) {
+  std::vector<std::pair<int, int>> out;
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] == ' ') {
+      ++i;
+      continue;
+    }
+    const size_t begin = i;
+    bool digit = false, separator = false;
+    while (i < text.size() && text[i] != ' ') {
+      digit = digit || (text[i] >= '0' && text[i] <= '9');
+      separator = separator || text[i] == '-' || text[i] == '/' || text[i] == '.';
+      ++i;
+    }
+    if (digit && separator) out.emplace_back(static_cast<int>(begin), static_cast<int>(i));
+  }
+  return out;
+}
+
+// A character that a Latin run holds: Latin letters, ASCII digits.
+bool IsLatinCore(char32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         (c >= 0x00C0 && c <= 0x024F && c != 0x00D7 && c != 0x00F7);
+}
+
+}  // namespace
+
+std::string IsolateLatinRuns(const std::string& text,
+                             std::vector<std::pair<int, int>>* unbreakable) {
+  constexpr absl::string_view kLri = "\u2066", kPdi = "\u2069";
+  // The words (between spaces) of the text; a Latin word holds no Arabic letter and one Latin
+  // letter or digit. Adjacent Latin words form one run, from the first Latin character of the
+  // first to the last of the last (punctuation around it stays in the Arabic flow).
+  struct Word {
+    size_t begin, end;            // bytes of the word
+    size_t core_begin, core_end;  // bytes of its Latin characters' span
+    bool latin;
+  };
+  std::vector<Word> words;
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] == ' ') {
+      ++i;
+      continue;
+    }
+    Word w{i, i, std::string::npos, i, false};
+    bool arabic = false;
+    while (i < text.size() && text[i] != ' ') {
+      const size_t at = i;
+      const char32_t c = NextCodePoint(text, i);
+      if (IsArabicLetter(c)) arabic = true;
+      if (IsLatinCore(c)) {
+        if (w.core_begin == std::string::npos) w.core_begin = at;
+        w.core_end = i;
+      }
+    }
+    w.end = i;
+    w.latin = !arabic && w.core_begin != std::string::npos;
+    words.push_back(w);
+  }
+  std::string out;
+  size_t copied = 0;
+  for (size_t k = 0; k < words.size();) {
+    if (!words[k].latin) {
+      ++k;
+      continue;
+    }
+    size_t last = k;
+    while (last + 1 < words.size() && words[last + 1].latin) ++last;
+    const size_t begin = words[k].core_begin, end = words[last].core_end;
+    out.append(text, copied, begin - copied);
+    const int run_begin = static_cast<int>(out.size());
+    absl::StrAppend(&out, kLri, absl::string_view(text).substr(begin, end - begin), kPdi);
+    if (unbreakable != nullptr) {
+      unbreakable->emplace_back(run_begin, static_cast<int>(out.size()));
+    }
+    copied = end;
+    k = last + 1;
+  }
+  out.append(text, copied, std::string::npos);
+  return out;
+}
+
+namespace {
+
 class Page {
  public:
   explicit Page(cairo_t* cr) : cr_(cr) {}
@@ -70,7 +181,20 @@ class Page {
     // meant, in the paragraph's own terms.
     if (side == Side::kArabic && align == PANGO_ALIGN_RIGHT) align = PANGO_ALIGN_LEFT;
     pango_layout_set_alignment(layout.get(), align);
-    pango_layout_set_text(layout.get(), text.data(), static_cast<int>(text.size()));
+    std::vector<std::pair<int, int>> unbreakable;
+    const std::string drawn = side == Side::kArabic ? IsolateLatinRuns(text, &unbreakable) : text;
+    if (side == Side::kLatin) unbreakable = ReferenceWords(text);
+    pango_layout_set_text(layout.get(), drawn.data(), static_cast<int>(drawn.size()));
+    if (!unbreakable.empty()) {
+      std::unique_ptr<PangoAttrList, AttrListDeleter> attrs(pango_attr_list_new());
+      for (const auto& [begin, end] : unbreakable) {
+        PangoAttribute* no_break = pango_attr_allow_breaks_new(FALSE);
+        no_break->start_index = static_cast<guint>(begin);
+        no_break->end_index = static_cast<guint>(end);
+        pango_attr_list_insert(attrs.get(), no_break);
+      }
+      pango_layout_set_attributes(layout.get(), attrs.get());
+    }
     cairo_move_to(cr_, x, y);
     pango_cairo_show_layout(cr_, layout.get());
     int w = 0, h = 0;

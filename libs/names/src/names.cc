@@ -283,6 +283,28 @@ std::vector<std::string> TextWords(absl::string_view text, WordsFor use) {
   return out;
 }
 
+std::string FrenchDe(absl::string_view name) {
+  size_t i = 0;
+  const char32_t first = name.empty() ? 0 : Next(name, i);
+  static constexpr std::u32string_view kVowels = U"AEIOUaeiouÀÂÄÉÈÊËÎÏÔÖÙÛÜàâäéèêëîïôöùûü";
+  const bool vowel = first != 0 && kVowels.find(first) != std::u32string_view::npos;
+  return absl::StrCat(vowel ? "d'" : "de ", name);
+}
+
+bool HasArabicLetter(absl::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    if (IsArabicLetter(Next(text, i))) return true;
+  }
+  return false;
+}
+
+bool HasLatinLetter(absl::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    if (IsLatinLetter(Next(text, i))) return true;
+  }
+  return false;
+}
+
 bool IsArabicScript(absl::string_view text) {
   return AllOfScript(text, IsArabicLetter, IsArabicMark);
 }

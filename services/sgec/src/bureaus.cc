@@ -4,6 +4,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "services/sgec/src/queries.h"
 #include "zp/core/countries.h"
+#include "zp/names/names.h"
 #include "zp/pg/idempotency.h"
 #include "zp/sgec/v1/events.pb.h"
 
@@ -20,7 +21,8 @@ absl::Status Bureaus::SeedBureaus() {
         b->set_code(commune->code);
         b->set_commune_code(commune->code);
         b->mutable_name()->set_ar(absl::StrCat("مكتب الحالة المدنية ", commune->name_ar));
-        b->mutable_name()->set_fr(absl::StrCat("Bureau d'état civil de ", commune->name_fr));
+        b->mutable_name()->set_fr(
+            absl::StrCat("Bureau d'état civil ", names::FrenchDe(commune->name_fr)));
       }
     }
   }

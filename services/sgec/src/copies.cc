@@ -40,6 +40,11 @@ Bilingual PlaceOf(const v1::Place& p, const territory::Referential* referential)
   } else {
     out.ar = out.fr = absl::StrCat(p.city(), p.city().empty() ? "" : ", ", p.country_code());
   }
+  // Each column in its script; abroad, an address given in French only is printed in both.
+  const std::string& address_ar = p.address().ar().empty() ? p.address().fr() : p.address().ar();
+  if (!address_ar.empty()) out.ar = absl::StrCat(out.ar, "، ", address_ar);
+  if (!p.address().fr().empty()) out.fr = absl::StrCat(out.fr, ", ", p.address().fr());
+  // Acts registered before the address: their single-script text, as it was printed.
   if (!p.place_text().empty()) {
     out.ar = absl::StrCat(out.ar, "، ", p.place_text());
     out.fr = absl::StrCat(out.fr, ", ", p.place_text());

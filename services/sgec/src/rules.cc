@@ -107,7 +107,25 @@ bool CheckPlace(Violations& v, const v1::Place& place, const std::string& prefix
       v.Add(prefix + ".commune_code", "not a commune of the territorial referential");
     }
   }
-  if (place.place_text().size() > kMaxText) v.Add(prefix + ".place_text", "too long");
+  if (!place.place_text().empty()) {
+    v.Add(prefix + ".place_text", "replaced by address, in Arabic and French");
+  }
+  const auto& address = place.address();
+  const bool any = !address.ar().empty() || !address.fr().empty();
+  if (core::CharacterCount(address.ar()) > kMaxText) {
+    v.Add(prefix + ".address.ar", absl::StrCat("at most ", kMaxText, " characters"));
+  } else if (!address.ar().empty() && !names::HasArabicLetter(address.ar())) {
+    v.Add(prefix + ".address.ar", "in Arabic script");
+  } else if (any && address.ar().empty() && !abroad) {
+    v.Add(prefix + ".address.ar", "required in Morocco with the address in French");
+  }
+  if (core::CharacterCount(address.fr()) > kMaxText) {
+    v.Add(prefix + ".address.fr", absl::StrCat("at most ", kMaxText, " characters"));
+  } else if (names::HasArabicLetter(address.fr())) {
+    v.Add(prefix + ".address.fr", "in Latin script");
+  } else if (any && address.fr().empty()) {
+    v.Add(prefix + ".address.fr", "required with the address in Arabic");
+  }
   return abroad;
 }
 

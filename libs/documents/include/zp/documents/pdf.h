@@ -6,6 +6,7 @@
 // content is the truth.
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -42,5 +43,13 @@ struct PdfLayout {
 };
 
 absl::StatusOr<std::string> RenderPdf(const PdfLayout& layout);
+
+// Text of the Arabic column as it is drawn: each run of Latin words and digits (a contract number
+// "ADL-TNG-2026-0042", a name "El Fassi", a reference "01.511.01.01/2026/12") isolated left to
+// right (U+2066 ... U+2069), so that the bidirectional algorithm keeps its characters in order;
+// `unbreakable` receives the byte ranges [begin, end) of the result that a line never breaks
+// inside.
+std::string IsolateLatinRuns(const std::string& arabic,
+                             std::vector<std::pair<int, int>>* unbreakable);
 
 }  // namespace zp::documents

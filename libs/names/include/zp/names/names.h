@@ -37,6 +37,14 @@ std::vector<std::string> NameLexemes(absl::string_view normalized_ar,
 enum class WordsFor { kIndex, kQuery };
 std::vector<std::string> TextWords(absl::string_view text, WordsFor use = WordsFor::kIndex);
 
+// French "de" before a place name, elided before a vowel: "d'Assilah", "d'Essaouira",
+// "d'Ifrane", "de Tanger" (an initial h is left alone: most Moroccan names aspirate it).
+std::string FrenchDe(absl::string_view name);
+
+// Whether the text holds at least one letter of that script (digits and punctuation aside).
+bool HasArabicLetter(absl::string_view text);
+bool HasLatinLetter(absl::string_view text);
+
 // True when every letter is Arabic (spaces, hyphens and diacritics allowed) and there is one.
 bool IsArabicScript(absl::string_view text);
 // True when every letter is Latin (ASCII or Latin-1/Extended-A; spaces, hyphens, apostrophes
