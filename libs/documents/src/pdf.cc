@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "zp/names/names.h"
 
 namespace zp::documents {
 namespace {
@@ -50,25 +51,8 @@ struct AttrListDeleter {
   void operator()(PangoAttrList* l) const { pango_attr_list_unref(l); }
 };
 
-// Decodes the code point at `i` of valid UTF-8 (what protobuf strings hold) and moves past it.
-char32_t NextCodePoint(absl::string_view s, size_t& i) {
-  const auto b = static_cast<unsigned char>(s[i]);
-  const int len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : 4;
-  char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
-  for (int k = 1; k < len && i + k < s.size(); ++k) {
-    cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-  }
-  i += len;
-  return cp;
-}
-
-// An Arabic letter (Arabic punctuation such as ، does not make a word Arabic).
-bool IsArabicLetter(char32_t c) {
-  return (c >= 0x0621 && c <= 0x064A) || (c >= 0x066E && c <= 0x06D3) ||
-         (c >= 0x06FA && c <= 0x06FC) || (c >= 0x0750 && c <= 0x077F) ||
-         (c >= 0x08A0 && c <= 0x08C9) || (c >= 0xFB50 && c <= 0xFDFB) ||
-         (c >= 0xFE70 && c <= 0xFEFC);
-}
+// A character that a Latin run holds: Latin letters, ASCII digits.
+bool IsLatinCore(char32_t c) { return names::IsLatinLetter(c) || (c >= '0' && c <= '9'); }
 
 // A word that reads as a reference (a digit and a separator: "ADL-TNG-2026-0042",
 // "01.511.01.01/2026/12", "10/06/2026"): the byte ranges of such words, which a line never breaks
@@ -90,12 +74,6 @@ std::vector<std::pair<int, int>> ReferenceWords(const std::string& text) {
     if (digit && separator) out.emplace_back(static_cast<int>(begin), static_cast<int>(i));
   }
   return out;
-}
-
-// A character that a Latin run holds: Latin letters, ASCII digits.
-bool IsLatinCore(char32_t c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         (c >= 0x00C0 && c <= 0x024F && c != 0x00D7 && c != 0x00F7);
 }
 
 }  // namespace
@@ -121,8 +99,8 @@ std::string IsolateLatinRuns(const std::string& text,
     bool arabic = false;
     while (i < text.size() && text[i] != ' ') {
       const size_t at = i;
-      const char32_t c = NextCodePoint(text, i);
-      if (IsArabicLetter(c)) arabic = true;
+      const char32_t c = names::NextCodePoint(text, i);
+      if (names::IsArabicLetter(c)) arabic = true;
       if (IsLatinCore(c)) {
         if (w.core_begin == std::string::npos) w.core_begin = at;
         w.core_end = i;

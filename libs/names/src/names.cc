@@ -11,10 +11,8 @@
 #include "absl/strings/str_split.h"
 
 namespace zp::names {
-namespace {
-
 // Decodes one code point; invalid sequences yield U+FFFD (protobuf strings are valid UTF-8).
-char32_t Next(absl::string_view s, size_t& i) {
+char32_t NextCodePoint(absl::string_view s, size_t& i) {
   const auto b = static_cast<unsigned char>(s[i]);
   int len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
   if (len == 0 || i + len > s.size()) {
@@ -28,6 +26,20 @@ char32_t Next(absl::string_view s, size_t& i) {
   i += len;
   return cp;
 }
+
+bool IsArabicLetter(char32_t c) {
+  return (c >= 0x0621 && c <= 0x064A) || (c >= 0x0671 && c <= 0x06D3) || c == 0x06D5 ||
+         (c >= 0x06FA && c <= 0x06FC) || (c >= 0x0750 && c <= 0x077F) ||
+         (c >= 0x08A0 && c <= 0x08C9) || (c >= 0xFB50 && c <= 0xFDFB) ||
+         (c >= 0xFE70 && c <= 0xFEFC);
+}
+
+bool IsLatinLetter(char32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= 0x00C0 && c <= 0x017F && c != 0x00D7 && c != 0x00F7);
+}
+
+namespace {
 
 void Append(std::string& out, char32_t cp) {
   if (cp < 0x80) {
@@ -55,18 +67,8 @@ constexpr std::string_view kExtendedA =
     "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiJJjjkkkllllllllllnnnnnnnnnooooooQQrrrrrrssss"
     "ssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
 
-bool IsArabicLetter(char32_t c) {
-  return (c >= 0x0621 && c <= 0x064A) || (c >= 0x0671 && c <= 0x06D3) || c == 0x06D5 ||
-         (c >= 0x06FA && c <= 0x06FC) || (c >= 0x0750 && c <= 0x077F) ||
-         (c >= 0x08A0 && c <= 0x08C9) || (c >= 0xFB50 && c <= 0xFDFB) ||
-         (c >= 0xFE70 && c <= 0xFEFC);
-}
 bool IsArabicMark(char32_t c) {
   return (c >= 0x064B && c <= 0x065F) || c == 0x0670 || c == 0x0640 || (c >= 0x06D6 && c <= 0x06ED);
-}
-bool IsLatinLetter(char32_t c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= 0x00C0 && c <= 0x017F && c != 0x00D7 && c != 0x00F7);
 }
 bool IsSeparator(char32_t c) {
   return c == ' ' || c == '\t' || c == '-' || c == '\'' || c == 0x2019 || c == 0x00A0;
@@ -134,7 +136,7 @@ template <typename IsLetter, typename IsAllowed>
 bool AllOfScript(absl::string_view text, IsLetter is_letter, IsAllowed is_allowed) {
   bool any = false;
   for (size_t i = 0; i < text.size();) {
-    char32_t c = Next(text, i);
+    char32_t c = NextCodePoint(text, i);
     if (is_letter(c)) {
       any = true;
     } else if (!IsSeparator(c) && !is_allowed(c)) {
@@ -151,7 +153,7 @@ std::string NormalizeName(absl::string_view text) {
   out.reserve(text.size());
   bool pending_space = false;
   for (size_t i = 0; i < text.size();) {
-    char32_t c = Next(text, i);
+    char32_t c = NextCodePoint(text, i);
     if (IsSeparator(c) || c == '\n' || c == '\r' || c == '.' || c == ',') {
       pending_space = !out.empty();
       continue;
@@ -174,7 +176,7 @@ std::string NameKey(absl::string_view normalized) {
       word.remove_prefix(std::string_view("ال").size());
     }
     for (size_t i = 0; i < word.size();) {
-      char32_t c = Next(word, i);
+      char32_t c = NextCodePoint(word, i);
       switch (c) {
         case 'a':
         case 'e':
@@ -229,7 +231,7 @@ bool IsWordCharacter(char32_t c) {
 size_t CodePoints(absl::string_view word) {
   size_t n = 0;
   for (size_t i = 0; i < word.size();) {
-    (void)Next(word, i);
+    (void)NextCodePoint(word, i);
     ++n;
   }
   return n;
@@ -268,7 +270,7 @@ std::vector<std::string> TextWords(absl::string_view text, WordsFor use) {
     word.clear();
   };
   for (size_t i = 0; i < text.size();) {
-    const char32_t c = Next(text, i);
+    const char32_t c = NextCodePoint(text, i);
     if (!IsWordCharacter(c)) {
       flush();
     } else if (c >= 0x0660 && c <= 0x0669) {
@@ -285,7 +287,7 @@ std::vector<std::string> TextWords(absl::string_view text, WordsFor use) {
 
 std::string FrenchDe(absl::string_view name) {
   size_t i = 0;
-  const char32_t first = name.empty() ? 0 : Next(name, i);
+  const char32_t first = name.empty() ? 0 : NextCodePoint(name, i);
   static constexpr std::u32string_view kVowels = U"AEIOUaeiouÀÂÄÉÈÊËÎÏÔÖÙÛÜàâäéèêëîïôöùûü";
   const bool vowel = first != 0 && kVowels.find(first) != std::u32string_view::npos;
   return absl::StrCat(vowel ? "d'" : "de ", name);
@@ -293,14 +295,14 @@ std::string FrenchDe(absl::string_view name) {
 
 bool HasArabicLetter(absl::string_view text) {
   for (size_t i = 0; i < text.size();) {
-    if (IsArabicLetter(Next(text, i))) return true;
+    if (IsArabicLetter(NextCodePoint(text, i))) return true;
   }
   return false;
 }
 
 bool HasLatinLetter(absl::string_view text) {
   for (size_t i = 0; i < text.size();) {
-    if (IsLatinLetter(Next(text, i))) return true;
+    if (IsLatinLetter(NextCodePoint(text, i))) return true;
   }
   return false;
 }

@@ -45,6 +45,11 @@ std::string FrenchDe(absl::string_view name);
 bool HasArabicLetter(absl::string_view text);
 bool HasLatinLetter(absl::string_view text);
 
+// The code point at byte `i` of UTF-8 text, `i` moved past it; an invalid sequence is U+FFFD.
+char32_t NextCodePoint(absl::string_view text, size_t& i);
+bool IsArabicLetter(char32_t c);
+bool IsLatinLetter(char32_t c);  // ASCII, Latin-1 and Latin Extended-A letters
+
 // True when every letter is Arabic (spaces, hyphens and diacritics allowed) and there is one.
 bool IsArabicScript(absl::string_view text);
 // True when every letter is Latin (ASCII or Latin-1/Extended-A; spaces, hyphens, apostrophes
